@@ -1,0 +1,36 @@
+/* PostgreSQL connections for every stage.
+ *
+ * gr_db_connect() uses, in order: an explicit libpq conninfo (--db or the
+ * db.conninfo config key); the libpq environment (PGHOST, PGDATABASE,
+ * PGSERVICE, ...) when any is set; otherwise the project-local cluster in
+ * $GOVREACH_VAR/pg, started on demand through scripts/pgembed.sh. */
+#ifndef GR_DB_H
+#define GR_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gr_err.h"
+
+/* On failure *out is NULL, err names the host or socket tried, and the code
+ * is GR_EUNAVAIL. The caller owns the connection (PQfinish). */
+enum gr_rc gr_db_connect(const char *conninfo, PGconn **out, char *err, size_t errlen);
+
+/* The conninfo of the embedded cluster (static buffer). */
+const char *gr_db_embedded_conninfo(void);
+
+/* Runs one statement without parameters and checks its status (COMMAND_OK or
+ * TUPLES_OK). On failure writes the server's message into err. */
+enum gr_rc gr_db_exec(PGconn *conn, const char *sql, char *err, size_t errlen);
+
+/* Runs one parameterised statement (text parameters, NULL = SQL NULL). On
+ * success *res holds the result (caller PQclear()s), else NULL and err. */
+enum gr_rc gr_db_execp(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       PGresult **res, char *err, size_t errlen);
+
+/* Maps a failed connection or result to GR_EUNAVAIL (connection lost),
+ * GR_ETEMP (serialization failure, deadlock, admin shutdown) or GR_EDATA. */
+enum gr_rc gr_db_classify(PGconn *conn, const PGresult *res);
+
+#endif

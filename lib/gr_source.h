@@ -1,0 +1,79 @@
+/* Sources: one module per site in lib/sources/, one line per site in the
+ * registry table (lib/gr_source.c). The crawler uses discover() to find the
+ * links a page leads to; the parser uses extract() to turn a page into
+ * records. Adding a site means adding one file and one table line.
+ *
+ * Frontier kinds (crawl.frontier.kind) used by the sources:
+ *   wechat_home     /mp/profile_ext?action=home&__biz=...       (HTML, msgList)
+ *   wechat_getmsg   /mp/profile_ext?action=getmsg&__biz=...     (JSON)
+ *   wechat_article  /s?__biz=...&mid=...&idx=...&sn=... or /s/<token>
+ *   wechat_stats    POST /mp/getappmsgext (form body __biz, mid, idx, sn, ...)
+ *   weibo_user      open.t.qq.com/api/user/other_info?format=json&name=...
+ *   weibo_timeline  open.t.qq.com/api/statuses/user_timeline?format=json&name=...
+ *   app_listing     a store listing page or the iTunes lookup JSON
+ *   robots          /robots.txt (crawler only)
+ */
+#ifndef GR_SOURCE_H
+#define GR_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gr_err.h"
+
+/* Seed URLs for the targets of conf/targets/ (used by `loader targets`).
+ * Store listings carry their own URL in store_listings.csv. */
+#define GR_SEED_WECHAT_HOME    "http://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=%s&scene=124"
+#define GR_SEED_WEIBO_USER     "http://open.t.qq.com/api/user/other_info?format=json&name=%s"
+#define GR_SEED_WEIBO_TIMELINE "http://open.t.qq.com/api/statuses/user_timeline?format=json&name=%s&reqnum=70&pageflag=0&pagetime=0"
+
+/* A fetched page, as the crawler holds it after a transfer or the parser
+ * reads it from a WARC response record (with its paired request record).
+ * All pointers are borrowed. */
+struct gr_page {
+    const char *url;
+    const char *method;            /* "GET" or "POST" */
+    const char *request_body;      /* POST form body or NULL */
+    size_t request_len;
+    int status;                    /* HTTP status code */
+    const char *content_type;      /* Content-Type header value or NULL */
+    const char *body;              /* body with Content-Encoding removed, page charset */
+    size_t len;
+    int64_t fetched_at;            /* unix seconds */
+    const char *warc_file;         /* provenance; NULL in the crawler */
+    int64_t warc_offset;
+};
+
+/* A link found by discover(). All strings are owned by the gr_links list. */
+struct gr_link {
+    char *url;
+    char *method;                  /* "GET" or "POST" */
+    char *post_body;               /* NULL for GET */
+    const char *kind;              /* static frontier kind string */
+    int64_t published_at;          /* when known (articles), else 0: lets the crawler
+                                      apply its time window and stats schedule */
+};
+
+struct gr_links {
+    struct gr_link *v;
+    size_t n, cap;
+};
+
+void gr_links_init(struct gr_links *l);
+void gr_links_free(struct gr_links *l);
+enum gr_rc gr_links_add(struct gr_links *l, const char *url, const char *method, const char *post_body,
+                        const char *kind, int64_t published_at);
+
+struct gr_source;   /* defined in gr_source_impl.h by the parser side */
+
+/* The source owning url (by its PCRE2 URL patterns), or NULL. */
+const struct gr_source *gr_source_find(const char *url);
+/* Its short name: wechat, tqq, 360, 91, yyb, baidu, wandoujia, appstore. */
+const char *gr_source_name(const struct gr_source *s);
+/* The frontier kind of url (one of the strings above), or NULL if no source owns it. */
+const char *gr_source_kind(const char *url, const char *method);
+/* Appends the links page leads to (history -> articles -> getappmsgext;
+ * weibo account -> timeline pages). GR_OK with no links when there are none. */
+enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out);
+
+#endif

@@ -1,0 +1,31 @@
+/* Small checked helpers for text from outside: integer parsing without
+ * atoi/strtol pitfalls, and UTF-8 validation. */
+#ifndef GR_UTIL_H
+#define GR_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses all of s (optional sign, decimal digits, no spaces) into *out.
+ * Returns false on empty input, trailing junk or overflow. */
+bool gr_parse_i64(const char *s, int64_t *out);
+/* The same over s[0..n). */
+bool gr_parse_i64n(const char *s, size_t n, int64_t *out);
+/* Parses a decimal floating point number (all of s). */
+bool gr_parse_double(const char *s, double *out);
+/* Parses "true/false/yes/no/on/off/1/0". */
+bool gr_parse_bool(const char *s, bool *out);
+/* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+bool gr_utf8_valid(const char *s, size_t n);
+/* Byte offset of the first invalid UTF-8 sequence, or n when valid. */
+size_t gr_utf8_check(const char *s, size_t n);
+/* Directory of the running executable's grandparent install tree is not
+ * assumed; this returns the project's shared directory (schema/, conf/):
+ * $GOVREACH_SHARE, else the compiled-in default. Static string. */
+const char *gr_share_dir(void);
+/* The project's var directory (embedded cluster, spool): $GOVREACH_VAR, else
+ * the compiled-in default. Static string. */
+const char *gr_var_dir(void);
+
+#endif

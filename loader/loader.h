@@ -1,0 +1,36 @@
+/* The loader stage: migrations, target lists and parser output into
+ * PostgreSQL. Linkable without main.c so tests can call it. */
+#ifndef LOADER_H
+#define LOADER_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gr_err.h"
+
+struct loader_opts {
+    const char *schema_dir;     /* directory of NNN_name.sql migrations */
+    bool score_after_load;      /* run the scorer for the periods a load touched */
+    const char *scorer_path;    /* bin/scorer; NULL = next to this program */
+    const char *methodology;    /* methodology file for triggered runs, NULL = scorer default */
+    const char *conninfo;       /* passed on to the scorer (may be NULL) */
+};
+
+/* Applies pending migrations in order, each in its own transaction.
+ * *applied receives how many were applied. */
+enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applied);
+
+/* Loads the five target CSVs of dir (conf/targets/FORMAT.md) in one
+ * transaction and seeds the crawl frontier. */
+enum gr_rc loader_targets(PGconn *conn, const char *dir);
+
+/* Loads parser output files (<anything>.<record_type>.tsv), one transaction
+ * per file, each recorded in meta.load_ledger by SHA-256. Stops at the first
+ * file that fails, after committing the ones before it. */
+enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles);
+
+/* SHA-256 of a file as 64 hex digits plus NUL. */
+enum gr_rc loader_sha256_file(const char *path, char hex[65]);
+
+#endif

@@ -1,0 +1,461 @@
+/* loader load: parser output (COPY text TSV with a header) into obs.*.
+ *
+ * Per file, in one transaction: claim the file's SHA-256 in meta.load_ledger
+ * (a file already there is skipped), COPY the rows into a temporary staging
+ * table that has the obs table's types and CHECK constraints (so a bad value
+ * fails with its line and column), then INSERT ... SELECT ... ON CONFLICT DO
+ * NOTHING into the obs table: the first row stored for a key wins, later
+ * duplicates, within the file or across files, are skipped. With DO NOTHING,
+ * duplicate keys inside one statement are legal, so no DISTINCT ON sort is
+ * needed. Nothing from a failing file is committed. */
+#include <errno.h>
+#include <openssl/evp.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gr_buf.h"
+#include "gr_db.h"
+#include "gr_log.h"
+#include "gr_progress.h"
+#include "gr_util.h"
+#include "loader.h"
+
+extern char **environ;
+
+#define CHUNK (256u << 10)
+#define MAX_HEADER 65536
+#define MAX_MONTHS 256
+
+struct months {
+    char v[MAX_MONTHS][11];     /* YYYY-MM-01 */
+    int n;
+};
+
+enum gr_rc loader_sha256_file(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    EVP_MD_CTX *ctx;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    static unsigned char buf[CHUNK];
+    size_t n;
+    enum gr_rc rc = GR_OK;
+
+    if (!f) {
+        gr_error("cannot open %s: %s", path, strerror(errno));
+        return errno == ENOENT ? GR_ENOINPUT : GR_EIO;
+    }
+    ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        rc = GR_ENOMEM;
+        goto out;
+    }
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        EVP_DigestUpdate(ctx, buf, n);
+    if (ferror(f)) {
+        gr_error("cannot read %s: %s", path, strerror(errno));
+        rc = GR_EIO;
+        goto out;
+    }
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    for (unsigned i = 0; i < mdlen && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex[64] = '\0';
+out:
+    EVP_MD_CTX_free(ctx);
+    fclose(f);
+    return rc;
+}
+
+/* The record type of "<anything>.<record_type>.tsv", copied into out. */
+static bool record_type_of(const char *path, char *out, size_t outlen)
+{
+    const char *base = strrchr(path, '/');
+    size_t n;
+    const char *end, *dot;
+
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (n < 5 || strcmp(base + n - 4, ".tsv") != 0)
+        return false;
+    end = base + n - 4;
+    dot = end;
+    while (dot > base && dot[-1] != '.')
+        dot--;
+    if (dot == base || (size_t)(end - dot) >= outlen || end == dot)
+        return false;
+    for (const char *p = dot; p < end; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9')))
+            return false;
+    memcpy(out, dot, (size_t)(end - dot));
+    out[end - dot] = '\0';
+    return true;
+}
+
+/* Column whose month a row belongs to, for triggering the scorer. */
+static const char *period_expr(const char *type)
+{
+    if (!strcmp(type, "wechat_article") || !strcmp(type, "wechat_history"))
+        return "SELECT published_at FROM gr_stage";
+    if (!strcmp(type, "wechat_stat"))
+        return "SELECT a.published_at FROM gr_stage s JOIN obs.wechat_article a USING (biz, mid, idx)";
+    if (!strcmp(type, "weibo_post"))
+        return "SELECT posted_at FROM gr_stage";
+    if (!strcmp(type, "weibo_account") || !strcmp(type, "app_listing"))
+        return "SELECT fetched_at FROM gr_stage";
+    return NULL;
+}
+
+/* Rewrites a COPY error ("CONTEXT: COPY gr_stage, line 3, column reads: ...")
+ * into "FILE line N column C: message", N counting the header as line 1. */
+static void copy_error(const char *path, const PGresult *res, PGconn *conn)
+{
+    const char *prim = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *ctx = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
+    long line = 0;
+    char column[128] = "";
+    const char *p;
+
+    if (!prim)
+        prim = PQerrorMessage(conn);
+    if (ctx && (p = strstr(ctx, ", line "))) {
+        line = strtol(p + 7, NULL, 10) + 1;
+        if ((p = strstr(p, ", column "))) {
+            size_t n = 0;
+            p += 9;
+            while (p[n] && p[n] != ':' && n + 1 < sizeof column)
+                n++;
+            memcpy(column, p, n);
+            column[n] = '\0';
+        }
+    }
+    if (line && *column)
+        gr_error("unable to load %s line %ld column %s: %s", path, line, column, prim);
+    else if (line)
+        gr_error("unable to load %s line %ld: %s", path, line, prim);
+    else
+        gr_error("unable to load %s: %s", path, prim);
+}
+
+static void add_month(struct months *m, const char *v)
+{
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->v[i], v))
+            return;
+    if (m->n < MAX_MONTHS)
+        snprintf(m->v[m->n++], sizeof m->v[0], "%s", v);
+}
+
+/* Loads one file. *skipped is set when the ledger already had it. */
+static enum gr_rc load_one(PGconn *conn, const char *path, struct months *months, bool *skipped,
+                           long long *rows_read, long long *rows_new)
+{
+    char type[64], hex[65], err[2048], sql[4096];
+    const char *params[4];
+    PGresult *res = NULL;
+    FILE *f = NULL;
+    char *header = NULL, *cols = NULL, *ident = NULL, *keys = NULL;
+    static char chunk[CHUNK];
+    size_t n;
+    enum gr_rc rc;
+    bool in_tx = false;
+    const char *pexpr;
+
+    *skipped = false;
+    *rows_read = *rows_new = 0;
+    if (!record_type_of(path, type, sizeof type)) {
+        gr_error("unable to load %s: the name must end in .<record_type>.tsv", path);
+        return GR_EDATA;
+    }
+    rc = loader_sha256_file(path, hex);
+    if (rc)
+        return rc;
+    params[0] = type;
+    rc = gr_db_execp(conn,
+                     "SELECT array_to_string(ARRAY(SELECT quote_ident(k) FROM unnest(r.key_columns) k), ','),"
+                     " (SELECT string_agg(c.column_name, E'\\t' ORDER BY c.ordinal_position)"
+                     "    FROM information_schema.columns c"
+                     "   WHERE c.table_schema = 'obs' AND c.table_name = r.record_type"
+                     "     AND c.column_name <> 'loaded_at'),"
+                     " (SELECT string_agg(quote_ident(c.column_name), ',' ORDER BY c.ordinal_position)"
+                     "    FROM information_schema.columns c"
+                     "   WHERE c.table_schema = 'obs' AND c.table_name = r.record_type"
+                     "     AND c.column_name <> 'loaded_at'),"
+                     " quote_ident(r.record_type)"
+                     " FROM meta.record_type r WHERE r.record_type = $1",
+                     1, params, &res, err, sizeof err);
+    if (rc) {
+        gr_error("cannot read the record types (has `loader migrate` run?): %s", err);
+        return rc;
+    }
+    if (PQntuples(res) != 1 || PQgetisnull(res, 0, 1)) {
+        gr_error("unable to load %s: unknown record type \"%s\"", path, type);
+        PQclear(res);
+        return GR_EDATA;
+    }
+    keys = strdup(PQgetvalue(res, 0, 0));
+    header = strdup(PQgetvalue(res, 0, 1));
+    cols = strdup(PQgetvalue(res, 0, 2));
+    ident = strdup(PQgetvalue(res, 0, 3));
+    PQclear(res);
+    res = NULL;
+    if (!keys || !header || !cols || !ident) {
+        rc = GR_ENOMEM;
+        goto out;
+    }
+
+    f = fopen(path, "rb");
+    if (!f) {
+        gr_error("cannot open %s: %s", path, strerror(errno));
+        rc = errno == ENOENT ? GR_ENOINPUT : GR_EIO;
+        goto out;
+    }
+    {
+        char line[MAX_HEADER];
+        size_t len;
+        if (!fgets(line, sizeof line, f)) {
+            gr_error("unable to load %s line 1: empty file, expected a header line", path);
+            rc = GR_EDATA;
+            goto out;
+        }
+        len = strlen(line);
+        if (len && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (strcmp(line, header) != 0) {
+            gr_error("unable to load %s line 1: the header does not match record type %s; expected \"%s\"",
+                     path, type, header);
+            rc = GR_EDATA;
+            goto out;
+        }
+    }
+
+    rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
+    if (rc)
+        goto dberr;
+    in_tx = true;
+    params[0] = hex;
+    params[1] = path;
+    params[2] = type;
+    rc = gr_db_execp(conn,
+                     "INSERT INTO meta.load_ledger (sha256, file_name, record_type, rows_read, rows_new)"
+                     " VALUES ($1, $2, $3, 0, 0) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
+                     3, params, &res, err, sizeof err);
+    if (rc)
+        goto dberr;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        res = NULL;
+        *skipped = true;
+        goto out; /* rolled back below */
+    }
+    PQclear(res);
+    res = NULL;
+    snprintf(sql, sizeof sql,
+             "CREATE TEMP TABLE gr_stage (LIKE obs.%s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP",
+             ident);
+    rc = gr_db_exec(conn, sql, err, sizeof err);
+    if (rc)
+        goto dberr;
+    snprintf(sql, sizeof sql, "COPY gr_stage (%s) FROM STDIN", cols);
+    res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        snprintf(err, sizeof err, "%s", PQerrorMessage(conn));
+        rc = gr_db_classify(conn, res);
+        goto dberr;
+    }
+    PQclear(res);
+    res = NULL;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (PQputCopyData(conn, chunk, (int)n) != 1)
+            break;
+    }
+    if (ferror(f)) {
+        gr_error("cannot read %s: %s", path, strerror(errno));
+        PQputCopyEnd(conn, "read error");
+        while ((res = PQgetResult(conn)))
+            PQclear(res);
+        rc = GR_EIO;
+        goto out;
+    }
+    PQputCopyEnd(conn, NULL);
+    res = PQgetResult(conn);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = gr_db_classify(conn, res);
+        if (rc == GR_EINTERNAL || rc == GR_EDATA)
+            rc = GR_EDATA;
+        copy_error(path, res, conn);
+        PQclear(res);
+        while ((res = PQgetResult(conn)))
+            PQclear(res);
+        goto out;
+    }
+    *rows_read = strtoll(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    while ((res = PQgetResult(conn)))
+        PQclear(res);
+
+    snprintf(sql, sizeof sql, "INSERT INTO obs.%s (%s) SELECT %s FROM gr_stage ON CONFLICT (%s) DO NOTHING",
+             ident, cols, cols, keys);
+    res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        snprintf(err, sizeof err, "%s", PQresultErrorMessage(res));
+        rc = gr_db_classify(conn, res);
+        if (rc == GR_EINTERNAL)
+            rc = GR_EDATA;
+        goto dberr;
+    }
+    *rows_new = strtoll(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    res = NULL;
+
+    if (*rows_new > 0 && (pexpr = period_expr(type))) {
+        snprintf(sql, sizeof sql,
+                 "SELECT DISTINCT to_char(date_trunc('month', t AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+                 " FROM (%s) AS x(t) WHERE t IS NOT NULL ORDER BY 1",
+                 pexpr);
+        res = PQexec(conn, sql);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            snprintf(err, sizeof err, "%s", PQresultErrorMessage(res));
+            rc = gr_db_classify(conn, res);
+            goto dberr;
+        }
+        for (int i = 0; i < PQntuples(res); i++)
+            add_month(months, PQgetvalue(res, i, 0));
+        PQclear(res);
+        res = NULL;
+    }
+    {
+        char rr[32], rn[32];
+        snprintf(rr, sizeof rr, "%lld", *rows_read);
+        snprintf(rn, sizeof rn, "%lld", *rows_new);
+        params[1] = rr;
+        params[2] = rn;
+        rc = gr_db_execp(conn, "UPDATE meta.load_ledger SET rows_read = $2, rows_new = $3 WHERE sha256 = $1",
+                         3, params, &res, err, sizeof err);
+        PQclear(res);
+        res = NULL;
+        if (rc)
+            goto dberr;
+    }
+    rc = gr_db_exec(conn, "COMMIT", err, sizeof err);
+    if (rc)
+        goto dberr;
+    in_tx = false;
+    goto out;
+
+dberr:
+    gr_error("unable to load %s: %s", path, err);
+out:
+    PQclear(res);
+    if (in_tx)
+        PQclear(PQexec(conn, "ROLLBACK"));
+    if (f)
+        fclose(f);
+    free(keys);
+    free(header);
+    free(cols);
+    free(ident);
+    return rc;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+static enum gr_rc run_scorer(const struct loader_opts *o, const char *month)
+{
+    char exe[4096], period[32], *argv[8];
+    int argc = 0, status, y = 0, m = 0;
+    pid_t pid;
+
+    if (o->scorer_path) {
+        snprintf(exe, sizeof exe, "%s", o->scorer_path);
+    } else {
+        ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash;
+        if (k <= 0)
+            return GR_EINTERNAL;
+        exe[k] = '\0';
+        slash = strrchr(exe, '/');
+        if (!slash)
+            return GR_EINTERNAL;
+        snprintf(slash + 1, sizeof exe - (size_t)(slash + 1 - exe), "scorer");
+    }
+    for (int i = 0; i < 4; i++)
+        y = y * 10 + (month[i] - '0');
+    m = (month[5] - '0') * 10 + (month[6] - '0');
+    snprintf(period, sizeof period, "%.8s01..%.8s%02d", month, month, days_in_month(y, m));
+    argv[argc++] = exe;
+    argv[argc++] = (char *)"run";
+    argv[argc++] = (char *)"--period";
+    argv[argc++] = period;
+    if (o->methodology) {
+        argv[argc++] = (char *)"--methodology";
+        argv[argc++] = (char *)o->methodology;
+    }
+    argv[argc] = NULL;
+    /* The conninfo may hold a password: hand it over in the environment, not argv. */
+    if (o->conninfo && *o->conninfo)
+        setenv("GOVREACH_DB_CONNINFO", o->conninfo, 1);
+    gr_info("scoring period %s", period);
+    if (posix_spawn(&pid, exe, NULL, NULL, argv, environ) != 0) {
+        gr_error("cannot run %s: %s", exe, strerror(errno));
+        return GR_EINTERNAL;
+    }
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        gr_error("scoring period %s failed (%s exited %d); the loaded data stays, rerun `scorer run --period %s`",
+                 period, exe, WIFEXITED(status) ? WEXITSTATUS(status) : -1, period);
+        return GR_EPARTIAL;
+    }
+    return GR_OK;
+}
+
+enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles)
+{
+    struct months *months = calloc(1, sizeof *months);
+    struct gr_progress prog;
+    long long total_new = 0, total_read = 0;
+    int loaded = 0, skipped_n = 0;
+    enum gr_rc rc = GR_OK;
+
+    if (!months)
+        return GR_ENOMEM;
+    gr_progress_start(&prog, "files", (uint64_t)nfiles, 0);
+    for (int i = 0; i < nfiles; i++) {
+        bool skipped;
+        long long rr, rn;
+        rc = load_one(conn, files[i], months, &skipped, &rr, &rn);
+        if (rc)
+            break;
+        if (skipped) {
+            skipped_n++;
+            gr_info("%s: already loaded (same SHA-256), nothing to do", files[i]);
+        } else {
+            loaded++;
+            total_read += rr;
+            total_new += rn;
+            gr_info("%s: %lld rows, %lld new, %lld already stored", files[i], rr, rn, rr - rn);
+        }
+        gr_progress_tick(&prog, (uint64_t)i + 1, 0);
+    }
+    gr_progress_end(&prog);
+    gr_notice("loaded %d file(s) (%lld rows, %lld new), %d already loaded%s", loaded, total_read, total_new,
+              skipped_n, rc ? ", stopped at the first failing file" : "");
+    if (!rc && o->score_after_load) {
+        for (int i = 0; i < months->n; i++) {
+            enum gr_rc src = run_scorer(o, months->v[i]);
+            if (src)
+                rc = src;
+        }
+    }
+    free(months);
+    return rc;
+}

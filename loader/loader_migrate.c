@@ -1,0 +1,180 @@
+/* loader migrate: schema/NNN_name.sql applied in order, each in its own
+ * transaction, recorded in meta.migrations. A session advisory lock keeps two
+ * concurrent migrations from interleaving. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gr_buf.h"
+#include "gr_db.h"
+#include "gr_log.h"
+#include "gr_util.h"
+#include "loader.h"
+
+#define MIGRATE_LOCK_KEY "7243001"
+#define MAX_MIGRATION_BYTES (16u << 20)
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_migration(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 8 && isdigit((unsigned char)name[0]) && isdigit((unsigned char)name[1]) &&
+           isdigit((unsigned char)name[2]) && name[3] == '_' && strcmp(name + n - 4, ".sql") == 0;
+}
+
+static enum gr_rc read_file(const char *path, struct gr_buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    enum gr_rc rc = GR_OK;
+
+    if (!f) {
+        gr_error("cannot open %s: %s", path, strerror(errno));
+        return GR_ENOINPUT;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        rc = gr_buf_append(b, chunk, n);
+        if (rc) {
+            gr_error("%s: %s", path, gr_strerror(rc));
+            break;
+        }
+    }
+    if (!rc && ferror(f)) {
+        gr_error("cannot read %s: %s", path, strerror(errno));
+        rc = GR_EIO;
+    }
+    fclose(f);
+    return rc;
+}
+
+enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applied)
+{
+    DIR *d = NULL;
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    char err[1024];
+    enum gr_rc rc;
+    struct gr_buf sql;
+
+    *applied = 0;
+    gr_buf_init(&sql, MAX_MIGRATION_BYTES);
+    rc = gr_db_exec(conn,
+                    "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ");"
+                    "CREATE SCHEMA IF NOT EXISTS meta;"
+                    "CREATE TABLE IF NOT EXISTS meta.migrations ("
+                    " version integer PRIMARY KEY, name text NOT NULL, sha256 text NOT NULL,"
+                    " applied_at timestamptz NOT NULL DEFAULT now());"
+                    "COMMENT ON TABLE meta.migrations IS 'Schema migrations applied by loader migrate.';"
+                    "COMMENT ON COLUMN meta.migrations.version IS 'NNN of schema/NNN_name.sql.';"
+                    "COMMENT ON COLUMN meta.migrations.name IS 'File name of the migration.';"
+                    "COMMENT ON COLUMN meta.migrations.sha256 IS 'SHA-256 of the file when applied.';"
+                    "COMMENT ON COLUMN meta.migrations.applied_at IS 'When it was applied.';",
+                    err, sizeof err);
+    if (rc) {
+        gr_error("cannot prepare the migrations table: %s", err);
+        goto out;
+    }
+    d = opendir(o->schema_dir);
+    if (!d) {
+        gr_error("cannot open the schema directory %s: %s", o->schema_dir, strerror(errno));
+        rc = GR_ENOINPUT;
+        goto out;
+    }
+    while ((de = readdir(d))) {
+        if (!is_migration(de->d_name))
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            char **p = realloc(names, nc * sizeof *p);
+            if (!p) {
+                rc = GR_ENOMEM;
+                goto out;
+            }
+            names = p;
+            cap = nc;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            rc = GR_ENOMEM;
+            goto out;
+        }
+        n++;
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+
+    for (size_t i = 0; i < n; i++) {
+        char path[4096], hex[65], version[8];
+        const char *params[3];
+        PGresult *res = NULL;
+
+        memcpy(version, names[i], 3);
+        version[3] = '\0';
+        snprintf(path, sizeof path, "%s/%s", o->schema_dir, names[i]);
+        rc = loader_sha256_file(path, hex);
+        if (rc)
+            goto out;
+        params[0] = version;
+        rc = gr_db_execp(conn, "SELECT name, sha256 FROM meta.migrations WHERE version = $1::int", 1, params,
+                         &res, err, sizeof err);
+        if (rc) {
+            gr_error("cannot read meta.migrations: %s", err);
+            goto out;
+        }
+        if (PQntuples(res) == 1) {
+            if (strcmp(PQgetvalue(res, 0, 1), hex) != 0)
+                gr_warn("migration %s changed since it was applied (as %s); not reapplied", names[i],
+                        PQgetvalue(res, 0, 0));
+            PQclear(res);
+            continue;
+        }
+        PQclear(res);
+        gr_buf_reset(&sql);
+        rc = read_file(path, &sql);
+        if (rc)
+            goto out;
+        if (!gr_utf8_valid(sql.data, sql.len)) {
+            gr_error("%s: not valid UTF-8", path);
+            rc = GR_EDATA;
+            goto out;
+        }
+        rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
+        if (!rc)
+            rc = gr_db_exec(conn, sql.data, err, sizeof err);
+        if (rc) {
+            gr_error("migration %s failed: %s", names[i], err);
+            PQclear(PQexec(conn, "ROLLBACK"));
+            goto out;
+        }
+        params[1] = names[i];
+        params[2] = hex;
+        rc = gr_db_execp(conn, "INSERT INTO meta.migrations (version, name, sha256) VALUES ($1::int, $2, $3)",
+                         3, params, &res, err, sizeof err);
+        PQclear(res);
+        if (!rc)
+            rc = gr_db_exec(conn, "COMMIT", err, sizeof err);
+        if (rc) {
+            gr_error("cannot record migration %s: %s", names[i], err);
+            PQclear(PQexec(conn, "ROLLBACK"));
+            goto out;
+        }
+        gr_info("applied migration %s", names[i]);
+        (*applied)++;
+    }
+out:
+    PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
+    if (d)
+        closedir(d);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    gr_buf_free(&sql);
+    return rc;
+}

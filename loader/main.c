@@ -1,0 +1,179 @@
+/* bin/loader: options and configuration, then loader_*(); exit codes here only. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gr_config.h"
+#include "gr_db.h"
+#include "gr_log.h"
+#include "gr_util.h"
+#include "loader.h"
+
+static const struct gr_config_key keys[] = {
+    { "db.conninfo", GR_CFG_SECRET, NULL, 0, 0, "libpq conninfo; empty = PG* environment or the embedded cluster" },
+    { "log.level", GR_CFG_STR, "info", 0, 0, "debug, info, notice, warn or error" },
+    { "log.format", GR_CFG_STR, "text", 0, 0, "text or json" },
+    { "loader.score_after_load", GR_CFG_BOOL, "true", 0, 0, "run the scorer for the periods a load touched" },
+    { "loader.methodology", GR_CFG_STR, NULL, 0, 0, "methodology file for triggered scoring runs" },
+    { NULL, 0, NULL, 0, 0, NULL },
+};
+static const char *const sections[] = { "db", "log", "loader", NULL };
+
+static void usage(FILE *f)
+{
+    fputs("usage: loader [OPTIONS] COMMAND [ARGS]\n"
+          "\n"
+          "Commands:\n"
+          "  migrate            apply pending schema migrations (schema/NNN_*.sql), each in a transaction\n"
+          "  targets DIR        load the target lists (DIR/*.csv, see conf/targets/FORMAT.md) and seed\n"
+          "                     the crawl frontier\n"
+          "  load FILE...       load parser output files (<anything>.<record_type>.tsv); a file already\n"
+          "                     loaded (same SHA-256) is skipped; then score the periods touched\n"
+          "\n"
+          "Options:\n"
+          "  -d, --db CONNINFO  libpq connection string (default: config db.conninfo, PG* variables,\n"
+          "                     else the project's embedded cluster in var/pg)\n"
+          "  -c, --config FILE  configuration file (default: $GOVREACH_CONFIG if set)\n"
+          "      --set KEY=VAL  set a configuration key (section.key)\n"
+          "      --no-score     do not run the scorer after a load\n"
+          "      --schema DIR   migrations directory (default: <share>/schema)\n"
+          "  -q, --quiet        log warnings and errors only\n"
+          "  -v, --verbose      log debug messages\n"
+          "  -h, --help         show this help\n"
+          "\n"
+          "Exit status: 0 ok, 1 loaded but scoring failed, 64 usage, 65 bad input data (file and line\n"
+          "named, nothing from that file committed), 66 input missing, 69 database unavailable,\n"
+          "70 internal error, 74 I/O error, 75 temporary failure (retry), 78 bad configuration.\n"
+          "\nConfiguration keys:\n",
+          f);
+    gr_config_print_keys(keys, f);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },      { "config", required_argument, NULL, 'c' },
+        { "set", required_argument, NULL, 's' },     { "no-score", no_argument, NULL, 'n' },
+        { "schema", required_argument, NULL, 'S' },  { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },       { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct gr_config *cfg;
+    const char *config_path = getenv("GOVREACH_CONFIG");
+    const char *db = NULL, *schema = NULL;
+    char schema_buf[4096], err[1024];
+    struct loader_opts o = { 0 };
+    bool no_score = false;
+    int quiet = 0, verbose = 0, c;
+    PGconn *conn = NULL;
+    enum gr_rc rc;
+    char *sets[64];
+    int nsets = 0;
+
+    gr_log_init("loader");
+    cfg = gr_config_new(keys, sections);
+    if (!cfg)
+        return gr_rc_exit(GR_ENOMEM);
+    while ((c = getopt_long(argc, argv, "+d:c:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'c': config_path = optarg; break;
+        case 's':
+            if (nsets < 64)
+                sets[nsets++] = optarg;
+            break;
+        case 'n': no_score = true; break;
+        case 'S': schema = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'v': verbose = 1; break;
+        case 'h': usage(stdout); gr_config_free(cfg); return 0;
+        default:
+            fputs("loader: try --help\n", stderr);
+            gr_config_free(cfg);
+            return gr_rc_exit(GR_EUSAGE);
+        }
+    }
+    if (optind >= argc) {
+        fputs("loader: missing command (migrate, targets or load); try --help\n", stderr);
+        gr_config_free(cfg);
+        return gr_rc_exit(GR_EUSAGE);
+    }
+    rc = GR_OK;
+    if (config_path && *config_path)
+        rc = gr_config_load_file(cfg, config_path, false, err, sizeof err);
+    if (!rc)
+        rc = gr_config_load_env(cfg, err, sizeof err);
+    for (int i = 0; !rc && i < nsets; i++) {
+        char *eq = strchr(sets[i], '=');
+        if (!eq) {
+            snprintf(err, sizeof err, "command line: --set %s: expected section.key=value", sets[i]);
+            rc = GR_ECONFIG;
+            break;
+        }
+        *eq = '\0';
+        rc = gr_config_set(cfg, sets[i], eq + 1, err, sizeof err);
+        *eq = '=';
+    }
+    if (rc) {
+        fprintf(stderr, "loader: %s\n", err);
+        gr_config_free(cfg);
+        return gr_rc_exit(rc == GR_ENOINPUT ? GR_ECONFIG : rc);
+    }
+    {
+        enum gr_log_level lv;
+        if (!gr_log_parse_level(gr_config_get(cfg, "log.level"), &lv)) {
+            fprintf(stderr, "loader: %s: log.level: unknown level \"%s\"\n", gr_config_origin(cfg, "log.level"),
+                    gr_config_get(cfg, "log.level"));
+            gr_config_free(cfg);
+            return gr_rc_exit(GR_ECONFIG);
+        }
+        gr_log_set_level(verbose ? GR_LOG_DEBUG : quiet ? GR_LOG_WARN : lv);
+        if (!strcmp(gr_config_get(cfg, "log.format"), "json"))
+            gr_log_set_json(true);
+    }
+    if (!db)
+        db = gr_config_get(cfg, "db.conninfo");
+    if (!schema) {
+        snprintf(schema_buf, sizeof schema_buf, "%s/schema", gr_share_dir());
+        schema = schema_buf;
+    }
+    o.schema_dir = schema;
+    o.score_after_load = !no_score && gr_config_bool(cfg, "loader.score_after_load");
+    o.methodology = gr_config_get(cfg, "loader.methodology");
+    o.conninfo = db;
+
+    const char *cmd = argv[optind];
+    if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load")) {
+        fprintf(stderr, "loader: unknown command \"%s\"; try --help\n", cmd);
+        gr_config_free(cfg);
+        return gr_rc_exit(GR_EUSAGE);
+    }
+    if ((!strcmp(cmd, "targets") && argc - optind != 2) || (!strcmp(cmd, "load") && argc - optind < 2) ||
+        (!strcmp(cmd, "migrate") && argc - optind != 1)) {
+        fprintf(stderr, "loader: wrong arguments for %s; try --help\n", cmd);
+        gr_config_free(cfg);
+        return gr_rc_exit(GR_EUSAGE);
+    }
+    rc = gr_db_connect(db, &conn, err, sizeof err);
+    if (rc) {
+        gr_error("%s", err);
+        gr_config_free(cfg);
+        return gr_rc_exit(rc);
+    }
+    if (!strcmp(cmd, "migrate")) {
+        int applied = 0;
+        rc = loader_migrate(conn, &o, &applied);
+        if (!rc)
+            gr_notice("%s", applied ? "migrations applied" : "database schema is up to date");
+        if (!rc && applied)
+            gr_notice("%d migration(s) applied", applied);
+    } else if (!strcmp(cmd, "targets")) {
+        rc = loader_targets(conn, argv[optind + 1]);
+    } else {
+        rc = loader_load(conn, &o, argv + optind + 1, argc - optind - 1);
+    }
+    PQfinish(conn);
+    gr_config_free(cfg);
+    return gr_rc_exit(rc);
+}

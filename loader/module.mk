@@ -1,0 +1,2 @@
+LOADER_OBJS := $(BUILD)/loader/loader_migrate.o $(BUILD)/loader/loader_load.o $(BUILD)/loader/loader_targets.o
+$(eval $(call link-program,loader,$(BUILD)/loader/main.o $(LOADER_OBJS)))
