@@ -30,6 +30,10 @@ enum gr_rc loader_targets(PGconn *conn, const char *dir);
  * file that fails, after committing the ones before it. */
 enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles);
 
+/* Runs the scorer for every month in meta.score_pending (marked by loads)
+ * and clears each mark once its run succeeded. */
+enum gr_rc loader_score(PGconn *conn, const struct loader_opts *o);
+
 /* SHA-256 of a file as 64 hex digits plus NUL. */
 enum gr_rc loader_sha256_file(const char *path, char hex[65]);
 

@@ -28,13 +28,6 @@ extern char **environ;
 
 #define CHUNK (256u << 10)
 #define MAX_HEADER 65536
-#define MAX_MONTHS 256
-
-struct months {
-    char v[MAX_MONTHS][11];     /* YYYY-MM-01 */
-    int n;
-};
-
 enum gr_rc loader_sha256_file(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
@@ -141,17 +134,8 @@ static void copy_error(const char *path, const PGresult *res, PGconn *conn)
         gr_error("unable to load %s: %s", path, prim);
 }
 
-static void add_month(struct months *m, const char *v)
-{
-    for (int i = 0; i < m->n; i++)
-        if (!strcmp(m->v[i], v))
-            return;
-    if (m->n < MAX_MONTHS)
-        snprintf(m->v[m->n++], sizeof m->v[0], "%s", v);
-}
-
 /* Loads one file. *skipped is set when the ledger already had it. */
-static enum gr_rc load_one(PGconn *conn, const char *path, struct months *months, bool *skipped,
+static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
                            long long *rows_read, long long *rows_new)
 {
     char type[64], hex[65], err[2048], sql[4096];
@@ -313,20 +297,16 @@ static enum gr_rc load_one(PGconn *conn, const char *path, struct months *months
     res = NULL;
 
     if (*rows_new > 0 && (pexpr = period_expr(type))) {
+        /* Mark the months this file touched, durably and atomically with the
+         * rows themselves; they are scored after the load (loader_score). */
         snprintf(sql, sizeof sql,
-                 "SELECT DISTINCT to_char(date_trunc('month', t AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
-                 " FROM (%s) AS x(t) WHERE t IS NOT NULL ORDER BY 1",
+                 "INSERT INTO meta.score_pending (period_start)"
+                 " SELECT DISTINCT date_trunc('month', t AT TIME ZONE 'UTC')::date"
+                 " FROM (%s) AS x(t) WHERE t IS NOT NULL ON CONFLICT DO NOTHING",
                  pexpr);
-        res = PQexec(conn, sql);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            snprintf(err, sizeof err, "%s", PQresultErrorMessage(res));
-            rc = gr_db_classify(conn, res);
+        rc = gr_db_exec(conn, sql, err, sizeof err);
+        if (rc)
             goto dberr;
-        }
-        for (int i = 0; i < PQntuples(res); i++)
-            add_month(months, PQgetvalue(res, i, 0));
-        PQclear(res);
-        res = NULL;
     }
     {
         char rr[32], rn[32];
@@ -418,21 +398,50 @@ static enum gr_rc run_scorer(const struct loader_opts *o, const char *month)
     return GR_OK;
 }
 
+enum gr_rc loader_score(PGconn *conn, const struct loader_opts *o)
+{
+    PGresult *res = PQexec(conn, "SELECT to_char(period_start, 'YYYY-MM-DD') FROM meta.score_pending ORDER BY 1");
+    enum gr_rc rc = GR_OK;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        gr_error("cannot read meta.score_pending: %s", PQresultErrorMessage(res));
+        rc = gr_db_classify(conn, res);
+        PQclear(res);
+        return rc;
+    }
+    if (PQntuples(res) == 0)
+        gr_info("no period waits for scoring");
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *month = PQgetvalue(res, i, 0);
+        const char *params[1] = { month };
+        PGresult *del = NULL;
+        char err[1024];
+        enum gr_rc src = run_scorer(o, month);
+        if (src) {
+            rc = src;
+            continue;
+        }
+        if (gr_db_execp(conn, "DELETE FROM meta.score_pending WHERE period_start = $1::date", 1, params, &del, err,
+                        sizeof err) != GR_OK)
+            gr_warn("cannot clear the pending mark of %s: %s", month, err);
+        PQclear(del);
+    }
+    PQclear(res);
+    return rc;
+}
+
 enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles)
 {
-    struct months *months = calloc(1, sizeof *months);
     struct gr_progress prog;
     long long total_new = 0, total_read = 0;
     int loaded = 0, skipped_n = 0;
     enum gr_rc rc = GR_OK;
 
-    if (!months)
-        return GR_ENOMEM;
     gr_progress_start(&prog, "files", (uint64_t)nfiles, 0);
     for (int i = 0; i < nfiles; i++) {
         bool skipped;
         long long rr, rn;
-        rc = load_one(conn, files[i], months, &skipped, &rr, &rn);
+        rc = load_one(conn, files[i], &skipped, &rr, &rn);
         if (rc)
             break;
         if (skipped) {
@@ -449,13 +458,7 @@ enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *f
     gr_progress_end(&prog);
     gr_notice("loaded %d file(s) (%lld rows, %lld new), %d already loaded%s", loaded, total_read, total_new,
               skipped_n, rc ? ", stopped at the first failing file" : "");
-    if (!rc && o->score_after_load) {
-        for (int i = 0; i < months->n; i++) {
-            enum gr_rc src = run_scorer(o, months->v[i]);
-            if (src)
-                rc = src;
-        }
-    }
-    free(months);
+    if (!rc && o->score_after_load)
+        rc = loader_score(conn, o);
     return rc;
 }

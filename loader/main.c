@@ -30,6 +30,8 @@ static void usage(FILE *f)
           "                     the crawl frontier\n"
           "  load FILE...       load parser output files (<anything>.<record_type>.tsv); a file already\n"
           "                     loaded (same SHA-256) is skipped; then score the periods touched\n"
+          "  score              run the scorer for every period a load marked and that is not yet\n"
+          "                     scored (after a crash between loading and scoring, or --no-score)\n"
           "\n"
           "Options:\n"
           "  -d, --db CONNINFO  libpq connection string (default: config db.conninfo, PG* variables,\n"
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fputs("loader: missing command (migrate, targets or load); try --help\n", stderr);
+        fputs("loader: missing command (migrate, targets, load or score); try --help\n", stderr);
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }
@@ -144,13 +146,13 @@ int main(int argc, char **argv)
     o.conninfo = db;
 
     const char *cmd = argv[optind];
-    if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load")) {
+    if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "score")) {
         fprintf(stderr, "loader: unknown command \"%s\"; try --help\n", cmd);
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }
     if ((!strcmp(cmd, "targets") && argc - optind != 2) || (!strcmp(cmd, "load") && argc - optind < 2) ||
-        (!strcmp(cmd, "migrate") && argc - optind != 1)) {
+        ((!strcmp(cmd, "migrate") || !strcmp(cmd, "score")) && argc - optind != 1)) {
         fprintf(stderr, "loader: wrong arguments for %s; try --help\n", cmd);
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
@@ -170,6 +172,8 @@ int main(int argc, char **argv)
             gr_notice("%d migration(s) applied", applied);
     } else if (!strcmp(cmd, "targets")) {
         rc = loader_targets(conn, argv[optind + 1]);
+    } else if (!strcmp(cmd, "score")) {
+        rc = loader_score(conn, &o);
     } else {
         rc = loader_load(conn, &o, argv + optind + 1, argc - optind - 1);
     }

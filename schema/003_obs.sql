@@ -238,3 +238,11 @@ CREATE INDEX ON obs.wechat_article (published_at);
 CREATE INDEX ON obs.wechat_stat (fetched_at);
 CREATE INDEX ON obs.weibo_post (posted_at);
 CREATE INDEX ON obs.app_listing (fetched_at);
+
+CREATE TABLE meta.score_pending (
+    period_start date PRIMARY KEY,
+    since        timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE meta.score_pending IS 'Months whose observations changed since they were last scored. The loader adds a month in the same transaction as the load, and removes it once the scorer has run for it, so a crash between loading and scoring loses no scoring.';
+COMMENT ON COLUMN meta.score_pending.period_start IS 'First day of the month to score.';
+COMMENT ON COLUMN meta.score_pending.since IS 'When the month was first marked.';
