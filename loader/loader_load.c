@@ -89,18 +89,75 @@ static bool record_type_of(const char *path, char *out, size_t outlen)
     return true;
 }
 
-/* Column whose month a row belongs to, for triggering the scorer. */
-static const char *period_expr(const char *type)
+/* The column whose month a row belongs to, for marking periods to score.
+ * A wechat_stat row counts for the month of its article's publication, which
+ * the row does not carry: stats are fetched days after publishing, so the
+ * month it was fetched in and the month before are both marked. */
+static const char *period_column(const char *type, bool *also_previous)
 {
+    *also_previous = false;
     if (!strcmp(type, "wechat_article") || !strcmp(type, "wechat_history"))
-        return "SELECT published_at FROM gr_stage";
-    if (!strcmp(type, "wechat_stat"))
-        return "SELECT a.published_at FROM gr_stage s JOIN obs.wechat_article a USING (biz, mid, idx)";
+        return "published_at";
     if (!strcmp(type, "weibo_post"))
-        return "SELECT posted_at FROM gr_stage";
+        return "posted_at";
+    if (!strcmp(type, "wechat_stat")) {
+        *also_previous = true;
+        return "fetched_at";
+    }
     if (!strcmp(type, "weibo_account") || !strcmp(type, "app_listing"))
-        return "SELECT fetched_at FROM gr_stage";
+        return "fetched_at";
     return NULL;
+}
+
+/* Months ("YYYY-MM") seen in one column while a file streams past. */
+struct month_scan {
+    int col;                 /* column index, -1 = none */
+    bool also_previous;
+    int field;               /* current column in the current line */
+    char cur[8];
+    int curlen;
+    char seen[512][8];
+    int nseen;
+    bool overflow;           /* more than 512 distinct months: the rest are not marked */
+};
+
+static void month_add(struct month_scan *m, const char *v)
+{
+    for (int i = 0; i < m->nseen; i++)
+        if (!memcmp(m->seen[i], v, 7))
+            return;
+    if (m->nseen == 512) {
+        m->overflow = true;
+        return;
+    }
+    memcpy(m->seen[m->nseen++], v, 8);
+}
+
+static void month_end_field(struct month_scan *m)
+{
+    if (m->field == m->col && m->curlen == 7 && m->cur[4] == '-') {
+        m->cur[7] = '\0';
+        month_add(m, m->cur);
+    }
+}
+
+/* Feeds bytes of the COPY text (after the header) to the scan. */
+static void month_feed(struct month_scan *m, const char *p, size_t n)
+{
+    if (m->col < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '\t' || c == '\n') {
+            month_end_field(m);
+            m->curlen = 0;
+            m->field = c == '\t' ? m->field + 1 : 0;
+        } else if (m->field == m->col && m->curlen < 7) {
+            m->cur[m->curlen++] = c;
+        } else if (m->field == m->col && m->curlen == 7) {
+            /* only the first 7 characters (YYYY-MM) matter */
+        }
+    }
 }
 
 /* Rewrites a COPY error ("CONTEXT: COPY gr_stage, line 3, column reads: ...")
@@ -134,6 +191,68 @@ static void copy_error(const char *path, const PGresult *res, PGconn *conn)
         gr_error("unable to load %s: %s", path, prim);
 }
 
+/* Streams the file from data_start into an open COPY command. On a COPY
+ * error, the error is logged with file, line and column, and *res keeps the
+ * failed result for the caller to inspect (caller PQclear()s). */
+static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data_start, const char *sql,
+                              struct month_scan *mscan, long long *rows, PGresult **resp)
+{
+    static char chunk[CHUNK];
+    PGresult *res;
+    size_t n;
+    enum gr_rc rc;
+
+    *resp = NULL;
+    if (fseek(f, data_start, SEEK_SET) != 0) {
+        gr_error("cannot read %s: %s", path, strerror(errno));
+        return GR_EIO;
+    }
+    mscan->field = 0;
+    mscan->curlen = 0;
+    res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        gr_error("unable to load %s: %s", path, PQerrorMessage(conn));
+        rc = gr_db_classify(conn, res);
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        month_feed(mscan, chunk, n);
+        if (PQputCopyData(conn, chunk, (int)n) != 1)
+            break;
+    }
+    if (ferror(f)) {
+        gr_error("cannot read %s: %s", path, strerror(errno));
+        PQputCopyEnd(conn, "read error");
+        while ((res = PQgetResult(conn)))
+            PQclear(res);
+        return GR_EIO;
+    }
+    PQputCopyEnd(conn, NULL);
+    res = PQgetResult(conn);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        PGresult *r2;
+        rc = gr_db_classify(conn, res);
+        if (rc == GR_EINTERNAL)
+            rc = GR_EDATA;
+        if (rc == GR_EDATA && !(PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
+                                !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")))
+            copy_error(path, res, conn);
+        else if (rc != GR_EDATA)
+            gr_error("unable to load %s: %s", path, PQerrorMessage(conn));
+        while ((r2 = PQgetResult(conn)))
+            PQclear(r2);
+        *resp = res;
+        return rc;
+    }
+    *rows = strtoll(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    while ((res = PQgetResult(conn)))
+        PQclear(res);
+    return GR_OK;
+}
+
 /* Loads one file. *skipped is set when the ledger already had it. */
 static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
                            long long *rows_read, long long *rows_new)
@@ -143,11 +262,11 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     PGresult *res = NULL;
     FILE *f = NULL;
     char *header = NULL, *cols = NULL, *ident = NULL, *keys = NULL;
-    static char chunk[CHUNK];
-    size_t n;
     enum gr_rc rc;
     bool in_tx = false;
-    const char *pexpr;
+    long data_start;
+    struct month_scan mscan;
+    const char *pcol;
 
     *skipped = false;
     *rows_read = *rows_new = 0;
@@ -215,6 +334,18 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
             rc = GR_EDATA;
             goto out;
         }
+        data_start = ftell(f);
+        memset(&mscan, 0, sizeof mscan);
+        mscan.col = -1;
+        pcol = period_column(type, &mscan.also_previous);
+        if (pcol) {
+            int k = 0;
+            for (char *tok = line, *end; tok; tok = end ? end + 1 : NULL, k++) {
+                end = strchr(tok, '\t');
+                if ((end ? (size_t)(end - tok) : strlen(tok)) == strlen(pcol) && !strncmp(tok, pcol, strlen(pcol)))
+                    mscan.col = k;
+            }
+        }
     }
 
     rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
@@ -238,73 +369,86 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     }
     PQclear(res);
     res = NULL;
-    snprintf(sql, sizeof sql,
-             "CREATE TEMP TABLE gr_stage (LIKE obs.%s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP",
-             ident);
-    rc = gr_db_exec(conn, sql, err, sizeof err);
-    if (rc)
-        goto dberr;
-    snprintf(sql, sizeof sql, "COPY gr_stage (%s) FROM STDIN", cols);
-    res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
-        snprintf(err, sizeof err, "%s", PQerrorMessage(conn));
-        rc = gr_db_classify(conn, res);
-        goto dberr;
-    }
-    PQclear(res);
-    res = NULL;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (PQputCopyData(conn, chunk, (int)n) != 1)
-            break;
-    }
-    if (ferror(f)) {
-        gr_error("cannot read %s: %s", path, strerror(errno));
-        PQputCopyEnd(conn, "read error");
-        while ((res = PQgetResult(conn)))
-            PQclear(res);
-        rc = GR_EIO;
-        goto out;
-    }
-    PQputCopyEnd(conn, NULL);
-    res = PQgetResult(conn);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        rc = gr_db_classify(conn, res);
-        if (rc == GR_EINTERNAL || rc == GR_EDATA)
-            rc = GR_EDATA;
-        copy_error(path, res, conn);
+    /* Fast path: COPY straight into the obs table, as fast as a plain COPY.
+     * A key already stored (an overlapping file) aborts it with a unique
+     * violation; then the slow path stages the rows and skips the duplicates. */
+    snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
+    rc = copy_stream(conn, path, f, data_start, sql, &mscan, rows_read, &res);
+    if (rc == GR_EDATA && res && PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
+        !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")) {
         PQclear(res);
-        while ((res = PQgetResult(conn)))
-            PQclear(res);
-        goto out;
-    }
-    *rows_read = strtoll(PQcmdTuples(res), NULL, 10);
-    PQclear(res);
-    while ((res = PQgetResult(conn)))
+        res = NULL;
+        /* The transaction is aborted: start it again, staged this time. */
+        PQclear(PQexec(conn, "ROLLBACK"));
+        in_tx = false;
+        gr_debug("%s: keys already stored, loading through a staging table", path);
+        rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
+        if (rc)
+            goto dberr;
+        in_tx = true;
+        params[0] = hex;
+        rc = gr_db_execp(conn,
+                         "INSERT INTO meta.load_ledger (sha256, file_name, record_type, rows_read, rows_new)"
+                         " VALUES ($1, $2, $3, 0, 0) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
+                         3, params, &res, err, sizeof err);
+        if (rc)
+            goto dberr;
+        if (PQntuples(res) == 0) {
+            *skipped = true;
+            goto out;
+        }
         PQclear(res);
-
-    snprintf(sql, sizeof sql, "INSERT INTO obs.%s (%s) SELECT %s FROM gr_stage ON CONFLICT (%s) DO NOTHING",
-             ident, cols, cols, keys);
-    res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        snprintf(err, sizeof err, "%s", PQresultErrorMessage(res));
-        rc = gr_db_classify(conn, res);
-        if (rc == GR_EINTERNAL)
-            rc = GR_EDATA;
-        goto dberr;
+        res = NULL;
+        snprintf(sql, sizeof sql,
+                 "CREATE TEMP TABLE gr_stage (LIKE obs.%s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP",
+                 ident);
+        rc = gr_db_exec(conn, sql, err, sizeof err);
+        if (rc)
+            goto dberr;
+        snprintf(sql, sizeof sql, "COPY gr_stage (%s) FROM STDIN", cols);
+        memset(&mscan.seen, 0, sizeof mscan.seen);
+        mscan.nseen = 0;
+        rc = copy_stream(conn, path, f, data_start, sql, &mscan, rows_read, &res);
+        if (rc)
+            goto out;
+        snprintf(sql, sizeof sql, "INSERT INTO obs.%s (%s) SELECT %s FROM gr_stage ON CONFLICT (%s) DO NOTHING",
+                 ident, cols, cols, keys);
+        res = PQexec(conn, sql);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            snprintf(err, sizeof err, "%s", PQresultErrorMessage(res));
+            rc = gr_db_classify(conn, res);
+            if (rc == GR_EINTERNAL)
+                rc = GR_EDATA;
+            goto dberr;
+        }
+        *rows_new = strtoll(PQcmdTuples(res), NULL, 10);
+        PQclear(res);
+        res = NULL;
+    } else if (rc) {
+        goto out;
+    } else {
+        *rows_new = *rows_read;
     }
-    *rows_new = strtoll(PQcmdTuples(res), NULL, 10);
-    PQclear(res);
-    res = NULL;
 
-    if (*rows_new > 0 && (pexpr = period_expr(type))) {
+    if (mscan.overflow)
+        gr_warn("%s: rows span more than 512 months; only the first 512 are marked for scoring", path);
+    if (*rows_new > 0 && mscan.col >= 0) {
         /* Mark the months this file touched, durably and atomically with the
          * rows themselves; they are scored after the load (loader_score). */
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO meta.score_pending (period_start)"
-                 " SELECT DISTINCT date_trunc('month', t AT TIME ZONE 'UTC')::date"
-                 " FROM (%s) AS x(t) WHERE t IS NOT NULL ON CONFLICT DO NOTHING",
-                 pexpr);
-        rc = gr_db_exec(conn, sql, err, sizeof err);
+        for (int i = 0; i < mscan.nseen && !rc; i++) {
+            char month[16];
+            const char *mp[2];
+            snprintf(month, sizeof month, "%.7s-01", mscan.seen[i]);
+            mp[0] = month;
+            mp[1] = mscan.also_previous ? "t" : "f";
+            rc = gr_db_execp(conn,
+                             "INSERT INTO meta.score_pending (period_start)"
+                             " SELECT m FROM (VALUES ($1::date), (CASE WHEN $2::bool THEN ($1::date - interval '1 month')::date END)) v(m)"
+                             " WHERE m IS NOT NULL ON CONFLICT DO NOTHING",
+                             2, mp, &res, err, sizeof err);
+            PQclear(res);
+            res = NULL;
+        }
         if (rc)
             goto dberr;
     }

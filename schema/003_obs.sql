@@ -233,11 +233,10 @@ INSERT INTO meta.record_type VALUES
     ('app_listing',    '{store,listing_id,fetched_at}'),
     ('parse_reject',   '{warc_file,warc_offset}');
 
--- Research staff read observations by period: index the time columns.
+-- The scorer selects articles and posts by period: index their time columns. Snapshot
+-- tables are read through their primary keys (entity first, then fetch time).
 CREATE INDEX ON obs.wechat_article (published_at);
-CREATE INDEX ON obs.wechat_stat (fetched_at);
 CREATE INDEX ON obs.weibo_post (posted_at);
-CREATE INDEX ON obs.app_listing (fetched_at);
 
 CREATE TABLE meta.score_pending (
     period_start date PRIMARY KEY,

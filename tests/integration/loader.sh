@@ -41,6 +41,7 @@ t_eq "app rows stored" "3" "$(q 'SELECT count(*) FROM obs.app_listing')"
 t_eq "exact count kept" "830000000" "$(q "SELECT downloads FROM obs.app_listing WHERE listing_id='com.MobileTicket'")"
 t_eq "missing stays NULL" "t" "$(q "SELECT downloads IS NULL FROM obs.app_listing WHERE store='appstore'")"
 t_eq "capped read stored as cap" "100001|t|10万+" "$(q "SELECT read_num, read_capped, read_raw FROM obs.wechat_stat WHERE mid=2650000001")"
+t_eq "loads mark the months to score (stats also the month before)" "2014-09-01 2014-10-01" "$(q "SELECT string_agg(period_start::text, ' ' ORDER BY period_start) FROM meta.score_pending")"
 out=$($B/loader --no-score load a.app_listing.tsv 2>&1)
 t_match "second load says already loaded" "already loaded" "$out"
 t_eq "second load stores nothing" "3" "$(q 'SELECT count(*) FROM obs.app_listing')"
