@@ -40,10 +40,13 @@ bin/govreach --config "$demo/govreach.conf" nightly || rc=$?
 [ $rc -le 1 ] || { echo "demo: the nightly run failed (exit $rc); see $demo/nightly.log" >&2; exit $rc; }
 
 show() { echo; echo "== $1"; psql "$conn" -X -P pager=off -c "$2"; }
-show "Combined index (表1.2/1.3), top 10" "SELECT * FROM report.combined LIMIT 10"
-show "WeChat index WCI (表2.1/2.2), top 10" "SELECT * FROM report.wci LIMIT 10"
-show "Tencent Weibo index BCI (表3.1/3.2), top 10" "SELECT * FROM report.bci LIMIT 10"
-show "Apps by downloads per store (表4.1), top 3 per store" "SELECT * FROM report.app_top WHERE rank <= 3"
+show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), top 5" "SELECT * FROM report.t1_2_central_combined ORDER BY rank LIMIT 5"
+show "表1.3 local governments, combined index, top 5" "SELECT * FROM report.t1_3_local_combined ORDER BY rank LIMIT 5"
+show "表2.1 central WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_1_central_wechat ORDER BY rank LIMIT 5"
+show "表2.2 local WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_2_local_wechat ORDER BY rank LIMIT 5"
+show "表3.1 central Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_1_central_weibo ORDER BY rank LIMIT 5"
+show "表3.2 local Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_2_local_weibo ORDER BY rank LIMIT 5"
+show "表4.1 apps by downloads, top 3 per store" "SELECT * FROM report.t4_1_app_store_top10 WHERE rank <= 3 ORDER BY store, rank"
 echo
 echo "Open the database:   psql \"$conn\""
 echo "Stop the database:   make db-stop"

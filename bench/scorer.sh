@@ -1,0 +1,97 @@
+# Scorer: a full scoring run (bin/scorer run, every list and aggregate, one
+# transaction) on generated observations at the report's scale (16,446 WeChat
+# accounts, 38,237 articles, 186,697 Weibo accounts, 377 apps) and at 100x its
+# article count (3.8 M articles), against the floor: a plain
+#   SELECT biz, sum(reads), sum(likes), count(*), max(reads) ... GROUP BY biz
+# over the same articles, timed in the same run. Targets: report scale < 5 s,
+# 100x < 60 s. BENCH_SCORER_SCALES="1 100" (default) picks the article multiples.
+set -euo pipefail
+B=$GR_BIN
+TOP=$GR_TOP
+if [ -x "$B/loader" ]; then
+  "$B/loader" -q migrate
+else
+  for f in "$TOP"/schema/[0-9][0-9][0-9]_*.sql; do psql -X -q -v ON_ERROR_STOP=1 -f "$f"; done
+fi
+now() { date +%s.%N; }
+
+# Registry and the parts that do not grow with the article count.
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+SELECT setseed(0.42) \gset
+CREATE TEMP TABLE prov AS SELECT unnest(ARRAY['北京','上海','广东','浙江','江苏','四川','湖北','山东','河南','福建']) AS p;
+INSERT INTO src.organisation (org_key, name, level, province, function)
+SELECT 'o' || i, '机构' || i, CASE WHEN i % 20 = 0 THEN 'central' WHEN i % 3 = 0 THEN 'province' ELSE 'city' END,
+       CASE WHEN i % 20 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江','江苏','四川'])[1 + i % 6] END,
+       (ARRAY['公安','党政宣传','司法','卫生','旅游','交通'])[1 + i % 6]
+  FROM generate_series(1, 8000) i;
+INSERT INTO src.wechat_account (biz, name, org_key, level, province, function)
+SELECT 'b' || i, '微信' || i, CASE WHEN i <= 8000 THEN 'o' || i END,
+       CASE WHEN i % 20 = 0 THEN 'central' WHEN i % 3 = 0 THEN 'province' ELSE 'city' END,
+       CASE WHEN i % 20 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江','江苏','四川'])[1 + i % 6] END,
+       (ARRAY['公安','党政宣传','司法','卫生','旅游','交通'])[1 + i % 6]
+  FROM generate_series(1, 16446) i;
+INSERT INTO src.weibo_account (account, name, org_key, level, province, function)
+SELECT 'w' || i, '微博' || i, CASE WHEN i <= 8000 THEN 'o' || i END,
+       CASE WHEN i % 20 = 0 THEN 'central' WHEN i % 3 = 0 THEN 'province' ELSE 'county' END,
+       CASE WHEN i % 20 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江','江苏','四川'])[1 + i % 6] END,
+       (ARRAY['公安','党政宣传','司法','卫生','旅游','交通'])[1 + i % 6]
+  FROM generate_series(1, 186697) i;
+INSERT INTO obs.weibo_account (account, followers, status, warc_file, warc_offset, url, fetched_at)
+SELECT 'w' || i, (random() * 1e6)::bigint + s * 100, 'ok', 'b', i * 2 + s, 'u',
+       timestamptz '2014-10-02T00:00:00Z' + s * interval '25 days'
+  FROM generate_series(1, 186697) i, generate_series(0, 1) s;
+INSERT INTO obs.weibo_post (account, post_id, posted_at, kind, reposts, comments, mentions, warc_file, warc_offset, url, fetched_at)
+SELECT 'w' || (1 + (i::bigint * 7919) % 186697), 'p' || i, timestamptz '2014-10-01T00:00:00Z' + (i % 30) * interval '1 day',
+       (ARRAY['original','repost','reply','original'])[1 + i % 4], (random() * 100)::int, (random() * 50)::int,
+       (random() * 3)::int, 'b', i, 'u', '2014-11-02T00:00:00Z'
+  FROM generate_series(1, 560000) i;
+INSERT INTO src.app (app_key, name, level, province)
+SELECT 'a' || i, '应用' || i, CASE WHEN i % 10 = 0 THEN 'central' ELSE 'province' END,
+       CASE WHEN i % 10 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江'])[1 + i % 4] END
+  FROM generate_series(1, 377) i;
+INSERT INTO src.store_listing (store, listing_id, app_key, url)
+SELECT s, 'a' || i, 'a' || i, 'u' FROM generate_series(1, 377) i, unnest(ARRAY['360','baidu','wandoujia']) s;
+INSERT INTO obs.app_listing (store, listing_id, downloads, status, warc_file, warc_offset, url, fetched_at)
+SELECT s, 'a' || i, (random() * 1e7)::bigint, 'ok', 'b', i, 'u', '2014-10-20T00:00:00Z'
+  FROM generate_series(1, 377) i, unnest(ARRAY['360','baidu','wandoujia']) s;
+VACUUM ANALYZE;
+SQL
+
+have=0
+for scale in ${BENCH_SCORER_SCALES:-1 100}; do
+  n=$((38237 * scale))
+  # Grow the article set to n articles, each with a page and one stats snapshot
+  # (every tenth also an appmsgext snapshot at the same time).
+  psql -X -q -v ON_ERROR_STOP=1 -v from=$((have + 1)) -v to=$n <<'SQL'
+INSERT INTO obs.wechat_article (biz, mid, idx, title, published_at, status, warc_file, warc_offset, url, fetched_at)
+SELECT 'b' || (1 + (i::bigint * 7919) % 16446), i, 1 + i % 3, 't', timestamptz '2014-10-01T00:00:00Z' + (i % 2600000) * interval '1 second',
+       'ok', 'b', i, 'u', '2014-11-01T00:00:00Z'
+  FROM generate_series(:from, :to) i;
+INSERT INTO obs.wechat_stat (biz, mid, idx, origin, read_num, read_capped, like_num, status, warc_file, warc_offset, url, fetched_at)
+SELECT 'b' || (1 + (i::bigint * 7919) % 16446), i, 1 + i % 3, o, least((random() * random() * 120000)::bigint, 100001),
+       false, (random() * 300)::bigint, 'ok', 'b', i, 'u', '2014-11-02T00:00:00Z'
+  FROM generate_series(:from, :to) i, unnest(ARRAY['footer', 'appmsgext']) o
+ WHERE o = 'footer' OR i % 10 = 0;
+UPDATE obs.wechat_stat SET read_capped = true WHERE read_num = 100001 AND NOT read_capped;
+VACUUM ANALYZE obs.wechat_article;
+VACUUM ANALYZE obs.wechat_stat;
+SQL
+  have=$n
+  t0=$(now)
+  psql -X -q -o /dev/null -c "SELECT biz, sum(read_num), sum(like_num), count(*), max(read_num) FROM obs.wechat_stat WHERE origin = 'footer' GROUP BY biz"
+  t1=$(now)
+  "$B/scorer" run --force --period 2014-10-01..2014-10-31 >/dev/null 2>&1
+  t2=$(now)
+  # The same run again: the first pays for cold caches and catalog lookups.
+  "$B/scorer" run --force --period 2014-10-01..2014-10-31 >/dev/null 2>&1
+  t3=$(now)
+  python3 - "$scale" "$n" "$t0" "$t1" "$t2" "$t3" <<'PY'
+import sys
+scale, n = sys.argv[1], int(sys.argv[2])
+t0, t1, t2, t3 = map(float, sys.argv[3:])
+floor, cold, warm = t1 - t0, t2 - t1, t3 - t2
+target = 5 if scale == "1" else 60
+print(f"scale {scale:>4}x  articles {n:>9,}  floor GROUP BY {floor:6.2f}s  scorer run {cold:6.2f}s (again {warm:6.2f}s)  "
+      f"ratio {warm / floor:6.1f}  (target < {target} s: {'met' if warm < target else 'MISSED'})")
+PY
+done

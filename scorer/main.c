@@ -1,0 +1,222 @@
+/* bin/scorer: options, then scorer_*() from scorer/, then an exit status. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gr_db.h"
+#include "gr_err.h"
+#include "gr_log.h"
+#include "gr_util.h"
+#include "scorer.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: scorer run [--methodology FILE] --period START..END [--force] [--db CONNINFO]\n"
+            "       scorer compare RUN_A RUN_B [--db CONNINFO]\n"
+            "       scorer list [--db CONNINFO]\n"
+            "       scorer check-report DIR\n"
+            "       scorer --help | --help-methodology\n"
+            "\n"
+            "Scores WeChat (WCI), Tencent Weibo (BCI), combined and app rankings from the obs.*\n"
+            "observations, inside PostgreSQL, and writes them to score.* (report.* views read them).\n"
+            "\n"
+            "  run            score one period (dates YYYY-MM-DD, both inclusive) with one methodology,\n"
+            "                 in one transaction. Without --methodology: %s\n"
+            "                 ($GOVREACH_SHARE/conf/methodology/2014.conf). When a run of the same\n"
+            "                 methodology text over the same period and the same inputs exists, nothing\n"
+            "                 is done (exit 0) unless --force. Prints the run number.\n"
+            "  compare        compare two runs (rank and score moves per WCI, BCI, combined, app list),\n"
+            "                 store the comparison in score.comparison*, print the moves as TSV.\n"
+            "  list           print every run as TSV.\n"
+            "  check-report   check the report tables in DIR (TSV files named like report/tables/)\n"
+            "                 against the four identities and cross-table consistency; print every\n"
+            "                 violation as TSV (kind, table, row, name, column, printed, expected, size).\n"
+            "                 No database needed.\n"
+            "\n"
+            "options:\n"
+            "  -m, --methodology FILE  methodology file (INI; see --help-methodology)\n"
+            "  -p, --period A..B       period, e.g. 2014-10-01..2014-10-31\n"
+            "  -f, --force             score again even when an identical run exists\n"
+            "  -d, --db CONNINFO       libpq conninfo; default $GOVREACH_DB_CONNINFO, then the PG*\n"
+            "                          environment, then the embedded cluster in $GOVREACH_VAR/pg\n"
+            "  -h, --help              this text\n"
+            "      --help-methodology  every methodology parameter, its default and meaning\n"
+            "\n"
+            "environment: GOVREACH_DB_CONNINFO (database), GOVREACH_SHARE (where conf/ is),\n"
+            "GR_LOG_LEVEL, GR_LOG_FORMAT=json; GOVREACH_SCORER_PAUSE_MS pauses between the SQL\n"
+            "steps of a run inside its transaction (a test hook for the kill -9 test).\n"
+            "\n"
+            "exit status: 0 ok (check-report: no violation); 1 check-report found violations;\n"
+            "64 usage; 65 bad data (a malformed report table, a run failing on data);\n"
+            "66 missing input (methodology file, report directory, run number); 69 database\n"
+            "unavailable; 70 internal error; 74 I/O error; 75 temporary failure, retry;\n"
+            "78 bad methodology file (reported as file:line: message).\n",
+            scorer_default_method_path());
+}
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "scorer: %s\ntry 'scorer --help'\n", msg);
+    return gr_rc_exit(GR_EUSAGE);
+}
+
+static int fail(enum gr_rc rc, const char *err)
+{
+    gr_error("%s", err);
+    return gr_rc_exit(rc);
+}
+
+static enum gr_rc connect_db(const char *db, PGconn **conn, char *err, size_t errlen)
+{
+    if (!db || !*db)
+        db = getenv("GOVREACH_DB_CONNINFO");
+    return gr_db_connect(db, conn, err, errlen);
+}
+
+static bool parse_run_id(const char *s, int64_t *out) { return gr_parse_i64(s, out) && *out > 0; }
+
+struct cli {
+    const char *method_path, *period, *db;
+    bool force;
+};
+
+static int cmd_check_report(const char *dir)
+{
+    char err[2048] = "";
+    size_t nviol = 0;
+    enum gr_rc rc = scorer_check_report(dir, stdout, &nviol, err, sizeof err);
+
+    fflush(stdout);
+    if (rc)
+        return fail(rc, err);
+    if (nviol) {
+        gr_notice("%zu violation(s) in the report tables of %s", nviol, dir);
+        return 1;
+    }
+    gr_info("no violations in %s", dir);
+    return 0;
+}
+
+static int cmd_run(const struct cli *cl)
+{
+    struct scorer_method m;
+    struct scorer_run_opts o;
+    struct scorer_run_result r;
+    char start[11], end[11], err[2048] = "";
+    const char *pause = getenv("GOVREACH_SCORER_PAUSE_MS"); /* test hook, see --help */
+    int64_t pms = 0;
+    PGconn *conn = NULL;
+    enum gr_rc rc;
+
+    if (!cl->period)
+        return usage_error("run needs --period START..END");
+    if (!scorer_parse_period(cl->period, start, end))
+        return usage_error("--period must be YYYY-MM-DD..YYYY-MM-DD with real dates, start <= end");
+    if (pause && (!gr_parse_i64(pause, &pms) || pms < 0 || pms > 600000))
+        return usage_error("GOVREACH_SCORER_PAUSE_MS must be 0..600000");
+    scorer_method_init(&m);
+    rc = scorer_method_load(&m, cl->method_path ? cl->method_path : scorer_default_method_path(), err,
+                            sizeof err);
+    if (!rc)
+        rc = connect_db(cl->db, &conn, err, sizeof err);
+    if (!rc) {
+        memset(&o, 0, sizeof o);
+        o.period_start = start;
+        o.period_end = end;
+        o.force = cl->force;
+        o.pause_ms = (unsigned)pms;
+        rc = scorer_run(conn, &m, &o, &r, err, sizeof err);
+    }
+    if (!rc && r.skipped)
+        printf("up to date: run %" PRId64 " (methodology %s %s, %s..%s, same inputs)\n", r.run_id, m.name,
+               m.version, start, end);
+    else if (!rc)
+        printf("run %" PRId64 ": methodology %s %s, %s..%s: %ld WeChat, %ld Weibo, %ld combined, "
+               "%ld app listings\n",
+               r.run_id, m.name, m.version, start, end, r.wechat, r.weibo, r.combined, r.listings);
+    scorer_method_free(&m);
+    PQfinish(conn);
+    return rc ? fail(rc, err) : 0;
+}
+
+static int cmd_compare(const struct cli *cl, const char *ra, const char *rb)
+{
+    char err[2048] = "";
+    int64_t a, b, cid;
+    PGconn *conn = NULL;
+    enum gr_rc rc;
+
+    if (!parse_run_id(ra, &a) || !parse_run_id(rb, &b))
+        return usage_error("compare takes two run numbers");
+    rc = connect_db(cl->db, &conn, err, sizeof err);
+    if (!rc)
+        rc = scorer_compare(conn, a, b, stdout, &cid, err, sizeof err);
+    PQfinish(conn);
+    return rc ? fail(rc, err) : 0;
+}
+
+static int cmd_list(const struct cli *cl)
+{
+    char err[2048] = "";
+    PGconn *conn = NULL;
+    enum gr_rc rc = connect_db(cl->db, &conn, err, sizeof err);
+
+    if (!rc)
+        rc = scorer_list(conn, stdout, err, sizeof err);
+    PQfinish(conn);
+    return rc ? fail(rc, err) : 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "methodology", required_argument, NULL, 'm' },
+        { "period", required_argument, NULL, 'p' },
+        { "force", no_argument, NULL, 'f' },
+        { "db", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { "help-methodology", no_argument, NULL, 'M' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct cli cl = { NULL, NULL, NULL, false };
+    const char *const *ops;
+    int c, nops;
+    char m[256];
+
+    gr_log_init("scorer");
+    opterr = 0;
+    /* GNU getopt permutes, so options may come before or after the command. */
+    while ((c = getopt_long(argc, argv, ":m:p:fd:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': cl.method_path = optarg; break;
+        case 'p': cl.period = optarg; break;
+        case 'f': cl.force = true; break;
+        case 'd': cl.db = optarg; break;
+        case 'h': usage(stdout); return 0;
+        case 'M':
+            printf("methodology keys (INI: [section] then key = value; see conf/methodology/2014.conf):\n");
+            scorer_method_print_keys(stdout);
+            return 0;
+        default:
+            snprintf(m, sizeof m, "unknown option or missing value in \"%s\"", argv[optind - 1]);
+            return usage_error(m);
+        }
+    }
+    ops = (const char *const *)argv + optind;
+    nops = argc - optind;
+    if (nops == 0)
+        return usage_error("missing command (run, compare, list or check-report)");
+    if (strcmp(ops[0], "check-report") == 0)
+        return nops == 2 ? cmd_check_report(ops[1]) : usage_error("check-report takes one directory");
+    if (strcmp(ops[0], "run") == 0)
+        return nops == 1 ? cmd_run(&cl) : usage_error("run takes no operands");
+    if (strcmp(ops[0], "compare") == 0)
+        return nops == 3 ? cmd_compare(&cl, ops[1], ops[2]) : usage_error("compare takes two run numbers");
+    if (strcmp(ops[0], "list") == 0)
+        return nops == 1 ? cmd_list(&cl) : usage_error("list takes no operands");
+    snprintf(m, sizeof m, "unknown command \"%s\"", ops[0]);
+    return usage_error(m);
+}

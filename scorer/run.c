@@ -1,0 +1,529 @@
+/* `scorer run`: one scoring run, computed in PostgreSQL, in one transaction.
+ *
+ * The methodology's parameters reach the SQL as one jsonb query parameter,
+ * unpacked by jsonb_to_record into the one-row temporary table sc_p; every
+ * later statement is constant text that joins sc_p. Nothing from a file or
+ * the database is ever spliced into a statement. The statements run in one
+ * transaction: a failed or killed run leaves no trace (temporary tables are
+ * ON COMMIT DROP and vanish with the session).
+ *
+ * Observation rules (documented again in conf/methodology/2014.conf):
+ *  - An article belongs to the period when an ok fetch of its page gives a
+ *    publish time inside the period (the latest such fetch gives title and
+ *    account name); when no ok page fetch with a publish time exists at all,
+ *    the latest history listing (obs.wechat_history) gives the publish time.
+ *  - Its counts are the latest ok obs.wechat_stat snapshot with a read count
+ *    fetched before stat_cutoff (period end + period.stat_grace_days); at equal
+ *    fetch times the getappmsgext JSON wins over the page footer. Capped reads
+ *    count as wci.read_cap. An article with no such snapshot is "unobserved":
+ *    it is counted in score.wci.articles_unobserved, not as zero reads.
+ *  - Weibo: followers at period end = latest ok account snapshot in the
+ *    period, new followers = that minus the earliest ok one in the period
+ *    (a loss counts as 0); an account needs at least one such snapshot to be
+ *    scored. Posts: each post posted in the period, counts from its latest
+ *    snapshot fetched before stat_cutoff.
+ *  - Apps: each listing's latest ok snapshot fetched before the end of the
+ *    period (and not older than apps.max_age_days when that is not 0).
+ *  - Only accounts, apps and listings in the registry (src.*) are scored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gr_db.h"
+#include "gr_log.h"
+#include "scorer.h"
+#include "scorer_int.h"
+
+static const char sql_inputs[] =
+    "SELECT x.inputs::text, encode(sha256(convert_to(x.inputs::text, 'UTF8')), 'hex') FROM (SELECT jsonb_build_object("
+    " 'obs.wechat_article', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.wechat_article),"
+    " 'obs.wechat_history', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.wechat_history),"
+    " 'obs.wechat_stat', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.wechat_stat),"
+    " 'obs.weibo_account', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.weibo_account),"
+    " 'obs.weibo_post', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.weibo_post),"
+    " 'obs.app_listing', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.app_listing),"
+    " 'src.organisation', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.organisation),"
+    " 'src.wechat_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.wechat_account),"
+    " 'src.weibo_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.weibo_account),"
+    " 'src.app', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.app),"
+    " 'src.store_listing', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.store_listing),"
+    " 'score.sublist_category', (SELECT jsonb_agg(c ORDER BY c.sublist, c.function) FROM score.sublist_category c)"
+    ") AS inputs) x";
+
+/* The steps after sc_p exists: constant SQL, each one statement. */
+static const struct step {
+    const char *what;
+    const char *sql;
+} steps[] = {
+    { "articles of the period",
+      "CREATE TEMP TABLE sc_art ON COMMIT DROP AS "
+      "WITH page AS ("
+      "  SELECT DISTINCT ON (a.biz, a.mid, a.idx) a.biz, a.mid, a.idx, a.published_at, a.title, a.account_name"
+      "    FROM obs.wechat_article a, pg_temp.sc_p p"
+      "   WHERE a.status = 'ok' AND a.published_at >= p.t0 AND a.published_at < p.t1"
+      "   ORDER BY a.biz, a.mid, a.idx, a.fetched_at DESC"
+      "), hist AS ("
+      "  SELECT DISTINCT ON (h.biz, h.mid, h.idx) h.biz, h.mid, h.idx, h.published_at, h.title, NULL::text"
+      "    FROM obs.wechat_history h, pg_temp.sc_p p"
+      "   WHERE h.published_at >= p.t0 AND h.published_at < p.t1"
+      "     AND NOT EXISTS (SELECT 1 FROM obs.wechat_article a WHERE a.biz = h.biz AND a.mid = h.mid"
+      "                      AND a.idx = h.idx AND a.status = 'ok' AND a.published_at IS NOT NULL)"
+      "   ORDER BY h.biz, h.mid, h.idx, h.fetched_at DESC"
+      ") "
+      "SELECT x.* FROM (SELECT * FROM page UNION ALL SELECT * FROM hist) x"
+      "  JOIN src.wechat_account w ON w.biz = x.biz" },
+    { "statistics of sc_art", "ANALYZE pg_temp.sc_art" },
+    { "article stats",
+      "CREATE TEMP TABLE sc_st ON COMMIT DROP AS "
+      "SELECT DISTINCT ON (s.biz, s.mid, s.idx) s.biz, s.mid, s.idx,"
+      "       CASE WHEN s.read_capped THEN p.wci_read_cap ELSE s.read_num END AS reads,"
+      "       s.read_capped, s.read_raw, s.like_num AS likes"
+      "  FROM obs.wechat_stat s"
+      "  JOIN pg_temp.sc_art a ON a.biz = s.biz AND a.mid = s.mid AND a.idx = s.idx"
+      "  CROSS JOIN pg_temp.sc_p p"
+      " WHERE s.status = 'ok' AND s.read_num IS NOT NULL AND s.fetched_at < p.tstat"
+      " ORDER BY s.biz, s.mid, s.idx, s.fetched_at DESC, (s.origin = 'appmsgext') DESC" },
+    { "statistics of sc_st", "ANALYZE pg_temp.sc_st" },
+    { "WeChat account totals",
+      "CREATE TEMP TABLE sc_wa ON COMMIT DROP AS "
+      "SELECT a.biz, count(s.biz)::integer AS n, (count(*) - count(s.biz))::integer AS unobserved,"
+      "       count(*) FILTER (WHERE s.read_capped)::integer AS capped,"
+      "       coalesce(sum(s.reads), 0)::bigint AS r, coalesce(sum(s.likes), 0)::bigint AS z,"
+      "       coalesce(max(s.reads), 0)::bigint AS rmax, coalesce(max(s.likes), 0)::bigint AS zmax,"
+      "       count(s.biz) FILTER (WHERE a.idx = 1)::integer AS head_n,"
+      "       coalesce(sum(s.reads) FILTER (WHERE a.idx = 1), 0)::bigint AS rt,"
+      "       coalesce(sum(s.likes) FILTER (WHERE a.idx = 1), 0)::bigint AS zt"
+      "  FROM pg_temp.sc_art a LEFT JOIN pg_temp.sc_st s ON s.biz = a.biz AND s.mid = a.mid AND s.idx = a.idx"
+      " GROUP BY a.biz" },
+    { "statistics of sc_wa", "ANALYZE pg_temp.sc_wa" },
+    { "WCI",
+      "INSERT INTO score.wci "
+      "WITH c AS ("
+      "  SELECT w.*, acc.name, acc.org_key, acc.level, acc.province, acc.function, p.run_id, p.wci_k AS k,"
+      "         p.wci_w_read, p.wci_w_like, p.wci_aggregation,"
+      "         p.wci_read_w_total * score.ln_off(w.r / d.dd, p.wci_log_offset)"
+      "       + p.wci_read_w_avg * score.ln_off(w.r::float8 / w.n, p.wci_log_offset)"
+      "       + p.wci_read_w_max * score.ln_off(w.rmax, p.wci_log_offset)"
+      "       + p.wci_read_w_head * score.ln_off(w.rt / d.dd, p.wci_log_offset) AS a,"
+      "         p.wci_like_w_total * score.ln_off(p.wci_like_scale * w.z / d.dd, p.wci_log_offset)"
+      "       + p.wci_like_w_avg * score.ln_off(p.wci_like_scale * w.z / w.n, p.wci_log_offset)"
+      "       + p.wci_like_w_max * score.ln_off(p.wci_like_scale * w.zmax, p.wci_log_offset)"
+      "       + p.wci_like_w_head * score.ln_off(p.wci_like_scale * w.zt / d.dd, p.wci_log_offset) AS b"
+      "    FROM pg_temp.sc_wa w JOIN src.wechat_account acc ON acc.biz = w.biz"
+      "   CROSS JOIN pg_temp.sc_p p"
+      "   CROSS JOIN LATERAL (SELECT CASE WHEN p.wci_per_day THEN p.days ELSE 1 END::float8 AS dd) d"
+      "   WHERE w.n > 0"
+      "), s AS ("
+      "  SELECT c.*, k * a * a AS read_index, k * b * b AS like_index,"
+      "         CASE WHEN wci_aggregation = 'linear_of_indices'"
+      "              THEN wci_w_read * k * a * a + wci_w_like * k * b * b"
+      "              ELSE k * (wci_w_read * a + wci_w_like * b) ^ 2 END AS wci,"
+      "         CASE WHEN level = 'central' THEN 'central' ELSE 'local' END AS scope"
+      "    FROM c"
+      ") "
+      "SELECT run_id, biz, name, org_key, level, scope, province, function, n, unobserved, capped,"
+      "       r, z, rmax, zmax, head_n, rt, zt, a, b, read_index, like_index, wci,"
+      "       row_number() OVER (ORDER BY wci DESC, biz),"
+      "       row_number() OVER (PARTITION BY scope ORDER BY wci DESC, biz),"
+      "       CASE WHEN function IS NULL THEN NULL"
+      "            ELSE row_number() OVER (PARTITION BY function ORDER BY wci DESC, biz) END"
+      "  FROM s" },
+    { "WeChat sub-lists",
+      "INSERT INTO score.wci_sub "
+      "WITH c AS ("
+      "  SELECT w.run_id, w.biz, w.function, w.scope, p.wci_sub_k AS k, p.wci_sub_w_read, p.wci_sub_w_like,"
+      "         p.wci_sub_log_offset AS off,"
+      "         p.wci_sub_read_w_total * w.reads + p.wci_sub_read_w_avg * w.reads::float8 / w.articles"
+      "       + p.wci_sub_read_w_max * w.read_max AS read_col,"
+      "         p.wci_sub_like_w_total * w.likes + p.wci_sub_like_w_avg * w.likes::float8 / w.articles"
+      "       + p.wci_sub_like_w_max * w.like_max AS like_col"
+      "    FROM score.wci w JOIN pg_temp.sc_p p ON p.run_id = w.run_id"
+      "), s AS ("
+      "  SELECT c.*, k * (wci_sub_w_read * score.ln_off(read_col, off)"
+      "                 + wci_sub_w_like * score.ln_off(like_col, off)) ^ 2 AS wci FROM c"
+      ") "
+      "SELECT run_id, biz, function, scope, read_col, like_col, wci,"
+      "       CASE WHEN function IS NULL THEN NULL"
+      "            ELSE row_number() OVER (PARTITION BY function ORDER BY wci DESC, biz) END"
+      "  FROM s" },
+    { "hot articles",
+      "INSERT INTO score.hot_article "
+      "SELECT p.run_id, row_number() OVER (ORDER BY s.reads DESC, s.likes DESC NULLS LAST, a.published_at,"
+      "                                             a.biz, a.mid, a.idx),"
+      "       a.biz, a.mid, a.idx, coalesce(acc.name, a.account_name), a.title, a.published_at,"
+      "       s.reads, s.read_capped, s.read_raw, s.likes"
+      "  FROM pg_temp.sc_art a JOIN pg_temp.sc_st s ON s.biz = a.biz AND s.mid = a.mid AND s.idx = a.idx"
+      "  JOIN src.wechat_account acc ON acc.biz = a.biz CROSS JOIN pg_temp.sc_p p"
+      " ORDER BY s.reads DESC, s.likes DESC NULLS LAST, a.published_at, a.biz, a.mid, a.idx"
+      " LIMIT (SELECT report_hot_articles FROM pg_temp.sc_p)" },
+    { "Weibo follower snapshots",
+      "CREATE TEMP TABLE sc_fs ON COMMIT DROP AS "
+      "SELECT f.account, (array_agg(f.followers ORDER BY f.fetched_at DESC))[1] AS f_last,"
+      "       (array_agg(f.followers ORDER BY f.fetched_at))[1] AS f_first"
+      "  FROM obs.weibo_account f, pg_temp.sc_p p"
+      " WHERE f.status = 'ok' AND f.followers IS NOT NULL AND f.fetched_at >= p.t0 AND f.fetched_at < p.t1"
+      " GROUP BY f.account" },
+    { "statistics of sc_fs", "ANALYZE pg_temp.sc_fs" },
+    { "Weibo posts",
+      "CREATE TEMP TABLE sc_pa ON COMMIT DROP AS "
+      "WITH po AS ("
+      "  SELECT DISTINCT ON (w.account, w.post_id) w.account, w.post_id, w.kind,"
+      "         coalesce(w.reposts, 0) AS reposts, coalesce(w.comments, 0) AS comments,"
+      "         coalesce(w.mentions, 0) AS mentions"
+      "    FROM obs.weibo_post w, pg_temp.sc_p p"
+      "   WHERE w.posted_at >= p.t0 AND w.posted_at < p.t1 AND w.fetched_at < p.tstat"
+      "   ORDER BY w.account, w.post_id, w.fetched_at DESC"
+      ") "
+      "SELECT account, count(*)::integer AS posts,"
+      "       count(*) FILTER (WHERE kind = 'original')::integer AS originals,"
+      "       count(*) FILTER (WHERE kind = 'repost')::integer AS reposts_made,"
+      "       count(*) FILTER (WHERE kind IN ('reply', 'comment'))::integer AS replies,"
+      "       sum(mentions)::bigint AS mentions, sum(reposts)::bigint AS rr, sum(comments)::bigint AS cr,"
+      "       coalesce(sum(reposts) FILTER (WHERE kind = 'original'), 0)::bigint AS orr,"
+      "       coalesce(sum(comments) FILTER (WHERE kind = 'original'), 0)::bigint AS ocr,"
+      "       coalesce(sum(reposts) FILTER (WHERE kind = 'repost'), 0)::bigint AS srr,"
+      "       coalesce(sum(comments) FILTER (WHERE kind = 'repost'), 0)::bigint AS scr"
+      "  FROM po GROUP BY account" },
+    { "statistics of sc_pa", "ANALYZE pg_temp.sc_pa" },
+    { "BCI",
+      "CREATE TEMP TABLE sc_b ON COMMIT DROP AS "
+      "WITH raw AS ("
+      "  SELECT acc.account, acc.name, acc.org_key, acc.level, acc.province, acc.function,"
+      "         CASE WHEN acc.level = 'central' THEN 'central' ELSE 'local' END AS scope,"
+      "         f.f_last, f.f_first, greatest(f.f_last - f.f_first, 0) AS newf,"
+      "         coalesce(x.posts, 0) AS posts, coalesce(x.originals, 0) AS originals,"
+      "         coalesce(x.reposts_made, 0) AS reposts_made, coalesce(x.replies, 0) AS replies,"
+      "         coalesce(x.mentions, 0) AS mentions, coalesce(x.rr, 0) AS rr, coalesce(x.cr, 0) AS cr,"
+      "         coalesce(x.orr, 0) AS orr, coalesce(x.ocr, 0) AS ocr, coalesce(x.srr, 0) AS srr,"
+      "         coalesce(x.scr, 0) AS scr"
+      "    FROM src.weibo_account acc JOIN pg_temp.sc_fs f ON f.account = acc.account"
+      "    LEFT JOIN pg_temp.sc_pa x ON x.account = acc.account"
+      "), sub AS ("
+      "  SELECT raw.*, p.run_id,"
+      "         p.bci_sub_k * (p.bci_coverage_w_followers * score.ln_off(f_last, p.bci_log_offset)"
+      "                      + p.bci_coverage_w_new_followers * score.ln_off(newf, p.bci_log_offset)) AS cov,"
+      "         p.bci_sub_k * (p.bci_activity_w_posts * score.ln_off(posts, p.bci_log_offset)"
+      "                      + p.bci_activity_w_originals * score.ln_off(originals, p.bci_log_offset)"
+      "                      + p.bci_activity_w_reposts * score.ln_off(reposts_made, p.bci_log_offset)) AS act,"
+      "         p.bci_sub_k * (p.bci_interaction_w_replies * score.ln_off(replies, p.bci_log_offset)"
+      "                      + p.bci_interaction_w_mentions * score.ln_off(mentions, p.bci_log_offset)) AS inter,"
+      "         p.bci_sub_k * (p.bci_propagation_w_reposts * score.ln_off(rr, p.bci_log_offset)"
+      "                      + p.bci_propagation_w_comments * score.ln_off(cr, p.bci_log_offset)"
+      "                      + p.bci_propagation_w_orig_reposts * score.ln_off(orr, p.bci_log_offset)"
+      "                      + p.bci_propagation_w_second_reposts * score.ln_off(srr, p.bci_log_offset)"
+      "                      + p.bci_propagation_w_orig_comments * score.ln_off(ocr, p.bci_log_offset)"
+      "                      + p.bci_propagation_w_second_comments * score.ln_off(scr, p.bci_log_offset)) AS prop,"
+      "         p.bci_w_coverage, p.bci_w_activity, p.bci_w_interaction, p.bci_w_propagation"
+      "    FROM raw CROSS JOIN pg_temp.sc_p p"
+      "), s AS ("
+      "  SELECT sub.*, bci_w_coverage * cov + bci_w_activity * act + bci_w_interaction * inter"
+      "              + bci_w_propagation * prop AS bci FROM sub"
+      ") "
+      "SELECT run_id, account, name, org_key, level, scope, province, function, f_last, f_first, newf,"
+      "       posts, originals, reposts_made, replies, mentions, rr, cr, orr, ocr, srr, scr,"
+      "       cov, act, inter, prop, bci"
+      "  FROM s" },
+    /* Ranks are computed over a narrow projection: sorting the wide rows
+     * costs more than the join back. */
+    { "BCI ranks",
+      "INSERT INTO score.bci "
+      "SELECT b.*, r.rank_all, r.rank_scope FROM pg_temp.sc_b b JOIN ("
+      "  SELECT account, row_number() OVER (ORDER BY bci DESC, account) AS rank_all,"
+      "         row_number() OVER (PARTITION BY scope ORDER BY bci DESC, account) AS rank_scope"
+      "    FROM pg_temp.sc_b) r ON r.account = b.account" },
+    { "combined index",
+      "INSERT INTO score.combined "
+      "WITH w AS ("
+      "  SELECT DISTINCT ON (org_key) org_key, biz, wci FROM score.wci"
+      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p) AND org_key IS NOT NULL"
+      "   ORDER BY org_key, wci DESC, biz"
+      "), b AS ("
+      "  SELECT DISTINCT ON (org_key) org_key, account, bci FROM score.bci"
+      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p) AND org_key IS NOT NULL"
+      "   ORDER BY org_key, bci DESC, account"
+      "), s AS ("
+      "  SELECT p.run_id, o.org_key, o.name, o.level,"
+      "         CASE WHEN o.level = 'central' THEN 'central' ELSE 'local' END AS scope,"
+      "         o.province, o.function, w.biz, b.account, w.wci, b.bci,"
+      "         p.combined_w_wci * w.wci + p.combined_w_bci * b.bci AS combined"
+      "    FROM w JOIN b USING (org_key) JOIN src.organisation o USING (org_key) CROSS JOIN pg_temp.sc_p p"
+      ") "
+      "SELECT s.*, row_number() OVER (ORDER BY combined DESC, org_key),"
+      "       row_number() OVER (PARTITION BY scope ORDER BY combined DESC, org_key)"
+      "  FROM s" },
+    { "app listings",
+      "INSERT INTO score.app_listing "
+      "WITH l AS ("
+      "  SELECT DISTINCT ON (l.store, l.listing_id) l.*"
+      "    FROM obs.app_listing l, pg_temp.sc_p p"
+      "   WHERE l.status = 'ok' AND l.fetched_at < p.t1"
+      "     AND (p.apps_max_age_days = 0 OR l.fetched_at >= p.t1 - make_interval(days => p.apps_max_age_days::integer))"
+      "   ORDER BY l.store, l.listing_id, l.fetched_at DESC"
+      ") "
+      "SELECT p.run_id, l.store, l.listing_id, a.app_key, a.name, a.level, a.province, l.downloads,"
+      "       l.downloads_capped, l.downloads_raw, l.rating_count, l.rating_avg, l.fetched_at,"
+      "       CASE WHEN l.downloads IS NULL THEN NULL ELSE row_number() OVER ("
+      "            PARTITION BY l.store, l.downloads IS NULL ORDER BY l.downloads DESC, a.app_key, l.listing_id) END"
+      "  FROM l JOIN src.store_listing sl ON sl.store = l.store AND sl.listing_id = l.listing_id"
+      "  JOIN src.app a ON a.app_key = sl.app_key CROSS JOIN pg_temp.sc_p p" },
+    { "app totals",
+      "INSERT INTO score.app_total "
+      "SELECT s.*, row_number() OVER (ORDER BY downloads DESC, app_key) FROM ("
+      "  SELECT l.run_id, l.app_key, min(l.app_name), min(l.level), min(l.province),"
+      "         count(DISTINCT l.store)::integer, sum(l.downloads)::bigint AS downloads"
+      "    FROM score.app_listing l WHERE l.run_id = (SELECT run_id FROM pg_temp.sc_p) AND l.downloads IS NOT NULL"
+      "   GROUP BY l.run_id, l.app_key) s" },
+    { "app store summary",
+      "INSERT INTO score.app_store "
+      "SELECT run_id, store, count(*)::integer, count(downloads)::integer, coalesce(sum(downloads), 0)::bigint,"
+      "       avg(downloads)::float8"
+      "  FROM score.app_listing WHERE run_id = (SELECT run_id FROM pg_temp.sc_p) GROUP BY run_id, store" },
+    { "app province summary",
+      "INSERT INTO score.app_province "
+      "SELECT run_id, coalesce(province, '(central)'), count(*)::integer, sum(downloads)::bigint,"
+      "       avg(downloads)::float8"
+      "  FROM score.app_total WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)"
+      " GROUP BY run_id, coalesce(province, '(central)')" },
+    { "distributions",
+      "INSERT INTO score.distribution "
+      "WITH s AS ("
+      "  SELECT 'wechat' AS platform, province, level, function, wci AS score FROM score.wci"
+      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)"
+      "  UNION ALL"
+      "  SELECT 'weibo', province, level, function, bci FROM score.bci"
+      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)"
+      "), m AS (SELECT platform, avg(score) AS mean, count(*) AS total FROM s GROUP BY platform),"
+      " d AS ("
+      "  SELECT platform, 'province' AS dimension, coalesce(province, '(none)') AS value, score FROM s"
+      "  UNION ALL SELECT platform, 'level', level, score FROM s"
+      "  UNION ALL SELECT platform, 'function', coalesce(function, '(none)'), score FROM s"
+      ") "
+      "SELECT (SELECT run_id FROM pg_temp.sc_p), d.platform, d.dimension, d.value, count(*)::integer,"
+      "       count(*)::float8 / m.total, avg(d.score), count(*) FILTER (WHERE d.score > m.mean)::integer"
+      "  FROM d JOIN m USING (platform) GROUP BY d.platform, d.dimension, d.value, m.total" },
+    { "aggregates",
+      "INSERT INTO score.aggregate "
+      "SELECT p.run_id, v.platform, v.metric, v.value FROM pg_temp.sc_p p CROSS JOIN LATERAL (VALUES"
+      " ('wechat', 'accounts', (SELECT count(*) FROM score.wci WHERE run_id = p.run_id)::float8),"
+      " ('wechat', 'articles', (SELECT sum(articles) FROM score.wci WHERE run_id = p.run_id)::float8),"
+      " ('wechat', 'articles_capped', (SELECT sum(articles_capped) FROM score.wci WHERE run_id = p.run_id)::float8),"
+      " ('wechat', 'articles_unobserved', (SELECT count(*) FROM pg_temp.sc_art a WHERE NOT EXISTS ("
+      "      SELECT 1 FROM pg_temp.sc_st s WHERE s.biz = a.biz AND s.mid = a.mid AND s.idx = a.idx))::float8),"
+      " ('wechat', 'reads', (SELECT sum(reads) FROM score.wci WHERE run_id = p.run_id)::float8),"
+      " ('wechat', 'likes', (SELECT sum(likes) FROM score.wci WHERE run_id = p.run_id)::float8),"
+      " ('wechat', 'mean_wci', (SELECT avg(wci) FROM score.wci WHERE run_id = p.run_id)),"
+      " ('wechat', 'share_above_mean', (SELECT avg((w.wci > m.v)::integer) FROM score.wci w,"
+      "      (SELECT avg(wci) AS v FROM score.wci WHERE run_id = p.run_id) m WHERE w.run_id = p.run_id)::float8),"
+      " ('wechat', 'cr_reads', (SELECT sum(t.reads) FROM (SELECT reads FROM score.wci WHERE run_id = p.run_id"
+      "      ORDER BY reads DESC LIMIT p.report_cr_n) t)::float8"
+      "      / nullif((SELECT sum(reads) FROM score.wci WHERE run_id = p.run_id), 0)),"
+      " ('wechat', 'cr_likes', (SELECT sum(t.likes) FROM (SELECT likes FROM score.wci WHERE run_id = p.run_id"
+      "      ORDER BY likes DESC LIMIT p.report_cr_n) t)::float8"
+      "      / nullif((SELECT sum(likes) FROM score.wci WHERE run_id = p.run_id), 0)),"
+      " ('weibo', 'accounts', (SELECT count(*) FROM score.bci WHERE run_id = p.run_id)::float8),"
+      " ('weibo', 'posts', (SELECT sum(posts) FROM score.bci WHERE run_id = p.run_id)::float8),"
+      " ('weibo', 'mean_bci', (SELECT avg(bci) FROM score.bci WHERE run_id = p.run_id)),"
+      " ('weibo', 'share_above_mean', (SELECT avg((b.bci > m.v)::integer) FROM score.bci b,"
+      "      (SELECT avg(bci) AS v FROM score.bci WHERE run_id = p.run_id) m WHERE b.run_id = p.run_id)::float8),"
+      " ('combined', 'organisations', (SELECT count(*) FROM score.combined WHERE run_id = p.run_id)::float8),"
+      " ('combined', 'mean_combined', (SELECT avg(combined) FROM score.combined WHERE run_id = p.run_id)),"
+      " ('apps', 'listings', (SELECT count(*) FROM score.app_listing WHERE run_id = p.run_id)::float8),"
+      " ('apps', 'apps', (SELECT count(*) FROM score.app_total WHERE run_id = p.run_id)::float8),"
+      " ('apps', 'downloads', (SELECT sum(downloads) FROM score.app_total WHERE run_id = p.run_id)::float8)"
+      ") AS v(platform, metric, value)" },
+};
+
+static enum gr_rc q(PGconn *conn, const char *sql, int n, const char *const *params, PGresult **res,
+                    const char *what, char *err, size_t errlen)
+{
+    char msg[1024];
+    PGresult *r = NULL;
+    enum gr_rc rc = gr_db_execp(conn, sql, n, params, &r, msg, sizeof msg);
+    if (rc) {
+        snprintf(err, errlen, "scoring step \"%s\" failed: %s", what, msg);
+        return rc;
+    }
+    if (res)
+        *res = r;
+    else
+        PQclear(r);
+    return GR_OK;
+}
+
+static void pause_ms(unsigned ms)
+{
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    if (ms)
+        nanosleep(&ts, NULL);
+}
+
+enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct scorer_run_opts *o,
+                      struct scorer_run_result *out, char *err, size_t errlen)
+{
+    PGresult *res = NULL;
+    char *inputs = NULL, watermark[80] = "", mid[32] = "", runid[32] = "";
+    char cols[8192], create_p[12288], insert_p[12288];
+    bool in_tx = false;
+    enum gr_rc rc;
+    size_t need;
+
+    memset(out, 0, sizeof *out);
+    need = scorer__method_sql_columns(cols, sizeof cols);
+    if (need >= sizeof cols) {
+        snprintf(err, errlen, "internal: methodology column list too long");
+        return GR_EINTERNAL;
+    }
+    snprintf(create_p, sizeof create_p,
+             "CREATE TEMP TABLE sc_p ON COMMIT DROP AS "
+             "SELECT NULL::bigint AS run_id, NULL::date AS period_start, NULL::date AS period_end,"
+             " NULL::integer AS days, NULL::timestamptz AS t0, NULL::timestamptz AS t1,"
+             " NULL::timestamptz AS tstat, x.* FROM jsonb_to_record('{}'::jsonb) AS x(%s) WITH NO DATA",
+             cols);
+    snprintf(insert_p, sizeof insert_p,
+             "INSERT INTO pg_temp.sc_p "
+             "SELECT NULL, $2::date, $3::date, ($3::date - $2::date + 1),"
+             " ($2::date)::timestamp AT TIME ZONE x.period_timezone,"
+             " ($3::date + 1)::timestamp AT TIME ZONE x.period_timezone,"
+             " ($3::date + 1)::timestamp AT TIME ZONE x.period_timezone"
+             "   + make_interval(days => x.period_stat_grace_days::integer),"
+             " x.* FROM jsonb_to_record($1::jsonb) AS x(%s)",
+             cols);
+
+    if ((rc = gr_db_exec(conn, "BEGIN", err, errlen)))
+        return rc;
+    in_tx = true;
+
+    /* Serialise runs of the same methodology text and period. */
+    {
+        const char *pa[] = { m->text, o->period_start, o->period_end };
+        if ((rc = q(conn, "SELECT pg_advisory_xact_lock(hashtextextended($1 || $2 || $3, 6))", 3, pa, NULL,
+                    "lock", err, errlen)))
+            goto out;
+    }
+    {
+        const char *pa[] = { m->name, m->version, m->text, m->path, m->params_json };
+        if ((rc = q(conn,
+                    "INSERT INTO score.methodology (name, version, sha256, source_path, text, params) "
+                    "VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'), $4, $3, $5::jsonb) "
+                    "ON CONFLICT (sha256) DO NOTHING",
+                    5, pa, NULL, "store methodology", err, errlen)))
+            goto out;
+        if ((rc = q(conn,
+                    "SELECT methodology_id FROM score.methodology "
+                    "WHERE sha256 = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
+                    1, pa + 2, &res, "find methodology", err, errlen)))
+            goto out;
+        snprintf(mid, sizeof mid, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+        res = NULL;
+    }
+    if ((rc = q(conn, sql_inputs, 0, NULL, &res, "watermark", err, errlen)))
+        goto out;
+    inputs = strdup(PQgetvalue(res, 0, 0));
+    snprintf(watermark, sizeof watermark, "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    res = NULL;
+    if (!inputs) {
+        rc = GR_ENOMEM;
+        goto out;
+    }
+    {
+        const char *pa[] = { mid, o->period_start, o->period_end, watermark };
+        if ((rc = q(conn,
+                    "SELECT run_id FROM score.run WHERE methodology_id = $1 AND period_start = $2"
+                    " AND period_end = $3 AND watermark = $4 ORDER BY run_id DESC LIMIT 1",
+                    4, pa, &res, "find identical run", err, errlen)))
+            goto out;
+        if (PQntuples(res) == 1 && !o->force) {
+            int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+            out->run_id = id;
+            out->skipped = true;
+            gr_info("run %lld already scored methodology %s (%s) over %s..%s with the same inputs; "
+                    "nothing to do (use --force to score again)",
+                    (long long)id, m->name, m->version, o->period_start, o->period_end);
+            PQclear(res);
+            res = NULL;
+            rc = gr_db_exec(conn, "ROLLBACK", err, errlen);
+            in_tx = false;
+            goto out;
+        }
+        PQclear(res);
+        res = NULL;
+    }
+
+    if ((rc = q(conn, create_p, 0, NULL, NULL, "parameters table", err, errlen)))
+        goto out;
+    {
+        const char *pa[] = { m->sql_json, o->period_start, o->period_end };
+        /* The only data here is the methodology's (e.g. an unknown period.timezone). */
+        if ((rc = q(conn, insert_p, 3, pa, NULL, "parameters", err, errlen))) {
+            if (rc == GR_EDATA) {
+                size_t n = strlen(err);
+                snprintf(err + n, errlen - n, " (check %s)", m->path);
+                rc = GR_ECONFIG;
+            }
+            goto out;
+        }
+    }
+    {
+        const char *pa[] = { mid, m->sql_json, watermark, inputs, o->force ? "t" : "f" };
+        if ((rc = q(conn,
+                    "INSERT INTO score.run (methodology_id, period_start, period_end, period_days,"
+                    " window_start, window_end, stat_cutoff, params_effective, watermark, inputs, forced,"
+                    " started_at, finished_at) "
+                    "SELECT $1, period_start, period_end, days, t0, t1, tstat, $2::jsonb, $3, $4::jsonb, $5,"
+                    " clock_timestamp(), clock_timestamp() FROM pg_temp.sc_p RETURNING run_id",
+                    5, pa, &res, "create run", err, errlen)))
+            goto out;
+        snprintf(runid, sizeof runid, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+        res = NULL;
+    }
+    {
+        const char *pa[] = { runid };
+        if ((rc = q(conn, "UPDATE pg_temp.sc_p SET run_id = $1", 1, pa, NULL, "parameters", err, errlen)) ||
+            (rc = q(conn, "ANALYZE pg_temp.sc_p", 0, NULL, NULL, "parameters", err, errlen)))
+            goto out;
+    }
+    gr_info("run %s: methodology %s (%s), period %s..%s", runid, m->name, m->version, o->period_start,
+            o->period_end);
+
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        gr_debug("run %s: %s", runid, steps[i].what);
+        if ((rc = q(conn, steps[i].sql, 0, NULL, NULL, steps[i].what, err, errlen)))
+            goto out;
+        pause_ms(o->pause_ms);
+    }
+    {
+        const char *pa[] = { runid };
+        if ((rc = q(conn,
+                    "UPDATE score.run SET finished_at = clock_timestamp(),"
+                    " wechat_accounts = (SELECT count(*) FROM score.wci WHERE run_id = $1),"
+                    " weibo_accounts = (SELECT count(*) FROM score.bci WHERE run_id = $1),"
+                    " organisations = (SELECT count(*) FROM score.combined WHERE run_id = $1),"
+                    " app_listings = (SELECT count(*) FROM score.app_listing WHERE run_id = $1)"
+                    " WHERE run_id = $1"
+                    " RETURNING wechat_accounts, weibo_accounts, organisations, app_listings",
+                    1, pa, &res, "finish run", err, errlen)))
+            goto out;
+        out->wechat = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+        out->weibo = strtol(PQgetvalue(res, 0, 1), NULL, 10);
+        out->combined = strtol(PQgetvalue(res, 0, 2), NULL, 10);
+        out->listings = strtol(PQgetvalue(res, 0, 3), NULL, 10);
+        PQclear(res);
+        res = NULL;
+    }
+    if ((rc = gr_db_exec(conn, "COMMIT", err, errlen)))
+        goto out;
+    in_tx = false;
+    out->run_id = strtoll(runid, NULL, 10);
+out:
+    PQclear(res);
+    if (in_tx) {
+        char e2[256];
+        (void)gr_db_exec(conn, "ROLLBACK", e2, sizeof e2);
+    }
+    free(inputs);
+    return rc;
+}

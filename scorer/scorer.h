@@ -1,0 +1,93 @@
+/* The scorer: methodologies, scoring runs, comparisons and the report check.
+ *
+ * Everything here is linkable without scorer/main.c so tests can call it.
+ * All computation of scores happens in PostgreSQL (scorer_run.c); C only
+ * reads the methodology, passes its parameters as query parameters and
+ * drives the one transaction a run is made of. */
+#ifndef GR_SCORER_H
+#define GR_SCORER_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gr_err.h"
+
+/* ---------------------------------------------------------------- methodology */
+
+/* A parsed methodology file. Caller-owned: scorer_method_init() then
+ * scorer_method_free(). */
+struct scorer_method {
+    char *path;         /* file path as given */
+    char *text;         /* full file text (stored with every run) */
+    size_t text_len;
+    char *name;         /* methodology.name */
+    char *version;      /* methodology.version */
+    char *params_json;  /* {"section.key": value, ...} every key, defaults applied */
+    char *sql_json;     /* the same with effective weights and "section_key" names (for SQL) */
+    struct gr_config *cfg;
+};
+
+void scorer_method_init(struct scorer_method *m);
+void scorer_method_free(struct scorer_method *m);
+
+/* Reads and validates a methodology file (at most 1 MiB). Unknown keys, bad
+ * values and inconsistent weights are GR_ECONFIG with "file:line: message" in
+ * err; a missing file is GR_ENOINPUT. */
+enum gr_rc scorer_method_load(struct scorer_method *m, const char *path, char *err, size_t errlen);
+
+/* The default methodology file: $GOVREACH_SHARE/conf/methodology/2014.conf
+ * (static buffer). */
+const char *scorer_default_method_path(void);
+
+/* Prints the methodology key table (for --help-methodology). */
+void scorer_method_print_keys(FILE *f);
+
+/* ---------------------------------------------------------------- periods */
+
+/* Parses "YYYY-MM-DD..YYYY-MM-DD" (inclusive) into two "YYYY-MM-DD" strings
+ * (11 bytes each) and checks that both are real dates with start <= end. */
+bool scorer_parse_period(const char *s, char start[11], char end[11]);
+
+/* ---------------------------------------------------------------- runs */
+
+struct scorer_run_opts {
+    const char *period_start;   /* "YYYY-MM-DD" */
+    const char *period_end;
+    bool force;                 /* run even when an identical run exists */
+    unsigned pause_ms;          /* test hook: pause between steps inside the transaction */
+};
+
+struct scorer_run_result {
+    int64_t run_id;             /* the new run, or the existing identical one */
+    bool skipped;               /* true when an identical run existed and !force */
+    long wechat, weibo, combined, listings;
+};
+
+/* Scores one period with one methodology in a single transaction. */
+enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct scorer_run_opts *o,
+                      struct scorer_run_result *out, char *err, size_t errlen);
+
+/* Compares two runs, stores the comparison and prints the moves to out.
+ * *comparison_id receives the stored comparison. */
+enum gr_rc scorer_compare(PGconn *conn, int64_t run_a, int64_t run_b, FILE *out, int64_t *comparison_id,
+                          char *err, size_t errlen);
+
+/* Prints every run, one line each, to out. */
+enum gr_rc scorer_list(PGconn *conn, FILE *out, char *err, size_t errlen);
+
+/* ---------------------------------------------------------------- report check */
+
+/* Reads the report table TSVs in dir (the file names of report/tables/) and
+ * checks the four identities plus cross-table consistency. Each violation is
+ * printed to out as one TSV line:
+ *   kind table row name column printed expected size
+ * (see scorer/check.c for the kinds). *violations receives their number.
+ * Returns GR_ENOINPUT when a table file is missing, GR_EDATA when a file is
+ * malformed; finding violations is not an error here (main.c maps a non-zero
+ * count to exit status 1). */
+enum gr_rc scorer_check_report(const char *dir, FILE *out, size_t *violations, char *err, size_t errlen);
+
+#endif
