@@ -16,6 +16,7 @@
 #ifndef GR_SOURCE_H
 #define GR_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,7 +38,8 @@ struct gr_page {
     size_t request_len;
     int status;                    /* HTTP status code */
     const char *content_type;      /* Content-Type header value or NULL */
-    const char *body;              /* body with Content-Encoding removed, page charset */
+    const char *body;              /* body with Content-Encoding removed, in the page's
+                                      charset (discover/extract convert to UTF-8) */
     size_t len;
     int64_t fetched_at;            /* unix seconds */
     const char *warc_file;         /* provenance; NULL in the crawler */
@@ -75,5 +77,31 @@ const char *gr_source_kind(const char *url, const char *method);
 /* Appends the links page leads to (history -> articles -> getappmsgext;
  * weibo account -> timeline pages). GR_OK with no links when there are none. */
 enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out);
+
+/* ---- extract (the parser) ------------------------------------------------------ */
+
+struct gr_rows;   /* gr_rows.h */
+
+enum gr_extract_mode {
+    GR_EXTRACT_AUTO,     /* fast path, the DOM path when the fast one cannot decide */
+    GR_EXTRACT_DOM,      /* the DOM path only */
+    GR_EXTRACT_VERIFY    /* both; report a disagreement (the DOM path's rows are kept) */
+};
+
+struct gr_extract_result {
+    const char *source;            /* name of the owning source, NULL if none */
+    const char *kind;              /* frontier kind, NULL if none */
+    bool rejected;                 /* a parse_reject row was written instead */
+    char reason[256];              /* why (rejected), or the disagreement (verify) */
+    bool fast_decided;             /* the fast path answered */
+    bool disagree;                 /* verify: the two paths gave different rows */
+};
+
+/* Turns one fetched page into rows (gr_rows.h), appended to out: the records
+ * of its source, or one parse_reject row with the reason. Charset conversion
+ * happens here. Returns GR_OK unless memory or a row limit ran out; a bad
+ * page is a reject, not an error. */
+enum gr_rc gr_source_extract(const struct gr_page *page, enum gr_extract_mode mode, struct gr_rows *out,
+                             struct gr_extract_result *res);
 
 #endif

@@ -149,6 +149,8 @@ static int list_files(const char *dir, const char *suffix, char ***out)
 
 static void free_list(char **v, int n)
 {
+    if (!v)
+        return;
     for (int i = 0; i < n; i++)
         free(v[i]);
     free(v);
@@ -421,6 +423,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
     }
     free_list(files, nfiles);
     files = NULL;
+    nfiles = 0;
     if (stop_signal)
         goto interrupted;
 
@@ -446,6 +449,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
              count(conn, "SELECT coalesce(sum(rows_new), 0) FROM meta.load_ledger") - ledger0);
     free_list(files, nfiles);
     files = NULL;
+    nfiles = 0;
     if (stop_signal)
         goto interrupted;
 

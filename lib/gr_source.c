@@ -1,0 +1,748 @@
+/* The source registry (one line per site) and the helpers the source modules
+ * share: PCRE2 patterns compiled once, URL query handling, HTML entities,
+ * JSON access. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "gr_source.h"
+
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gr_charset.h"
+#include "gr_log.h"
+#include "gr_rows.h"
+#include "gr_source_impl.h"
+#include "gr_util.h"
+
+static const struct gr_source *const registry[] = {
+    &gr_source_wechat, &gr_source_tqq, &gr_source_360, &gr_source_91,
+    &gr_source_yyb, &gr_source_baidu, &gr_source_wandoujia, &gr_source_appstore,
+};
+#define NSOURCES (sizeof registry / sizeof registry[0])
+#define MAXPAT 8
+#define GR_DISCOVER_MAX (128u << 20)
+
+/* ---- PCRE2 ------------------------------------------------------------------- */
+
+static pcre2_match_context *mctx;
+static pthread_mutex_t re_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Match limits keep a hostile page from making a pattern run away. */
+#define GR_RE_MATCH_LIMIT 2000000u
+#define GR_RE_DEPTH_LIMIT 20000u
+
+enum gr_rc gr__re_compile(struct gr__re *re)
+{
+    enum gr_rc rc = GR_OK;
+    int err;
+    PCRE2_SIZE eoff;
+    pcre2_code *code;
+
+    if (__atomic_load_n(&re->code, __ATOMIC_ACQUIRE))
+        return GR_OK;
+    pthread_mutex_lock(&re_lock);
+    if (re->code)
+        goto out;
+    if (!mctx) {
+        mctx = pcre2_match_context_create(NULL);
+        if (!mctx) {
+            rc = GR_ENOMEM;
+            goto out;
+        }
+        pcre2_set_match_limit(mctx, GR_RE_MATCH_LIMIT);
+        pcre2_set_depth_limit(mctx, GR_RE_DEPTH_LIMIT);
+    }
+    code = pcre2_compile((PCRE2_SPTR)re->pattern, PCRE2_ZERO_TERMINATED, re->flags, &err, &eoff, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        gr_error("pattern %s does not compile at %zu: %s", re->pattern, (size_t)eoff, (char *)msg);
+        rc = GR_EINTERNAL;
+        goto out;
+    }
+    /* JIT when the platform has it; pcre2_match falls back to the
+     * interpreter by itself when it does not. */
+    if (!getenv("GR_PCRE2_NO_JIT"))   /* set to test the interpreter fallback */
+        (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    __atomic_store_n(&re->code, code, __ATOMIC_RELEASE);
+out:
+    pthread_mutex_unlock(&re_lock);
+    return rc;
+}
+
+static __thread pcre2_match_data *tl_md;
+
+int gr__re_match(struct gr__re *re, const char *s, size_t n, size_t start, size_t *ov, int ovn)
+{
+    int r;
+    PCRE2_SIZE *v;
+
+    if (gr__re_compile(re))
+        return -1;
+    if (!tl_md) {
+        tl_md = pcre2_match_data_create(32, NULL);
+        if (!tl_md)
+            return -1;
+    }
+    if (start > n)
+        return 0;
+    r = pcre2_match(re->code, (PCRE2_SPTR)s, n, start, 0, tl_md, mctx);
+    if (r == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        r = 32;
+    v = pcre2_get_ovector_pointer(tl_md);
+    for (int i = 0; i < ovn * 2; i++)
+        ov[i] = i < r * 2 ? (v[i] == PCRE2_UNSET ? SIZE_MAX : v[i]) : SIZE_MAX;
+    return r;
+}
+
+int gr__re_count(struct gr__re *re, const char *s, size_t n, int max)
+{
+    size_t ov[2], pos = 0;
+    int c = 0;
+
+    while (c <= max) {
+        int r = gr__re_match(re, s, n, pos, ov, 1);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        c++;
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return c;
+}
+
+/* ---- URL patterns ------------------------------------------------------------ */
+
+static struct gr__re url_res[NSOURCES][MAXPAT];
+static pthread_once_t url_once = PTHREAD_ONCE_INIT;
+static enum gr_rc url_init_rc;
+
+static void url_init(void)
+{
+    for (size_t i = 0; i < NSOURCES; i++) {
+        const struct gr_url_pattern *p = registry[i]->patterns;
+        for (int j = 0; p && p[j].re && j < MAXPAT; j++) {
+            url_res[i][j].pattern = p[j].re;
+            url_res[i][j].flags = PCRE2_CASELESS;
+            if (gr__re_compile(&url_res[i][j]))
+                url_init_rc = GR_EINTERNAL;
+        }
+    }
+}
+
+/* Finds the source and pattern index owning url. */
+static const struct gr_source *lookup(const char *url, const char *method, int *pat)
+{
+    size_t n, ov[2];
+
+    if (!url)
+        return NULL;
+    pthread_once(&url_once, url_init);
+    if (url_init_rc)
+        return NULL;
+    n = strlen(url);
+    for (size_t i = 0; i < NSOURCES; i++) {
+        const struct gr_url_pattern *p = registry[i]->patterns;
+        for (int j = 0; p && p[j].re && j < MAXPAT; j++) {
+            if (p[j].method && (!method || strcasecmp(method, p[j].method) != 0))
+                continue;
+            if (gr__re_match(&url_res[i][j], url, n, 0, ov, 1) > 0) {
+                if (pat)
+                    *pat = j;
+                return registry[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+const struct gr_source *gr_source_find(const char *url)
+{
+    const struct gr_source *s = lookup(url, "POST", NULL);
+    return s ? s : lookup(url, "GET", NULL);
+}
+
+const char *gr_source_name(const struct gr_source *s) { return s ? s->name : NULL; }
+
+const char *gr_source_kind(const char *url, const char *method)
+{
+    int j = 0;
+    const struct gr_source *s = lookup(url, method ? method : "GET", &j);
+    return s ? s->patterns[j].kind : NULL;
+}
+
+static const char *source_kind_of(const struct gr_source **src, const char *url, const char *method)
+{
+    int j = 0;
+    const struct gr_source *s = lookup(url, method ? method : "GET", &j);
+    *src = s;
+    return s ? s->patterns[j].kind : NULL;
+}
+
+enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out)
+{
+    int j = 0;
+    const struct gr_source *s;
+
+    if (!page || !page->url)
+        return GR_OK;
+    s = lookup(page->url, page->method ? page->method : "GET", &j);
+    if (!s || !s->discover || page->status < 200 || page->status > 299 || !page->body)
+        return GR_OK;
+    {
+        /* sources read valid UTF-8: convert (GBK pages) and clean (stray
+         * invalid bytes would make a JSON parser refuse the whole list) */
+        struct gr_buf utf8;
+        struct gr_page p = *page;
+        char cs[64];
+        enum gr_rc rc;
+
+        gr_buf_init(&utf8, GR_DISCOVER_MAX);
+        gr_charset_resolve(page->content_type, page->body, page->len, cs, sizeof cs);
+        rc = gr_charset_to_utf8(cs, page->body, page->len, &utf8, NULL);
+        if (rc == GR_OK) {
+            p.body = utf8.data ? utf8.data : "";
+            p.len = utf8.len;
+            rc = s->discover(&p, s->patterns[j].kind, out);
+        } else if (rc == GR_ELIMIT) {
+            rc = s->discover(page, s->patterns[j].kind, out);
+        }
+        gr_buf_free(&utf8);
+        return rc;
+    }
+}
+
+/* ---- links ------------------------------------------------------------------- */
+
+void gr_links_init(struct gr_links *l)
+{
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+void gr_links_free(struct gr_links *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].url);
+        free(l->v[i].method);
+        free(l->v[i].post_body);
+    }
+    free(l->v);
+    gr_links_init(l);
+}
+
+#define GR_LINKS_MAX 100000
+
+enum gr_rc gr_links_add(struct gr_links *l, const char *url, const char *method, const char *post_body,
+                        const char *kind, int64_t published_at)
+{
+    struct gr_link *k;
+
+    if (!url)
+        return GR_EDATA;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        struct gr_link *v;
+        if (l->n >= GR_LINKS_MAX)
+            return GR_ELIMIT;
+        v = realloc(l->v, ncap * sizeof *v);
+        if (!v)
+            return GR_ENOMEM;
+        l->v = v;
+        l->cap = ncap;
+    }
+    k = &l->v[l->n];
+    k->url = strdup(url);
+    k->method = strdup(method ? method : "GET");
+    k->post_body = post_body ? strdup(post_body) : NULL;
+    k->kind = kind;
+    k->published_at = published_at;
+    if (!k->url || !k->method || (post_body && !k->post_body)) {
+        free(k->url);
+        free(k->method);
+        free(k->post_body);
+        return GR_ENOMEM;
+    }
+    l->n++;
+    return GR_OK;
+}
+
+/* ---- URL and text helpers ---------------------------------------------------- */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Finds name= in the query of url; sets *v, *vn to the raw value. */
+static bool find_param(const char *url, const char *name, const char **v, size_t *vn)
+{
+    const char *q = strchr(url, '?');
+    size_t nl = strlen(name);
+    const char *end;
+
+    if (!q)
+        return false;
+    end = strchr(q, '#');
+    if (!end)
+        end = q + strlen(q);
+    q++;
+    while (q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *e = amp ? amp : end;
+        if ((size_t)(e - q) > nl && memcmp(q, name, nl) == 0 && q[nl] == '=') {
+            *v = q + nl + 1;
+            *vn = (size_t)(e - *v);
+            return true;
+        }
+        q = e + 1;
+    }
+    return false;
+}
+
+bool gr__query_param_raw(const char *url, const char *name, struct gr_buf *out)
+{
+    const char *v;
+    size_t vn;
+
+    gr_buf_reset(out);
+    if (!url || !find_param(url, name, &v, &vn))
+        return false;
+    return gr_buf_append(out, v, vn) == GR_OK;
+}
+
+bool gr__query_param(const char *url, const char *name, struct gr_buf *out)
+{
+    const char *v;
+    size_t vn;
+
+    gr_buf_reset(out);
+    if (!url || !find_param(url, name, &v, &vn))
+        return false;
+    for (size_t i = 0; i < vn; i++) {
+        char c = v[i];
+        if (c == '%' && i + 2 < vn) {
+            int h = hexval((unsigned char)v[i + 1]);
+            int l = hexval((unsigned char)v[i + 2]);
+            if (h >= 0 && l >= 0) {
+                c = (char)(h * 16 + l);
+                i += 2;
+            }
+        }
+        /* '+' stays '+': base64 __biz values contain it, written unescaped */
+        if (gr_buf_appendc(out, c))
+            return false;
+    }
+    return true;
+}
+
+enum gr_rc gr__url_set_param(const char *url, const char *name, const char *value, struct gr_buf *out)
+{
+    const char *v;
+    size_t vn;
+    enum gr_rc rc;
+
+    gr_buf_reset(out);
+    if (find_param(url, name, &v, &vn)) {
+        rc = gr_buf_append(out, url, (size_t)(v - url));
+        if (!rc)
+            rc = gr_buf_appends(out, value);
+        if (!rc)
+            rc = gr_buf_appends(out, v + vn);
+        return rc;
+    }
+    {
+        const char *hash = strchr(url, '#');
+        size_t base = hash ? (size_t)(hash - url) : strlen(url);
+        rc = gr_buf_append(out, url, base);
+        if (!rc)
+            rc = gr_buf_appendc(out, memchr(url, '?', base) ? '&' : '?');
+        if (!rc)
+            rc = gr_buf_printf(out, "%s=%s", name, value);
+        if (!rc && hash)
+            rc = gr_buf_appends(out, hash);
+        return rc;
+    }
+}
+
+enum gr_rc gr__form_encode(const char *s, struct gr_buf *out)
+{
+    enum gr_rc rc = GR_OK;
+
+    for (; *s && !rc; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '_' || c == '.' || c == '~' || c == '=')
+            rc = gr_buf_appendc(out, (char)c);
+        else
+            rc = gr_buf_printf(out, "%%%02X", c);
+    }
+    return rc;
+}
+
+static enum gr_rc put_utf8(struct gr_buf *out, unsigned long cp)
+{
+    char u[4];
+    size_t n;
+
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return gr_buf_append(out, u, n);
+}
+
+static const struct {
+    const char *name;
+    unsigned long cp;
+} entities[] = {
+    { "quot", '"' }, { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "apos", '\'' },
+    { "nbsp", 0xA0 }, { "yen", 0xA5 }, { "middot", 0xB7 }, { "ldquo", 0x201C }, { "rdquo", 0x201D },
+    { "hellip", 0x2026 }, { "mdash", 0x2014 }, { "copy", 0xA9 },
+};
+
+enum gr_rc gr__html_unescape(const char *s, size_t n, struct gr_buf *out)
+{
+    size_t i = 0, run = 0;
+    enum gr_rc rc = GR_OK;
+
+    while (i < n && !rc) {
+        size_t j, k;
+        if (s[i] != '&') {
+            run++;
+            i++;
+            continue;
+        }
+        if (run) {
+            rc = gr_buf_append(out, s + i - run, run);
+            run = 0;
+            if (rc)
+                break;
+        }
+        /* find ';' within a short window */
+        for (j = i + 1; j < n && j < i + 12 && s[j] != ';' && s[j] != '&'; j++)
+            ;
+        if (j < n && s[j] == ';' && j > i + 1) {
+            if (s[i + 1] == '#') {
+                unsigned long cp = 0;
+                bool ok = true;
+                if (j > i + 2 && (s[i + 2] == 'x' || s[i + 2] == 'X')) {
+                    ok = j > i + 3;
+                    for (k = i + 3; k < j && ok; k++) {
+                        int h = hexval((unsigned char)s[k]);
+                        ok = h >= 0 && cp < 0x110000;
+                        cp = cp * 16 + (unsigned)(h < 0 ? 0 : h);
+                    }
+                } else {
+                    ok = j > i + 2;
+                    for (k = i + 2; k < j && ok; k++) {
+                        ok = s[k] >= '0' && s[k] <= '9' && cp < 0x110000;
+                        cp = cp * 10 + (unsigned)(s[k] - '0');
+                    }
+                }
+                if (ok) {
+                    rc = put_utf8(out, cp);
+                    i = j + 1;
+                    continue;
+                }
+            } else {
+                bool found = false;
+                for (k = 0; k < sizeof entities / sizeof entities[0]; k++) {
+                    size_t el = strlen(entities[k].name);
+                    if (el == j - i - 1 && memcmp(s + i + 1, entities[k].name, el) == 0) {
+                        rc = put_utf8(out, entities[k].cp);
+                        found = true;
+                        break;
+                    }
+                }
+                if (found) {
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        run++;
+        i++;
+    }
+    if (!rc && run)
+        rc = gr_buf_append(out, s + n - run, run);
+    return rc;
+}
+
+size_t gr__normalize_space(char *s, size_t n)
+{
+    size_t o = 0, i = 0;
+    bool space = true;   /* drops leading space */
+
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t w = 0;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+            w = 1;
+        else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)
+            w = 2;
+        else if (c == 0xE3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80)
+            w = 3;
+        if (w) {
+            if (!space)
+                s[o++] = ' ';
+            space = true;
+            i += w;
+        } else {
+            s[o++] = s[i++];
+            space = false;
+        }
+    }
+    if (o > 0 && s[o - 1] == ' ')
+        o--;
+    if (o < n)
+        s[o] = '\0';
+    return o;
+}
+
+/* ---- JSON -------------------------------------------------------------------- */
+
+json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len)
+{
+    json_error_t err;
+    json_t *j;
+    size_t i = 0;
+
+    /* a UTF-8 BOM is not JSON but pages carry it */
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    j = json_loadb(s + i, n - i, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    if (!j && reason)
+        snprintf(reason, reason_len, "not JSON: line %d column %d: %s", err.line, err.column, err.text);
+    return j;
+}
+
+bool gr__json_i64(json_t *obj, const char *key, int64_t *out)
+{
+    json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+
+    if (json_is_integer(v)) {
+        *out = (int64_t)json_integer_value(v);
+        return true;
+    }
+    if (json_is_string(v)) {
+        int64_t x;
+        if (gr_parse_i64(json_string_value(v), &x)) {
+            *out = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *gr__json_str(json_t *obj, const char *key)
+{
+    json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* ---- extract ----------------------------------------------------------------- */
+
+#define GR_PAGE_UTF8_MAX (128u << 20)
+
+static __thread bool tl_init;
+static __thread struct gr_buf tl_utf8;
+static __thread struct gr_rows tl_fast, tl_dom;
+
+static enum gr_rc reject(const struct gr_page *page, const char *source, const char *reason, struct gr_rows *out)
+{
+    struct gr_row r;
+
+    gr_row_begin(&r, out, GR_REC_PARSE_REJECT);
+    gr_row_str(&r, source);
+    gr_row_str(&r, reason);
+    return gr_row_end(&r, page);
+}
+
+/* The first differing line of two row sets, for the verify report. */
+static void describe_diff(const struct gr_rows *a, const struct gr_rows *b, char *out, size_t outsz)
+{
+    for (int t = 0; t < GR_REC_COUNT; t++) {
+        const char *x = a->b[t].data ? a->b[t].data : "", *y = b->b[t].data ? b->b[t].data : "";
+        size_t i = 0;
+        if (a->b[t].len == b->b[t].len && memcmp(x, y, a->b[t].len) == 0)
+            continue;
+        while (x[i] && x[i] == y[i])
+            i++;
+        while (i > 0 && x[i - 1] != '\n')
+            i--;
+        snprintf(out, outsz, "%s: fast [%.*s] dom [%.*s]", gr_rec_name((enum gr_rec_type)t),
+                 (int)strcspn(x + i, "\n") > 100 ? 100 : (int)strcspn(x + i, "\n"), x + i,
+                 (int)strcspn(y + i, "\n") > 100 ? 100 : (int)strcspn(y + i, "\n"), y + i);
+        return;
+    }
+    snprintf(out, outsz, "row sets differ");
+}
+
+static bool rows_equal(const struct gr_rows *a, const struct gr_rows *b)
+{
+    for (int t = 0; t < GR_REC_COUNT; t++) {
+        if (a->b[t].len != b->b[t].len ||
+            (a->b[t].len && memcmp(a->b[t].data, b->b[t].data, a->b[t].len) != 0))
+            return false;
+    }
+    return true;
+}
+
+enum gr_rc gr_source_extract(const struct gr_page *page, enum gr_extract_mode mode, struct gr_rows *out,
+                             struct gr_extract_result *res)
+{
+    const struct gr_source *src = NULL;
+    struct gr_buf utf8;
+    struct gr_rows fast, dom;
+    struct gr_doc doc;
+    char charset[64];
+    enum gr_rc rc = GR_OK, xrc, fast_rc = GR_OK;
+    bool decided = false;
+
+    memset(res, 0, sizeof *res);
+    /* per-thread buffers, reused from page to page (no realloc churn) */
+    if (!tl_init) {
+        gr_buf_init(&tl_utf8, GR_PAGE_UTF8_MAX);
+        gr_rows_init(&tl_fast, GR_PAGE_UTF8_MAX);
+        gr_rows_init(&tl_dom, GR_PAGE_UTF8_MAX);
+        tl_init = true;
+    }
+    utf8 = tl_utf8;
+    fast = tl_fast;
+    dom = tl_dom;
+    gr_buf_reset(&utf8);
+    gr_rows_reset(&fast);
+    gr_rows_reset(&dom);
+    res->kind = page->url ? source_kind_of(&src, page->url, page->method) : NULL;
+    res->source = src ? src->name : NULL;
+    if (!src || !src->extract) {
+        snprintf(res->reason, sizeof res->reason, "no source owns this URL");
+        goto rejected;
+    }
+    if (page->status >= 300 && page->status < 400) {
+        snprintf(res->reason, sizeof res->reason, "HTTP %d redirect: no page to parse", page->status);
+        goto rejected;
+    }
+    if (page->status >= 500) {
+        snprintf(res->reason, sizeof res->reason, "HTTP %d server error", page->status);
+        goto rejected;
+    }
+    if (page->len == 0 && page->status >= 200 && page->status < 300) {
+        snprintf(res->reason, sizeof res->reason, "empty body (HTTP %d)", page->status);
+        goto rejected;
+    }
+    gr_charset_resolve(page->content_type, page->body ? page->body : "", page->body ? page->len : 0, charset,
+                       sizeof charset);
+    rc = gr_charset_to_utf8(charset, page->body ? page->body : "", page->body ? page->len : 0, &utf8, NULL);
+    if (rc == GR_ELIMIT) {
+        rc = GR_OK;
+        snprintf(res->reason, sizeof res->reason, "page too large (over %u bytes as UTF-8)", GR_PAGE_UTF8_MAX);
+        goto rejected;
+    }
+    if (rc)
+        goto out;
+    doc.page = page;
+    doc.kind = res->kind;
+    doc.text = utf8.data;
+    doc.len = utf8.len;
+
+    if (mode != GR_EXTRACT_DOM) {
+        xrc = src->extract(&doc, GR_PATH_FAST, &fast, &decided, res->reason, sizeof res->reason);
+        if (xrc == GR_ENOMEM) {
+            rc = xrc;
+            goto out;
+        }
+        fast_rc = xrc;
+        if (decided && xrc) {
+            gr_rows_reset(&fast);
+            if (mode == GR_EXTRACT_AUTO)
+                goto rejected;
+        }
+        res->fast_decided = decided;
+        if (decided && mode == GR_EXTRACT_AUTO) {
+            rc = gr_rows_append(out, &fast);
+            goto out;
+        }
+        if (!decided)
+            gr_rows_reset(&fast);
+    }
+    {
+        char dreason[256] = "";
+        bool dd = true;
+        xrc = src->extract(&doc, GR_PATH_DOM, &dom, &dd, dreason, sizeof dreason);
+        if (xrc == GR_ENOMEM) {
+            rc = xrc;
+            goto out;
+        }
+        if (xrc)
+            gr_rows_reset(&dom);
+        if (mode == GR_EXTRACT_VERIFY && res->fast_decided) {
+            /* a reject on both sides agrees when both reject */
+            bool frej = fast_rc != GR_OK;
+            bool drej = xrc != GR_OK;
+            if (frej != drej || !rows_equal(&fast, &dom)) {
+                res->disagree = true;
+                if (frej != drej)
+                    snprintf(res->reason, sizeof res->reason, "fast %s, dom %s%.200s", frej ? "rejected" : "gave rows",
+                             drej ? "rejected: " : "gave rows", drej ? dreason : "");
+                else
+                    describe_diff(&fast, &dom, res->reason, sizeof res->reason);
+            }
+        }
+        if (xrc) {
+            if (!res->disagree)
+                snprintf(res->reason, sizeof res->reason, "%s", dreason);
+            goto rejected;
+        }
+        rc = gr_rows_append(out, &dom);
+        goto out;
+    }
+rejected:
+    res->rejected = true;
+    rc = reject(page, res->source, res->reason[0] ? res->reason : "unparseable page", out);
+out:
+    /* keep the buffers unless a huge page made them huge */
+    if (utf8.cap > (16u << 20)) {
+        gr_buf_free(&utf8);
+        gr_rows_free(&fast);
+        gr_rows_free(&dom);
+    }
+    tl_utf8 = utf8;
+    tl_fast = fast;
+    tl_dom = dom;
+    return rc;
+}
