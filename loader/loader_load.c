@@ -10,7 +10,8 @@
  * needed. Nothing from a failing file is committed. */
 #include <errno.h>
 #include <openssl/evp.h>
-#include <spawn.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,6 @@
 #include "gr_progress.h"
 #include "gr_util.h"
 #include "loader.h"
-
-extern char **environ;
 
 #define CHUNK (256u << 10)
 #define MAX_HEADER 65536
@@ -530,9 +529,20 @@ static enum gr_rc run_scorer(const struct loader_opts *o, const char *month)
     if (o->conninfo && *o->conninfo)
         setenv("GOVREACH_DB_CONNINFO", o->conninfo, 1);
     gr_info("scoring period %s", period);
-    if (posix_spawn(&pid, exe, NULL, NULL, argv, environ) != 0) {
+    /* fork + exec rather than posix_spawn: the scorer must die with the
+     * loader (PR_SET_PDEATHSIG), as the loader dies with the nightly driver. */
+    pid = fork();
+    if (pid < 0) {
         gr_error("cannot run %s: %s", exe, strerror(errno));
         return GR_EINTERNAL;
+    }
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+            _exit(75);
+        execv(exe, argv);
+        fprintf(stderr, "loader: cannot run %s: %s\n", exe, strerror(errno));
+        _exit(70);
     }
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         gr_error("scoring period %s failed (%s exited %d); the loaded data stays, rerun `scorer run --period %s`",

@@ -27,6 +27,8 @@ cat >"$demo/govreach.conf" <<CONF
 [crawler]
 connect_to = 127.0.0.1:$port
 delay_ms = 0
+; take a first stats snapshot at once, then the default +1 and +7 days
+stats_schedule = 0,86400,604800
 [nightly]
 targets = $demo/targets
 spool = $demo/spool

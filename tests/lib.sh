@@ -45,8 +45,10 @@ simweb_start() {
 simweb_stop() { [ -n "${SIMWEB_PID:-}" ] && kill "$SIMWEB_PID" 2>/dev/null; wait "${SIMWEB_PID:-}" 2>/dev/null; SIMWEB_PID=; }
 
 # truth_diff DIR: compares what obs.* holds (the latest snapshot of each thing)
-# with simweb's truth files in DIR; prints "<table> <missing> <wrong>" per table
-# and up to 5 differing rows each. Rows: the truth's columns that the pipeline stores.
+# with simweb's truth files in DIR; prints "<table>|<missing>|<wrong>|<total>" per table
+# and a few differing rows. missing: truth rows not stored as such; wrong: stored rows
+# whose key the truth has but whose values differ (things that left simweb's 30-day
+# window since an earlier crawl are neither).
 truth_diff() {
   local dir=$1
   psql -X -q -v ON_ERROR_STOP=1 <<SQL
@@ -73,21 +75,21 @@ CREATE TEMP VIEW o_art AS SELECT DISTINCT ON (biz, mid, idx) biz, mid, idx, stat
 \pset format unaligned
 \pset tuples_only on
 SELECT 'app_listing', (SELECT count(*) FROM (SELECT * FROM t_app EXCEPT SELECT * FROM o_app) x),
-                      (SELECT count(*) FROM (SELECT * FROM o_app EXCEPT SELECT * FROM t_app) x), (SELECT count(*) FROM t_app);
+                      (SELECT count(*) FROM (SELECT * FROM o_app WHERE (store, listing_id) IN (SELECT store, listing_id FROM t_app) EXCEPT SELECT * FROM t_app) x), (SELECT count(*) FROM t_app);
 SELECT 'weibo_account', (SELECT count(*) FROM (SELECT * FROM t_wa EXCEPT SELECT * FROM o_wa) x),
-                      (SELECT count(*) FROM (SELECT * FROM o_wa EXCEPT SELECT * FROM t_wa) x), (SELECT count(*) FROM t_wa);
+                      (SELECT count(*) FROM (SELECT * FROM o_wa WHERE account IN (SELECT account FROM t_wa) EXCEPT SELECT * FROM t_wa) x), (SELECT count(*) FROM t_wa);
 SELECT 'weibo_post', (SELECT count(*) FROM (SELECT * FROM t_wp EXCEPT SELECT * FROM o_wp) x),
-                      (SELECT count(*) FROM (SELECT * FROM o_wp EXCEPT SELECT * FROM t_wp) x), (SELECT count(*) FROM t_wp);
+                      (SELECT count(*) FROM (SELECT * FROM o_wp WHERE (account, post_id) IN (SELECT account, post_id FROM t_wp) EXCEPT SELECT * FROM t_wp) x), (SELECT count(*) FROM t_wp);
 SELECT 'wechat_stat', (SELECT count(*) FROM (SELECT * FROM t_ws WHERE read_num IS NOT NULL EXCEPT SELECT * FROM o_ws) x),
-                      (SELECT count(*) FROM (SELECT * FROM o_ws EXCEPT SELECT * FROM t_ws) x), (SELECT count(*) FROM t_ws);
+                      (SELECT count(*) FROM (SELECT * FROM o_ws WHERE (biz, mid, idx) IN (SELECT biz, mid, idx FROM t_ws) EXCEPT SELECT * FROM t_ws) x), (SELECT count(*) FROM t_ws);
 SELECT 'wechat_article', (SELECT count(*) FROM (SELECT * FROM t_art EXCEPT SELECT * FROM o_art) x),
-                      (SELECT count(*) FROM (SELECT * FROM o_art EXCEPT SELECT * FROM t_art) x), (SELECT count(*) FROM t_art);
+                      (SELECT count(*) FROM (SELECT * FROM o_art WHERE (biz, mid, idx) IN (SELECT biz, mid, idx FROM t_art) EXCEPT SELECT * FROM t_art) x), (SELECT count(*) FROM t_art);
 SELECT 'sample missing', * FROM (SELECT * FROM t_app EXCEPT SELECT * FROM o_app LIMIT 3) x;
 SELECT 'sample missing', * FROM (SELECT * FROM t_ws WHERE read_num IS NOT NULL EXCEPT SELECT * FROM o_ws LIMIT 3) x;
 SELECT 'sample missing', * FROM (SELECT * FROM t_wa EXCEPT SELECT * FROM o_wa LIMIT 3) x;
 SELECT 'sample missing', * FROM (SELECT * FROM t_wp EXCEPT SELECT * FROM o_wp LIMIT 3) x;
 SELECT 'sample missing', * FROM (SELECT * FROM t_art EXCEPT SELECT * FROM o_art LIMIT 3) x;
-SELECT 'sample wrong', * FROM (SELECT * FROM o_ws EXCEPT SELECT * FROM t_ws LIMIT 3) x;
+SELECT 'sample wrong', * FROM (SELECT * FROM o_ws WHERE (biz, mid, idx) IN (SELECT biz, mid, idx FROM t_ws) EXCEPT SELECT * FROM t_ws LIMIT 3) x;
 SQL
 }
 # truth_check NAME DIR: one test per table: nothing missing, nothing wrong.

@@ -11,6 +11,8 @@ conf() {  # conf FILE SPOOL
 [crawler]
 connect_to = 127.0.0.1:$SIMWEB_PORT
 delay_ms = 0
+; take a first stats snapshot at once, then the default +1 and +7 days
+stats_schedule = 0,86400,604800
 [nightly]
 targets = $GR_WORK/targets
 spool = $2
@@ -62,22 +64,39 @@ t_eq "no day-0 snapshot was lost" "0" "$(q "SELECT count(*) FROM (SELECT store, 
 simweb_stop
 
 # ---- kill -9 in each stage, then rerun: the result equals an uninterrupted run's
+# desc_of PID NAME: pids of $B/NAME processes descending from PID.
+desc_of() {
+  local p q
+  for p in $(pgrep -f "^$B/$2 "); do
+    q=$p
+    while [ -n "$q" ] && [ "$q" -gt 1 ]; do
+      q=$(awk '{print $4}' "/proc/$q/stat" 2>/dev/null)
+      [ "$q" = "$1" ] && { echo "$p"; break; }
+    done
+  done
+}
 simweb_start web --seed $SEED --scale small --gzip
 for stage in crawler parser loader scorer; do
   db=kill_$stage
   dropdb --if-exists $db 2>/dev/null; createdb $db
   conf k_$stage.conf "$GR_WORK/spool_$stage"
   PGDATABASE=$db $B/govreach --config k_$stage.conf nightly >/dev/null 2>&1 & drv=$!
-  seen=0
+  seen=0 victims=
   for _ in $(seq 3000); do
-    if pgrep -f "^$B/$stage" >/dev/null; then seen=1; kill -9 $drv; break; fi
+    victims=$(desc_of $drv $stage)
+    if [ -n "$victims" ]; then seen=1; kill -9 $drv; break; fi
     kill -0 $drv 2>/dev/null || break
     sleep 0.01
   done
   wait $drv 2>/dev/null
   t_eq "kill -9 landed while $stage ran" 1 $seen
-  sleep 0.2
-  t_eq "the stage died with the driver ($stage)" "" "$(pgrep -f "^$B/$stage")"
+  sleep 0.3
+  alive=  # a killed stage may linger as a zombie until init reaps it: that is dead
+  for v in $victims; do
+    st=$(awk '{print $3}' "/proc/$v/stat" 2>/dev/null)
+    [ -n "$st" ] && [ "$st" != Z ] && alive="$alive $v:$st"
+  done
+  t_eq "the stage died with the driver ($stage)" "" "$alive"
   # the killed run's leases must expire before another run can take those URLs
   PGDATABASE=$db q "UPDATE crawl.frontier SET lease_until = now() - interval '1 second' WHERE state = 'leased'" >/dev/null
   out=$(PGDATABASE=$db $B/govreach --config k_$stage.conf nightly 2>&1); rc=$?
