@@ -1,4 +1,5 @@
 #include "gr_charset.h"
+#include "gr_util.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -92,31 +93,6 @@ done:
     canonical(name, namesz);
 }
 
-/* Length of a valid UTF-8 sequence at p, 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))
-            return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 /* Copies UTF-8, replacing invalid bytes and dropping NULs. Valid text is
  * scanned eight ASCII bytes at a time and copied in runs. */
 static enum gr_rc clean_utf8(const char *s, size_t n, struct gr_buf *out, size_t *replaced)
@@ -147,7 +123,7 @@ static enum gr_rc clean_utf8(const char *s, size_t n, struct gr_buf *out, size_t
         c = p[i];
         if (c >= 1 && c < 0x80)
             continue;
-        if (c != 0 && (k = utf8_seq(p + i, n - i)) > 0) {
+        if (c != 0 && (k = gr_utf8_seq(p + i, n - i)) > 0) {
             i += k;
             continue;
         }

@@ -1,4 +1,5 @@
 #include "gr_count.h"
+#include "gr_util.h"
 
 #include <string.h>
 
@@ -129,25 +130,7 @@ static bool normalise(const char *s, size_t n, struct norm *o)
             cp = ' ';
         if (cp == 0)
             return false;
-        if (cp < 0x80) {
-            u[0] = (char)cp;
-            k = 1;
-        } else if (cp < 0x800) {
-            u[0] = (char)(0xC0 | (cp >> 6));
-            u[1] = (char)(0x80 | (cp & 0x3F));
-            k = 2;
-        } else if (cp < 0x10000) {
-            u[0] = (char)(0xE0 | (cp >> 12));
-            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[2] = (char)(0x80 | (cp & 0x3F));
-            k = 3;
-        } else {
-            u[0] = (char)(0xF0 | (cp >> 18));
-            u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[3] = (char)(0x80 | (cp & 0x3F));
-            k = 4;
-        }
+        k = gr_utf8_encode((uint32_t)cp, u);
         if (!put(o, u, k, i))
             return false;
         i += w;

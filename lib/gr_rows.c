@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "gr_source.h"
+#include "gr_util.h"
 
 static const char *const rec_names[GR_REC_COUNT] = {
     "wechat_article", "wechat_stat", "wechat_history", "weibo_account",
@@ -69,35 +70,6 @@ size_t gr_rows_total(const struct gr_rows *r)
     return t;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xE0 && s[1] < 0xA0)
-            return 0;
-        if (c == 0xED && s[1] >= 0xA0)
-            return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && s[1] < 0x90)
-            return 0;
-        if (c == 0xF4 && s[1] >= 0x90)
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 enum gr_rc gr_copy_escape(struct gr_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -134,7 +106,7 @@ enum gr_rc gr_copy_escape(struct gr_buf *b, const char *s, size_t n)
         } else if (c < 0x20 || c == 0x7F) {
             rc = gr_buf_printf(b, "\\x%02X", c);   /* COPY decodes \xHH */
             i++;
-        } else if ((k = utf8_seq(p + i, n - i)) > 0) {
+        } else if ((k = gr_utf8_seq(p + i, n - i)) > 0) {
             rc = gr_buf_append(b, s + i, k);
             i += k;
         } else {

@@ -399,30 +399,10 @@ enum gr_rc gr__form_encode(const char *s, struct gr_buf *out)
 static enum gr_rc put_utf8(struct gr_buf *out, unsigned long cp)
 {
     char u[4];
-    size_t n;
 
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if (cp == 0)
         cp = 0xFFFD;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return gr_buf_append(out, u, n);
+    return gr_buf_append(out, u, gr_utf8_encode(cp > 0x10FFFF ? 0xFFFD : (uint32_t)cp, u));
 }
 
 static const struct {

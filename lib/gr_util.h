@@ -18,6 +18,12 @@ bool gr_parse_double(const char *s, double *out);
 bool gr_parse_bool(const char *s, bool *out);
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool gr_utf8_valid(const char *s, size_t n);
+/* Length (1-4) of the valid UTF-8 sequence at s, n bytes left; 0 when the
+ * bytes there are not valid UTF-8 (overlongs and surrogates are invalid). */
+size_t gr_utf8_seq(const unsigned char *s, size_t n);
+/* Writes the UTF-8 form of code point cp (at most 0x10FFFF, no surrogates)
+ * into out and returns its length; invalid code points become U+FFFD. */
+size_t gr_utf8_encode(uint32_t cp, char out[4]);
 /* Byte offset of the first invalid UTF-8 sequence, or n when valid. */
 size_t gr_utf8_check(const char *s, size_t n);
 /* Directory of the running executable's grandparent install tree is not

@@ -381,7 +381,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         argv[n++] = budget;
         argv[n] = NULL;
         run_stage(o, &st[S_CRAWL], argv);
-        snprintf(st[S_CRAWL].detail, sizeof st[S_CRAWL].detail, "%lld URLs done now (%+lld), %lld queued",
+        snprintf(st[S_CRAWL].detail, sizeof st[S_CRAWL].detail, "%lld URLs done (%+lld this run), %lld scheduled for later runs",
                  count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'done'"),
                  count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'done'") - before,
                  count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'queued'"));
