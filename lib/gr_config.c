@@ -8,6 +8,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "gr_log.h"
 #include "gr_util.h"
 
 struct entry {
@@ -362,4 +363,45 @@ void gr_config_print_keys(const struct gr_config_key *keys, void *fp)
     for (const struct gr_config_key *k = keys; k && k->name; k++)
         fprintf(f, "  %-32s %-8s default %-14s %s\n", k->name, tn[k->type],
                 k->type == GR_CFG_SECRET ? "(none)" : (k->def ? k->def : "(none)"), k->doc ? k->doc : "");
+}
+
+enum gr_rc gr_config_setup(struct gr_config *cfg, const char *path, char *const *sets, int nsets, int verbosity,
+                           char *err, size_t errlen)
+{
+    enum gr_rc rc = GR_OK;
+    enum gr_log_level lv;
+    const char *v;
+
+    if (path && *path)
+        rc = gr_config_load_file(cfg, path, false, err, errlen);
+    if (!rc)
+        rc = gr_config_load_env(cfg, err, errlen);
+    for (int i = 0; !rc && i < nsets; i++) {
+        char *eq = strchr(sets[i], '=');
+        if (!eq) {
+            snprintf(err, errlen, "command line: --set %s: expected section.key=value", sets[i]);
+            return GR_ECONFIG;
+        }
+        *eq = '\0';
+        rc = gr_config_set(cfg, sets[i], eq + 1, err, errlen);
+        *eq = '=';
+    }
+    if (rc)
+        return rc == GR_ENOMEM ? rc : GR_ECONFIG;
+    v = gr_config_get(cfg, "log.level");
+    if (v) {
+        if (!gr_log_parse_level(v, &lv)) {
+            snprintf(err, errlen, "%s: log.level: unknown level \"%s\"", gr_config_origin(cfg, "log.level"), v);
+            return GR_ECONFIG;
+        }
+        gr_log_set_level(lv);
+    }
+    if (verbosity < 0)
+        gr_log_set_level(GR_LOG_WARN);
+    else if (verbosity > 0)
+        gr_log_set_level(GR_LOG_DEBUG);
+    v = gr_config_get(cfg, "log.format");
+    if (v && !strcmp(v, "json"))
+        gr_log_set_json(true);
+    return GR_OK;
 }

@@ -62,6 +62,15 @@ const char *gr_config_origin(const struct gr_config *cfg, const char *name);
 void gr_config_each_section(const struct gr_config *cfg, const char *prefix,
                             void (*cb)(const char *section, void *arg), void *arg);
 
+/* What every program's main.c does after parsing its options: loads the file
+ * (when path is non-empty), the environment, then each "section.key=value"
+ * of sets (from --set), in that order; then applies log.level and log.format
+ * when the table has them (verbosity -1 = --quiet, 1 = --verbose overrides
+ * the level). On error, err holds "file:line: message" or the like and the
+ * code is GR_ECONFIG (a missing file included). */
+enum gr_rc gr_config_setup(struct gr_config *cfg, const char *path, char *const *sets, int nsets, int verbosity,
+                           char *err, size_t errlen);
+
 /* Prints the key table (name, type, default, doc) to f. */
 void gr_config_print_keys(const struct gr_config_key *keys, void *f);
 

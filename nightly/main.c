@@ -63,7 +63,8 @@ int main(int argc, char **argv)
     char err[1024], bindir[4096], spool[2048], lock[4096], logf[4096];
     const char *config_path = getenv("GOVREACH_CONFIG");
     enum gr_rc rc = GR_OK;
-    int c;
+    char *sets[64];
+    int c, nsets = 0;
 
     gr_log_init("govreach");
     cfg = gr_config_new(keys, sections);
@@ -73,21 +74,10 @@ int main(int argc, char **argv)
         switch (c) {
         case 'c': config_path = optarg; break;
         case 'd': o.conninfo = optarg; break;
-        case 's': {
-            char *eq = strchr(optarg, '=');
-            if (!eq) {
-                fprintf(stderr, "govreach: --set %s: expected section.key=value\n", optarg);
-                gr_config_free(cfg);
-                return gr_rc_exit(GR_EUSAGE);
-            }
-            *eq = '\0';
-            if (gr_config_set(cfg, optarg, eq + 1, err, sizeof err)) {
-                fprintf(stderr, "govreach: %s\n", err);
-                gr_config_free(cfg);
-                return gr_rc_exit(GR_ECONFIG);
-            }
+        case 's':
+            if (nsets < 64)
+                sets[nsets++] = optarg;
             break;
-        }
         case 'n': o.skip_crawl = true; break;
         case 'h': usage(stdout); gr_config_free(cfg); return 0;
         default: fputs("govreach: try --help\n", stderr); gr_config_free(cfg); return gr_rc_exit(GR_EUSAGE);
@@ -98,19 +88,11 @@ int main(int argc, char **argv)
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }
-    if (config_path && *config_path)
-        rc = gr_config_load_file(cfg, config_path, false, err, sizeof err);
-    if (!rc)
-        rc = gr_config_load_env(cfg, err, sizeof err);
+    rc = gr_config_setup(cfg, config_path, sets, nsets, 0, err, sizeof err);
     if (rc) {
         fprintf(stderr, "govreach: %s\n", err);
         gr_config_free(cfg);
-        return gr_rc_exit(GR_ECONFIG);
-    }
-    {
-        enum gr_log_level lv;
-        if (gr_log_parse_level(gr_config_get(cfg, "log.level"), &lv))
-            gr_log_set_level(lv);
+        return gr_rc_exit(rc);
     }
     {
         ssize_t k = readlink("/proc/self/exe", bindir, sizeof bindir - 1);

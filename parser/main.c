@@ -106,40 +106,18 @@ int main(int argc, char **argv)
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }
-    if (config_path && *config_path)
-        rc = gr_config_load_file(cfg, config_path, false, err, sizeof err);
-    if (!rc)
-        rc = gr_config_load_env(cfg, err, sizeof err);
-    if (!rc && jobs)
-        rc = gr_config_set(cfg, "parser.jobs", jobs, err, sizeof err);
-    for (int i = 0; !rc && i < nsets; i++) {
-        char *eq = strchr(sets[i], '=');
-        if (!eq) {
-            snprintf(err, sizeof err, "command line: --set %s: expected section.key=value", sets[i]);
-            rc = GR_ECONFIG;
-            break;
-        }
-        *eq = '\0';
-        rc = gr_config_set(cfg, sets[i], eq + 1, err, sizeof err);
-        *eq = '=';
+    if (jobs && nsets < 64) {
+        /* -j N is --set parser.jobs=N, checked by the key table */
+        static char jobset[64];
+        snprintf(jobset, sizeof jobset, "parser.jobs=%s", jobs);
+        sets[nsets++] = jobset;
     }
+    rc = gr_config_setup(cfg, config_path, sets, nsets, quiet ? -1 : verbose, err, sizeof err);
     if (rc) {
         fprintf(stderr, "parser: %s\n", err);
         gr_config_free(cfg);
         /* a bad -j is a usage error; the rest is configuration */
-        return gr_rc_exit(jobs && strstr(err, "parser.jobs") ? GR_EUSAGE : rc == GR_ENOINPUT ? GR_ECONFIG : rc);
-    }
-    {
-        enum gr_log_level lv;
-        if (!gr_log_parse_level(gr_config_get(cfg, "log.level"), &lv)) {
-            fprintf(stderr, "parser: %s: log.level: unknown level \"%s\"\n", gr_config_origin(cfg, "log.level"),
-                    gr_config_get(cfg, "log.level"));
-            gr_config_free(cfg);
-            return gr_rc_exit(GR_ECONFIG);
-        }
-        gr_log_set_level(verbose ? GR_LOG_DEBUG : quiet ? GR_LOG_WARN : lv);
-        if (!strcmp(gr_config_get(cfg, "log.format"), "json"))
-            gr_log_set_json(true);
+        return gr_rc_exit(jobs && strstr(err, "parser.jobs") ? GR_EUSAGE : rc);
     }
     if (!out)
         out = gr_config_get(cfg, "parser.out_dir");
