@@ -252,6 +252,30 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
     return GR_OK;
 }
 
+/* Opens the file's transaction and claims its SHA-256 in the ledger (params:
+ * sha256, file name, record type). *skipped: the ledger already had it. A
+ * concurrent loader of the same file waits on the key, then skips. On error
+ * no transaction is left open. */
+static enum gr_rc begin_and_claim(PGconn *conn, const char *const *params, bool *skipped, char *err, size_t errlen)
+{
+    PGresult *res = NULL;
+    enum gr_rc rc = gr_db_exec(conn, "BEGIN", err, errlen);
+
+    if (rc)
+        return rc;
+    rc = gr_db_execp(conn,
+                     "INSERT INTO meta.load_ledger (sha256, file_name, record_type, rows_read, rows_new)"
+                     " VALUES ($1, $2, $3, 0, 0) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
+                     3, params, &res, err, errlen);
+    if (rc) {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        return rc;
+    }
+    *skipped = PQntuples(res) == 0;
+    PQclear(res);
+    return GR_OK;
+}
+
 /* Loads one file. *skipped is set when the ledger already had it. */
 static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
                            long long *rows_read, long long *rows_new)
@@ -347,27 +371,15 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         }
     }
 
-    rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
-    if (rc)
-        goto dberr;
-    in_tx = true;
     params[0] = hex;
     params[1] = path;
     params[2] = type;
-    rc = gr_db_execp(conn,
-                     "INSERT INTO meta.load_ledger (sha256, file_name, record_type, rows_read, rows_new)"
-                     " VALUES ($1, $2, $3, 0, 0) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
-                     3, params, &res, err, sizeof err);
+    rc = begin_and_claim(conn, params, skipped, err, sizeof err);
+    in_tx = rc == GR_OK;
     if (rc)
         goto dberr;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        res = NULL;
-        *skipped = true;
+    if (*skipped)
         goto out; /* rolled back below */
-    }
-    PQclear(res);
-    res = NULL;
     /* Fast path: COPY straight into the obs table, as fast as a plain COPY.
      * A key already stored (an overlapping file) aborts it with a unique
      * violation; then the slow path stages the rows and skips the duplicates. */
@@ -381,23 +393,12 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         PQclear(PQexec(conn, "ROLLBACK"));
         in_tx = false;
         gr_debug("%s: keys already stored, loading through a staging table", path);
-        rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
+        rc = begin_and_claim(conn, params, skipped, err, sizeof err);
+        in_tx = rc == GR_OK;
         if (rc)
             goto dberr;
-        in_tx = true;
-        params[0] = hex;
-        rc = gr_db_execp(conn,
-                         "INSERT INTO meta.load_ledger (sha256, file_name, record_type, rows_read, rows_new)"
-                         " VALUES ($1, $2, $3, 0, 0) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
-                         3, params, &res, err, sizeof err);
-        if (rc)
-            goto dberr;
-        if (PQntuples(res) == 0) {
-            *skipped = true;
+        if (*skipped)
             goto out;
-        }
-        PQclear(res);
-        res = NULL;
         snprintf(sql, sizeof sql,
                  "CREATE TEMP TABLE gr_stage (LIKE obs.%s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP",
                  ident);
