@@ -98,8 +98,9 @@ demo:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/govreach
-	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(filter-out $(BIN)/test_% $(BIN)/bench_%,$(PROGRAMS)) $(DESTDIR)$(PREFIX)/bin/
 	cp -r schema conf scripts $(DESTDIR)$(PREFIX)/share/govreach/
+	@echo "installed in $(DESTDIR)$(PREFIX); the programs find $(PREFIX)/share/govreach themselves"
 
 clean:
 	rm -rf build build-asan build-fuzz bin bin-asan bin-fuzz

@@ -58,6 +58,8 @@ static bool start_embedded(void)
     posix_spawn_file_actions_t fa;
 
     snprintf(script, sizeof script, "%s/scripts/pgembed.sh", gr_share_dir());
+    /* The script must use the same var directory as this program. */
+    setenv("GOVREACH_VAR", gr_var_dir(), 0);
     argv[0] = script;
     argv[1] = (char *)"start";
     argv[2] = NULL;

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #ifndef GR_DEFAULT_VAR
 #define GR_DEFAULT_VAR "var"
@@ -151,8 +153,30 @@ bool gr_utf8_valid(const char *s, size_t n) { return gr_utf8_check(s, n) == n; }
 
 const char *gr_share_dir(void)
 {
+    static char installed[4096];
     const char *s = getenv("GOVREACH_SHARE");
-    return s && *s ? s : GR_DEFAULT_SHARE;
+    char exe[4096], probe[4200];
+    ssize_t n;
+    char *slash;
+
+    if (s && *s)
+        return s;
+    /* An installed tree: PREFIX/bin/<program> beside PREFIX/share/govreach. */
+    if (!installed[0]) {
+        n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = '\0';
+            if ((slash = strrchr(exe, '/')) && (*slash = '\0', (slash = strrchr(exe, '/')))) {
+                *slash = '\0';
+                snprintf(probe, sizeof probe, "%s/share/govreach/schema", exe);
+                if (access(probe, R_OK) == 0)
+                    snprintf(installed, sizeof installed, "%.4000s/share/govreach", exe);
+            }
+        }
+        if (!installed[0])
+            snprintf(installed, sizeof installed, "%s", GR_DEFAULT_SHARE);
+    }
+    return installed;
 }
 
 const char *gr_var_dir(void)

@@ -384,7 +384,7 @@ static enum gr_rc db_keys(PGconn *conn, const char *sql, struct keyset **out)
 
 static enum gr_rc copy_in(PGconn *conn, const struct parsed *p)
 {
-    char sql[512], cols[512] = "";
+    char sql[1024], cols[512] = "";
     PGresult *res;
     enum gr_rc rc = GR_OK;
 
