@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Crawler benchmark (issue 4): a report-scale simweb universe, politeness off
+# (loopback, concurrency 64, simweb serving gzip as real sites do).
+#   1. bin/crawler --urls over N of the universe's GET URLs (engine + WARC writer)
+#   2. curl -Z --parallel-max 64 over the same URLs to /dev/null (libcurl's ceiling)
+#   3. wrk against the same simweb (the server's ceiling)
+#   4. bin/crawler over the Postgres frontier seeded by `loader targets`
+#      (claims, completions, discovery), for a fixed time
+# Prints pages/s, CPU ms per page and peak RSS, and the ratios. Figures, not
+# pass/fail. Run by `make bench` (bench/run), in its own directory with
+# PGDATABASE set; BENCH_CRAWLER_N (default 50000) and BENCH_CRAWLER_SECONDS
+# (default 20) scale it.
+set -uo pipefail
+B=${GR_BIN:?}
+N=${BENCH_CRAWLER_N:-50000}
+SECS=${BENCH_CRAWLER_SECONDS:-20}
+SW_PID=
+trap '[ -n "$SW_PID" ] && kill $SW_PID 2>/dev/null; wait 2>/dev/null' EXIT
+
+"$B/simweb" --scale report --truth truth --emit-targets targets >/dev/null 2>&1 || { echo "simweb failed"; exit 1; }
+"$B/simweb" --scale report --gzip --port-file sw.port >simweb.out 2>&1 &
+SW_PID=$!
+for i in $(seq 100); do [ -s sw.port ] && break; sleep 0.1; done
+P=$(cat sw.port)
+grep '^GET ' truth/urls.txt | head -n "$N" >urls.txt
+n=$(wc -l <urls.txt)
+echo "universe: $(wc -l <truth/urls.txt) URLs; benchmark list: $n GET URLs; simweb on 127.0.0.1:$P (gzip)"
+
+# /usr/bin/time: elapsed, user, sys, max RSS (KiB)
+measure() { /usr/bin/time -f '%e %U %S %M' -o time.out "$@" >/dev/null 2>run.err; cat time.out | tail -n 1; }
+
+# 1. crawler, URL-list mode
+read -r el us sy rss < <(measure "$B/crawler" --urls urls.txt --out warc1 --connect-to "127.0.0.1:$P" \
+    --concurrency 64 --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=64 --set crawler.robots=false \
+    --set log.level=notice)
+ok=$(grep -o 'summary: [0-9]* pages' run.err | grep -o '[0-9]*')
+cr_rate=$(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}')
+cr_cpu=$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}')
+warc_mb=$(du -sm warc1 | cut -f1)
+echo "crawler --urls:   $ok pages in ${el}s = $cr_rate pages/s, $cr_cpu ms CPU/page, peak RSS $((rss / 1024)) MB, WARC ${warc_mb} MB"
+
+# 2. curl -Z reference
+awk '{printf "url = \"%s\"\noutput = \"/dev/null\"\n", $2}' urls.txt >curl.cfg
+read -r el us sy rss < <(measure curl -s -Z --parallel-max 64 --connect-to "::127.0.0.1:$P" \
+    -H 'Accept-Encoding: gzip, deflate' -K curl.cfg)
+cu_rate=$(echo "$n $el" | awk '{printf "%.0f", $1 / $2}')
+cu_cpu=$(echo "$us $sy $n" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}')
+echo "curl -Z (64):     $n pages in ${el}s = $cu_rate pages/s, $cu_cpu ms CPU/page, peak RSS $((rss / 1024)) MB"
+
+# 3. wrk reference (one article URL, the server's ceiling)
+u=$(grep -m1 '^GET http://mp.weixin.qq.com/s?' urls.txt | cut -d' ' -f2)
+path=/${u#http://*/}
+wrk_rate=0
+if command -v wrk >/dev/null; then
+  wrk_rate=$(wrk -t1 -c64 -d5s -H 'Host: mp.weixin.qq.com' -H 'Accept-Encoding: gzip, deflate' \
+      "http://127.0.0.1:$P$path" 2>/dev/null | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  echo "wrk (64 conns):   $wrk_rate requests/s on one article URL"
+fi
+
+echo "ratios: crawler/curl -Z = $(echo "$cr_rate $cu_rate" | awk '{printf "%.2f", $1 / $2}'); crawler/wrk = $(echo "$cr_rate ${wrk_rate:-0}" | awk '$2 > 0 {printf "%.2f", $1 / $2} $2 == 0 {print "n/a"}')"
+echo "targets: >= 10000 pages/s, >= 0.4x curl -Z, <= 0.15 ms CPU/page, peak RSS <= 64 MB"
+
+# 4. crawler over the Postgres frontier (discovery on), for SECS seconds
+if "$B/loader" migrate >/dev/null 2>&1 && "$B/loader" targets targets >/dev/null 2>&1; then
+  read -r el us sy rss < <(measure "$B/crawler" --out warc2 --connect-to "127.0.0.1:$P" --concurrency 64 \
+      --time-budget "$SECS" --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=64 \
+      --set crawler.robots=false --set crawler.stats_schedule=0 --set log.level=notice)
+  ok=$(grep -o 'summary: [0-9]* pages' run.err | grep -o '[0-9]*')
+  echo "crawler frontier: $ok pages in ${el}s = $(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}') pages/s," \
+       "$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}') ms crawler CPU/page (Postgres not counted)," \
+       "peak RSS $((rss / 1024)) MB, frontier $(psql -XAtqc 'SELECT count(*) FROM crawl.frontier') URLs"
+else
+  echo "crawler frontier: skipped (loader migrate/targets failed)"
+fi

@@ -1,0 +1,222 @@
+/* The crawler stage: internal interfaces shared by the files in crawler/.
+ *
+ *   crawler.c           engine: one libuv loop over one curl multi handle,
+ *                       scheduling, outcomes, WARC records, discovery
+ *   crawler_fetch.c     per-transfer curl setup, callbacks, credentials and
+ *                       their redaction, body decoding
+ *   crawler_robots.c    robots.txt parsing and matching
+ *   crawler_frontier.c  the Postgres frontier (claim, complete, links, runs)
+ *   crawler_memq.c      the in-memory frontier of --urls mode
+ *   main.c              options and configuration only
+ */
+#ifndef CRAWLER_H
+#define CRAWLER_H
+
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gr_buf.h"
+#include "gr_config.h"
+#include "gr_err.h"
+#include "gr_source.h"
+
+/* ------------------------------------------------------------------ options */
+
+struct crawler_opts {
+    const struct gr_config *cfg;   /* every key of crawler_config_keys */
+    const char *db;                /* conninfo or NULL */
+    const char *urls_file;         /* --urls mode when set */
+    const char *out_dir;
+    const char *connect_to;        /* "ADDR:PORT" or NULL */
+    int64_t max_pages;             /* 0 = no limit */
+    double time_budget;            /* seconds; 0 = none */
+    int concurrency;
+};
+
+extern const struct gr_config_key crawler_config_keys[];
+extern const char *const crawler_config_sections[];
+
+/* Result summary of one run. */
+struct crawler_summary {
+    uint64_t pages, bytes, errors, retries, failed, blocked, truncated, released, lost_leases;
+    uint64_t links_found;
+    uint64_t status[6];            /* 1xx..5xx counted at [1..5]; [0] = no response */
+    double seconds;
+    bool interrupted;
+    char *status_json;             /* {"200": n, ...} (owned by the engine) */
+    char *errors_by_host_json;     /* {"host": n, ...} */
+};
+
+enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum, char *err, size_t errlen);
+
+/* --------------------------------------------------------------------- jobs */
+
+enum cr_outcome {
+    CR_DONE,          /* fetched; schedule the next crawl if the kind recurs */
+    CR_RETRY,         /* transient failure: back off, try again */
+    CR_FAILED,        /* permanent failure, or attempts exhausted */
+    CR_BLOCKED,       /* robots.txt disallows it */
+    CR_RELEASED       /* not (completely) fetched because of shutdown */
+};
+
+struct cr_job {
+    struct cr_job *next;
+    size_t slot;                   /* index in the engine's active array */
+    /* from the frontier */
+    int64_t id;
+    char token[40];
+    char *url, *method, *post_body, *host, *source, *kind, *target_key;
+    int depth;
+    int attempts;                  /* including this one */
+    int redirect_hops;
+    int64_t published_at;          /* unix seconds, 0 = unknown */
+    int64_t robots_version;        /* host robots_fetched_at (unix us), 0 = none */
+    char *etag, *last_modified;    /* validators of the last 200 (conditional GET) */
+    int64_t delay_ms;              /* the host's delay when claimed: > 0 means start now */
+    /* transfer */
+    CURL *easy;
+    struct curl_slist *headers;
+    char *req_url;                 /* URL sent (may carry credentials) */
+    bool credentialed;
+    struct gr_buf reqhead;         /* request headers as sent */
+    struct gr_buf resphead;        /* response header bytes */
+    struct gr_buf body;            /* body bytes as served (content-encoded) */
+    const char *truncated;         /* WARC-Truncated value or NULL */
+    int64_t started_us, finished_us;   /* wall clock */
+    double t_start;                /* monotonic */
+    CURLcode curl_rc;
+    char errbuf[CURL_ERROR_SIZE];
+    long status;
+    double retry_after;            /* seconds from Retry-After, -1 when absent */
+    char ip[64];
+    double t_dns, t_connect, t_ttfb, t_total;
+    char *location;                /* absolute redirect target or NULL */
+    /* results for the frontier */
+    enum cr_outcome outcome;
+    int64_t next_due;              /* unix seconds of the next crawl, 0 = none */
+    int64_t host_wait_ms;          /* politeness wait requested after this job */
+    int backoff;                   /* +1 grow host backoff, -1 reset, 0 keep */
+    char error[256];               /* curl or policy error text ("" = none) */
+    char warc_file[256];
+    int64_t warc_offset;
+    struct gr_links links;         /* discovered, filtered */
+    /* robots.txt job results */
+    int robots_status;             /* -1 = not a robots job or no answer */
+    char *robots_body;
+};
+
+struct cr_job *cr_job_new(void);
+void cr_job_free(struct cr_job *j);
+/* Clears transfer state so a job can be retried in-process. */
+void cr_job_reset_transfer(struct cr_job *j);
+
+/* ---------------------------------------------------------------- frontier */
+
+/* Politeness parameters passed down to a frontier's claim. */
+struct cr_polite {
+    int64_t delay_ms;              /* default per-host delay */
+    int max_inflight;              /* default per-host in-flight limit */
+    int64_t max_crawl_delay_ms;    /* cap on robots Crawl-delay */
+    int64_t retry_after_cap_ms;    /* cap on Retry-After */
+    int64_t backoff_base_ms, backoff_cap_ms;
+    int max_attempts;
+    int lease_seconds;
+    bool robots;                   /* obey robots.txt */
+};
+
+struct cr_frontier {
+    /* Claims up to max jobs that may start now (politeness applied). */
+    enum gr_rc (*claim)(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen);
+    /* Records finished jobs (outcomes, links, fetch log); the list stays
+     * owned by the caller. */
+    enum gr_rc (*complete)(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen);
+    /* Loads the robots.txt of host: *status -1 when none is known yet;
+     * *body malloc()ed or NULL. */
+    enum gr_rc (*robots)(struct cr_frontier *f, const char *host, int *status, char **body, char *err,
+                         size_t errlen);
+    /* Seconds until something may become claimable (a due row or a lease
+     * that expires); < 0 when nothing is left at all. */
+    enum gr_rc (*next_event)(struct cr_frontier *f, double *secs, char *err, size_t errlen);
+    /* Records a WARC file opened or closed. */
+    void (*warc_file)(struct cr_frontier *f, const char *path, bool closed, uint64_t records, uint64_t bytes);
+    /* Writes the run summary; final = false for a progress update of a
+     * running crawl (finished_at stays NULL). */
+    void (*finish)(struct cr_frontier *f, const struct crawler_summary *s, const char *status, bool final);
+    void (*free)(struct cr_frontier *f);
+    struct cr_polite polite;
+};
+
+/* Postgres frontier. Creates the crawl.run row, applies [host:NAME]
+ * overrides to crawl.host and makes sure every queued host has a host row
+ * and a robots.txt row. */
+enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg, const struct cr_polite *p,
+                              struct cr_frontier **out, char *err, size_t errlen);
+/* In-memory frontier over a URL list file (lines "URL" or "METHOD URL [BODY]"). */
+enum gr_rc cr_frontier_mem_new(const char *path, const struct gr_config *cfg, const struct cr_polite *p,
+                               struct cr_frontier **out, char *err, size_t errlen);
+
+/* Per-host overrides ([host:NAME] delay_ms, max_inflight) from the config. */
+int64_t cr_host_delay_ms(const struct gr_config *cfg, const char *host, int64_t def);
+int cr_host_max_inflight(const struct gr_config *cfg, const char *host, int def);
+
+/* ------------------------------------------------------------------ robots */
+
+struct cr_robots;
+
+/* Parses a robots.txt body for our agent token (e.g. "govreach"): the group
+ * naming the token, else the "*" group. Never fails on bad input (unknown
+ * lines are ignored); returns NULL only when out of memory. */
+struct cr_robots *cr_robots_parse(const char *body, size_t len, const char *agent);
+void cr_robots_free(struct cr_robots *r);
+/* Whether path ("/a/b?q") may be fetched: the longest matching rule wins,
+ * Allow wins a tie; "*" and a final "$" are honoured. NULL robots allow all. */
+bool cr_robots_allowed(const struct cr_robots *r, const char *path);
+/* Crawl-delay in milliseconds, or -1 when none was given. */
+int64_t cr_robots_delay_ms(const struct cr_robots *r);
+
+/* ------------------------------------------------------------------- fetch */
+
+struct cr_fetch_conf {
+    const char *user_agent;
+    const char *accept_encoding;
+    const char *ca_file;
+    struct curl_slist *connect_to;
+    long connect_timeout_ms, timeout_ms, low_speed_limit, low_speed_time;
+    size_t max_body, max_header;
+    long dns_cache_timeout;
+    bool conditional;              /* send If-None-Match / If-Modified-Since */
+    /* WeChat in-app credentials: sent only to wechat_host, never stored */
+    const char *wechat_host;
+    const char *wechat_cookie, *wechat_key, *wechat_appmsg_token;
+};
+
+/* Sets up j->easy for j (creating or reusing a handle from *pool). */
+enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CURL **pool, size_t *npool,
+                            curl_closesocket_callback close_cb, void *close_arg, char *err, size_t errlen);
+/* Collects status, timings, Retry-After, IP and the redirect target after
+ * the transfer ended with rc. */
+void cr_fetch_finish(struct cr_job *j, CURLcode rc);
+/* The request header block with credentials removed (Cookie value, key and
+ * appmsg_token parameters) when j was credentialed. Caller frees. */
+char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_job *j, size_t *len);
+/* The value of response header name (last occurrence, trimmed), or NULL.
+ * Caller frees. */
+char *cr_header_value(const char *head, size_t len, const char *name);
+/* Decodes body per Content-Encoding (gzip, deflate, identity) into out,
+ * at most max bytes (GR_ELIMIT beyond: a gzip bomb stays bounded). */
+enum gr_rc cr_decode_body(const char *encoding, const char *in, size_t len, size_t max, struct gr_buf *out);
+/* Host name of an absolute http(s) URL (no port), lower case, in out. */
+bool cr_url_host(const char *url, char *out, size_t outlen);
+/* Path and query of an absolute URL ("/" when empty), in out. */
+bool cr_url_path(const char *url, char *out, size_t outlen);
+/* The URL in the form the frontier dedups on: lower-case scheme and host, no
+ * default port, no fragment; the query untouched. Caller frees; NULL when
+ * url does not parse. */
+char *cr_url_normalize(const char *url);
+/* Resolves a Location value against base; caller frees. NULL on failure. */
+char *cr_url_resolve(const char *base, const char *loc);
+
+#endif

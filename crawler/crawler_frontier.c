@@ -1,0 +1,873 @@
+/* The Postgres frontier (schema/002_crawl.sql): claims with FOR UPDATE SKIP
+ * LOCKED on the host rows plus a lease and token per URL, completions in one
+ * short transaction per batch (frontier rows by token, host politeness, the
+ * fetch log, robots.txt, discovered links), expired leases returned to the
+ * queue by every claim. No transaction is open while transfers run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uthash.h>
+
+#include "crawler.h"
+#include "gr_db.h"
+#include "gr_log.h"
+#include "gr_progress.h"
+#include "gr_util.h"
+
+struct pgq {
+    struct cr_frontier f;
+    PGconn *conn;
+    const struct gr_config *cfg;
+    const char *agent;
+    char run_id[32];
+    int64_t stats_first;        /* first stats offset (s) */
+    double last_ensure;
+    double last_reap;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+/* A PostgreSQL array literal under construction. */
+struct arr {
+    struct gr_buf b;
+    int n;
+};
+
+static void arr_init(struct arr *a)
+{
+    gr_buf_init(&a->b, (size_t)1 << 30);
+    gr_buf_appendc(&a->b, '{');
+    a->n = 0;
+}
+
+/* Appends s as an element, with invalid UTF-8 bytes and NULs replaced by
+ * '?' (the database holds text). NULL gives an SQL NULL element. */
+static void arr_str(struct arr *a, const char *s)
+{
+    size_t n;
+    if (a->n++)
+        gr_buf_appendc(&a->b, ',');
+    if (!s) {
+        gr_buf_appends(&a->b, "NULL");
+        return;
+    }
+    n = strlen(s);
+    gr_buf_appendc(&a->b, '"');
+    while (n) {
+        size_t ok = gr_utf8_check(s, n);
+        for (size_t i = 0; i < ok; i++) {
+            if (s[i] == '"' || s[i] == '\\')
+                gr_buf_appendc(&a->b, '\\');
+            gr_buf_appendc(&a->b, s[i]);
+        }
+        if (ok == n)
+            break;
+        gr_buf_appendc(&a->b, '?');
+        s += ok + 1;
+        n -= ok + 1;
+    }
+    gr_buf_appendc(&a->b, '"');
+}
+
+static void arr_i64(struct arr *a, int64_t v, bool null)
+{
+    if (a->n++)
+        gr_buf_appendc(&a->b, ',');
+    if (null)
+        gr_buf_appends(&a->b, "NULL");
+    else
+        gr_buf_printf(&a->b, "%lld", (long long)v);
+}
+
+static void arr_f(struct arr *a, double v, bool null)
+{
+    if (a->n++)
+        gr_buf_appendc(&a->b, ',');
+    if (null)
+        gr_buf_appends(&a->b, "NULL");
+    else
+        gr_buf_printf(&a->b, "%.6f", v);
+}
+
+static const char *arr_end(struct arr *a)
+{
+    gr_buf_appendc(&a->b, '}');
+    return a->b.data;
+}
+
+static void arr_free(struct arr *a)
+{
+    gr_buf_free(&a->b);
+}
+
+static void rollback(struct pgq *q)
+{
+    PQclear(PQexec(q->conn, "ROLLBACK"));
+}
+
+static const char *outcome_name(enum cr_outcome o)
+{
+    switch (o) {
+    case CR_DONE: return "done";
+    case CR_RETRY: return "retry";
+    case CR_FAILED: return "failed";
+    case CR_BLOCKED: return "blocked";
+    case CR_RELEASED: return "released";
+    }
+    return "failed";
+}
+
+/* ------------------------------------------------------------ setup */
+
+/* Every queued host has a host row, and (with robots on) a robots.txt row. */
+static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
+{
+    enum gr_rc rc;
+
+    rc = gr_db_exec(q->conn,
+                    "INSERT INTO crawl.host (host) "
+                    "SELECT DISTINCT f.host FROM crawl.frontier f "
+                    "WHERE f.state IN ('queued', 'leased') "
+                    "  AND NOT EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = f.host) "
+                    "ON CONFLICT (host) DO NOTHING",
+                    err, errlen);
+    if (rc || !q->f.polite.robots)
+        return rc;
+    return gr_db_exec(q->conn,
+                      "INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at) "
+                      "SELECT o.origin || '/robots.txt', h.host, 'robots', 'robots', 0, 0, now() "
+                      "FROM crawl.host h CROSS JOIN LATERAL ("
+                      "  SELECT substring(f.url FROM '^[A-Za-z]+://[^/?#]+') AS origin FROM crawl.frontier f"
+                      "  WHERE f.host = h.host AND f.kind <> 'robots' LIMIT 1) o "
+                      "WHERE h.robots_fetched_at IS NULL AND o.origin IS NOT NULL "
+                      "  AND NOT EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.kind = 'robots') "
+                      "ON CONFLICT (url, method, post_body) DO NOTHING",
+                      err, errlen);
+}
+
+struct override_ctx {
+    struct pgq *q;
+    enum gr_rc rc;
+    char *err;
+    size_t errlen;
+};
+
+static void apply_override(const char *section, void *arg)
+{
+    struct override_ctx *c = arg;
+    const char *host = section + 5;     /* after "host:" */
+    char dname[600], iname[600];
+    const char *params[3];
+    PGresult *res = NULL;
+
+    if (c->rc || !*host)
+        return;
+    snprintf(dname, sizeof dname, "%s.delay_ms", section);
+    snprintf(iname, sizeof iname, "%s.max_inflight", section);
+    params[0] = host;
+    params[1] = gr_config_get(c->q->cfg, dname);
+    params[2] = gr_config_get(c->q->cfg, iname);
+    c->rc = gr_db_execp(c->q->conn,
+                        "INSERT INTO crawl.host (host, delay_ms, max_inflight) VALUES (lower($1), $2::int, $3::int) "
+                        "ON CONFLICT (host) DO UPDATE SET delay_ms = EXCLUDED.delay_ms, "
+                        "max_inflight = EXCLUDED.max_inflight",
+                        3, params, &res, c->err, c->errlen);
+    PQclear(res);
+}
+
+/* ------------------------------------------------------------ claim */
+
+static const char CLAIM_SQL[] =
+    "WITH hs AS ("
+    "  SELECT h.host, h.robots_fetched_at,"
+    "         GREATEST(COALESCE(h.delay_ms, $2::bigint), LEAST(COALESCE(h.crawl_delay_ms, 0), $4::bigint)) AS delay_ms,"
+    "         COALESCE(h.max_inflight, $3::int) - h.inflight AS room"
+    "  FROM crawl.host h"
+    "  WHERE h.next_allowed_at <= now() AND h.inflight < COALESCE(h.max_inflight, $3::int)"
+    "    AND EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued'"
+    "                AND f.due_at <= now()"
+    "                AND (NOT $6::bool OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))"
+    "  ORDER BY h.next_allowed_at"
+    "  LIMIT $1::int"
+    "  FOR UPDATE OF h SKIP LOCKED"
+    "), pick AS ("
+    "  SELECT p.id FROM hs CROSS JOIN LATERAL ("
+    "    SELECT f.id FROM crawl.frontier f"
+    "    WHERE f.host = hs.host AND f.state = 'queued' AND f.due_at <= now()"
+    "      AND (NOT $6::bool OR hs.robots_fetched_at IS NOT NULL OR f.kind = 'robots')"
+    "    ORDER BY f.priority, f.due_at"
+    "    LIMIT CASE WHEN hs.delay_ms > 0 THEN 1 ELSE hs.room END"
+    "  ) p"
+    "  LIMIT $1::int"
+    "), upd AS ("
+    "  UPDATE crawl.frontier f SET state = 'leased', lease_until = now() + make_interval(secs => $5::float8),"
+    "         lease_token = gen_random_uuid(), attempts = f.attempts + 1"
+    "  FROM pick WHERE f.id = pick.id AND f.state = 'queued'"
+    "  RETURNING f.id, f.url, f.method, f.post_body, f.host, f.source, f.kind, f.target_key, f.depth,"
+    "            f.attempts, f.lease_token, f.redirect_hops,"
+    "            COALESCE(extract(epoch FROM f.published_at)::bigint, 0) AS published, f.etag, f.last_modified"
+    "), hu AS ("
+    "  UPDATE crawl.host h SET inflight = h.inflight + c.n,"
+    "         next_allowed_at = CASE WHEN hs.delay_ms > 0"
+    "                                THEN now() + make_interval(secs => hs.delay_ms / 1000.0)"
+    "                                ELSE h.next_allowed_at END"
+    "  FROM (SELECT host, count(*) AS n FROM upd GROUP BY host) c JOIN hs ON hs.host = c.host"
+    "  WHERE h.host = c.host"
+    ")"
+    "SELECT upd.id, upd.url, upd.method, upd.post_body, upd.host, upd.source, upd.kind, upd.target_key,"
+    "       upd.depth, upd.attempts, upd.lease_token, upd.redirect_hops, upd.published,"
+    "       COALESCE((extract(epoch FROM hs.robots_fetched_at) * 1000000)::bigint, 0), upd.etag, upd.last_modified,"
+    "       hs.delay_ms "
+    "FROM upd JOIN hs ON hs.host = upd.host";
+
+static const char REAP_SQL[] =
+    "WITH r AS ("
+    "  UPDATE crawl.frontier SET state = 'queued', lease_token = NULL, lease_until = NULL"
+    "  WHERE state = 'leased' AND lease_until < now() RETURNING host"
+    "), c AS (SELECT host, count(*) AS n FROM r GROUP BY host) "
+    "UPDATE crawl.host h SET inflight = GREATEST(h.inflight - c.n, 0) FROM c WHERE h.host = c.host "
+    "RETURNING c.n";
+
+static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+    char p1[32], p2[32], p3[32], p4[32], p5[32];
+    const char *params[6];
+    PGresult *res = NULL;
+    struct cr_job *head = NULL, **tail = &head;
+    enum gr_rc rc;
+    int n;
+
+    *out = NULL;
+    /* Leases expire in whole seconds: reaping once a second is enough and
+     * saves a round trip on every claim. */
+    if (gr_now() - q->last_reap >= 1.0) {
+        q->last_reap = gr_now();
+        rc = gr_db_execp(q->conn, REAP_SQL, 0, NULL, &res, err, errlen);
+        if (rc)
+            return rc;
+        if (PQntuples(res) > 0) {
+            long long tot = 0;
+            for (int i = 0; i < PQntuples(res); i++) {
+                int64_t v;
+                if (gr_parse_i64(PQgetvalue(res, i, 0), &v))
+                    tot += v;
+            }
+            gr_notice("returned %lld expired leases to the queue", tot);
+        }
+        PQclear(res);
+    }
+    snprintf(p1, sizeof p1, "%d", max);
+    snprintf(p2, sizeof p2, "%lld", (long long)f->polite.delay_ms);
+    snprintf(p3, sizeof p3, "%d", f->polite.max_inflight);
+    snprintf(p4, sizeof p4, "%lld", (long long)f->polite.max_crawl_delay_ms);
+    snprintf(p5, sizeof p5, "%d", f->polite.lease_seconds);
+    params[0] = p1;
+    params[1] = p2;
+    params[2] = p3;
+    params[3] = p4;
+    params[4] = p5;
+    params[5] = f->polite.robots ? "true" : "false";
+    rc = gr_db_execp(q->conn, CLAIM_SQL, 6, params, &res, err, errlen);
+    if (rc)
+        return rc;
+    n = PQntuples(res);
+    for (int i = 0; i < n; i++) {
+        struct cr_job *j = cr_job_new();
+        int64_t v;
+        if (!j)
+            break;
+        gr_parse_i64(PQgetvalue(res, i, 0), &j->id);
+        j->url = strdup(PQgetvalue(res, i, 1));
+        j->method = strdup(PQgetvalue(res, i, 2));
+        j->post_body = strdup(PQgetvalue(res, i, 3));
+        j->host = strdup(PQgetvalue(res, i, 4));
+        j->source = strdup(PQgetvalue(res, i, 5));
+        j->kind = strdup(PQgetvalue(res, i, 6));
+        j->target_key = PQgetisnull(res, i, 7) ? NULL : strdup(PQgetvalue(res, i, 7));
+        if (gr_parse_i64(PQgetvalue(res, i, 8), &v))
+            j->depth = (int)v;
+        if (gr_parse_i64(PQgetvalue(res, i, 9), &v))
+            j->attempts = (int)v;
+        snprintf(j->token, sizeof j->token, "%s", PQgetvalue(res, i, 10));
+        if (gr_parse_i64(PQgetvalue(res, i, 11), &v))
+            j->redirect_hops = (int)v;
+        gr_parse_i64(PQgetvalue(res, i, 12), &j->published_at);
+        gr_parse_i64(PQgetvalue(res, i, 13), &j->robots_version);
+        j->etag = PQgetisnull(res, i, 14) ? NULL : strdup(PQgetvalue(res, i, 14));
+        j->last_modified = PQgetisnull(res, i, 15) ? NULL : strdup(PQgetvalue(res, i, 15));
+        gr_parse_i64(PQgetvalue(res, i, 16), &j->delay_ms);
+        *tail = j;
+        tail = &j->next;
+    }
+    PQclear(res);
+    *out = head;
+    return GR_OK;
+}
+
+/* ------------------------------------------------------------ complete */
+
+struct hagg {
+    char *host;
+    int n;
+    int backoff;
+    int64_t wait_ms;
+    UT_hash_handle hh;
+};
+
+static const char DONE_SQL[] =
+    "WITH c AS ("
+    "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[],"
+    "                       $7::text[], $8::bigint[], $9::text[], $10::text[])"
+    "         AS c(id, token, outcome, status, err, next_due, warc_file, warc_off, etag, lastmod)"
+    ") "
+    "UPDATE crawl.frontier f SET"
+    "  state = CASE c.outcome WHEN 'done' THEN CASE WHEN c.next_due IS NULL THEN 'done' ELSE 'queued' END"
+    "                         WHEN 'retry' THEN 'queued' WHEN 'released' THEN 'queued' ELSE c.outcome END,"
+    "  due_at = CASE WHEN c.outcome = 'done' AND c.next_due IS NOT NULL THEN to_timestamp(c.next_due)"
+    "                WHEN c.outcome = 'retry' THEN now() ELSE f.due_at END,"
+    "  attempts = CASE c.outcome WHEN 'done' THEN 0 WHEN 'released' THEN GREATEST(f.attempts - 1, 0)"
+    "                            ELSE f.attempts END,"
+    "  fetches = f.fetches + (c.outcome = 'done')::int,"
+    "  lease_token = NULL, lease_until = NULL,"
+    "  last_status = CASE WHEN c.outcome = 'released' THEN f.last_status ELSE c.status END,"
+    "  last_error = CASE WHEN c.outcome = 'released' THEN f.last_error ELSE c.err END,"
+    "  last_fetched_at = CASE WHEN c.outcome IN ('released', 'blocked') THEN f.last_fetched_at ELSE now() END,"
+    "  last_warc_file = COALESCE(c.warc_file, f.last_warc_file),"
+    "  last_warc_offset = CASE WHEN c.warc_file IS NULL THEN f.last_warc_offset ELSE c.warc_off END,"
+    "  etag = CASE WHEN c.status = 200 THEN c.etag ELSE f.etag END,"
+    "  last_modified = CASE WHEN c.status = 200 THEN c.lastmod ELSE f.last_modified END "
+    "FROM c WHERE f.id = c.id AND f.state = 'leased' AND f.lease_token = c.token::uuid "
+    "RETURNING f.id";
+
+static const char HOST_SQL[] =
+    "WITH c AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[]) AS c(host, n, backoff, wait_ms)) "
+    "UPDATE crawl.host h SET"
+    "  inflight = GREATEST(h.inflight - c.n, 0),"
+    "  backoff_level = CASE WHEN c.backoff > 0 THEN h.backoff_level + 1 WHEN c.backoff < 0 THEN 0"
+    "                       ELSE h.backoff_level END,"
+    "  next_allowed_at = GREATEST(h.next_allowed_at, now() + make_interval(secs => GREATEST("
+    "      COALESCE(h.delay_ms, $5::bigint)::float8,"
+    "      LEAST(COALESCE(h.crawl_delay_ms, 0), $6::bigint)::float8,"
+    "      CASE WHEN c.backoff > 0 AND c.wait_ms > 0 THEN LEAST(c.wait_ms, $7::bigint)::float8"
+    "           WHEN c.backoff > 0 THEN LEAST($8::float8 * 2 ^ LEAST(h.backoff_level, 30), $9::float8)"
+    "                                   * (0.5 + random() / 2)"
+    "           ELSE 0 END) / 1000.0)) "
+    "FROM c WHERE h.host = c.host";
+
+static const char ROBOTS_SQL[] =
+    "UPDATE crawl.host h SET robots_fetched_at = now(), robots_status = c.status, robots_body = c.body,"
+    "  crawl_delay_ms = c.delay "
+    "FROM unnest($1::text[], $2::int[], $3::text[], $4::int[]) AS c(host, status, body, delay) "
+    "WHERE h.host = c.host";
+
+static const char LOG_SQL[] =
+    "INSERT INTO crawl.fetch_log (run_id, frontier_id, url, method, host, kind, attempt, outcome, started_at,"
+    "  finished_at, status, curl_code, error, bytes, truncated, retry_after_s, dns_ms, connect_ms, ttfb_ms,"
+    "  total_ms, ip, redirect_to, warc_file, warc_offset, lease_lost) "
+    "SELECT $1::bigint, fid, url, method, host, kind, attempt, outcome, to_timestamp(st), to_timestamp(fin),"
+    "  status, curl_code, error, bytes, truncated, ra, dns, conn, ttfb, total, ip, redir, wf, wo, lost "
+    "FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],"
+    "  $8::text[], $9::float8[], $10::float8[], $11::int[], $12::int[], $13::text[], $14::bigint[], $15::text[],"
+    "  $16::float8[], $17::float8[], $18::float8[], $19::float8[], $20::float8[], $21::text[], $22::text[],"
+    "  $23::text[], $24::bigint[], $25::bool[]) AS c(fid, url, method, host, kind, attempt, outcome, st, fin, status,"
+    "  curl_code, error, bytes, truncated, ra, dns, conn, ttfb, total, ip, redir, wf, wo, lost)";
+
+static const char LINKS_SQL[] =
+    "WITH l AS ("
+    "  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+    "                       $8::int[], $9::float8[], $10::float8[], $11::int[], $12::bigint[])"
+    "         AS l(url, method, body, host, source, kind, target_key, depth, due, published, hops, parent)"
+    "), nh AS ("
+    "  INSERT INTO crawl.host AS h (host)"
+    "  SELECT DISTINCT host FROM l"
+    "  ON CONFLICT (host) DO NOTHING RETURNING h.host"
+    "), nr AS ("
+    "  INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at)"
+    "  SELECT DISTINCT ON (l.host) substring(l.url FROM '^[A-Za-z]+://[^/?#]+') || '/robots.txt', l.host, 'robots',"
+    "         'robots', 0, 0, now()"
+    "  FROM l WHERE $13::bool AND (l.host IN (SELECT host FROM nh) OR EXISTS (SELECT 1 FROM crawl.host h"
+    "    WHERE h.host = l.host AND h.robots_fetched_at IS NULL))"
+    "  ORDER BY l.host"
+    "  ON CONFLICT (url, method, post_body) DO NOTHING"
+    ") "
+    "INSERT INTO crawl.frontier (url, method, post_body, host, source, kind, target_key, depth, due_at,"
+    "  published_at, redirect_hops, parent_id) "
+    "SELECT url, method, body, host, source, kind, target_key, depth, to_timestamp(due),"
+    "  CASE WHEN published > 0 THEN to_timestamp(published) END, hops, parent FROM l "
+    "ON CONFLICT (url, method, post_body) DO NOTHING";
+
+static enum gr_rc run_arrays(struct pgq *q, const char *sql, int n, const char *const *params, char *err,
+                             size_t errlen, PGresult **out)
+{
+    PGresult *res = NULL;
+    enum gr_rc rc = gr_db_execp(q->conn, sql, n, params, &res, err, errlen);
+    if (out)
+        *out = res;
+    else
+        PQclear(res);
+    return rc;
+}
+
+static void iso(int64_t us, char *out, size_t n)
+{
+    snprintf(out, n, "%.6f", (double)us / 1e6);
+}
+
+static enum gr_rc pg_complete(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+    struct arr a[25];
+    const char *params[25];
+    PGresult *res = NULL;
+    enum gr_rc rc;
+    struct hagg *hosts = NULL, *h, *tmp;
+    int nvalid = 0;
+    int64_t now = time(NULL);
+    size_t nlinks = 0, nrobots = 0;
+
+    for (int i = 0; i < 25; i++)
+        arr_init(&a[i]);
+    rc = gr_db_exec(q->conn, "BEGIN", err, errlen);
+    if (rc)
+        goto out;
+
+    /* 1. frontier rows, by token */
+    for (struct cr_job *j = list; j; j = j->next) {
+        arr_i64(&a[0], j->id, false);
+        arr_str(&a[1], j->token);
+        arr_str(&a[2], outcome_name(j->outcome));
+        arr_i64(&a[3], j->status, j->status <= 0);
+        arr_str(&a[4], j->error[0] ? j->error : NULL);
+        arr_f(&a[5], (double)j->next_due, j->next_due <= 0);
+        arr_str(&a[6], j->warc_file[0] ? j->warc_file : NULL);
+        arr_i64(&a[7], j->warc_offset, !j->warc_file[0]);
+        {
+            const char *rh = j->resphead.data ? j->resphead.data : "";
+            char *et = j->status == 200 ? cr_header_value(rh, j->resphead.len, "ETag") : NULL;
+            char *lm = j->status == 200 ? cr_header_value(rh, j->resphead.len, "Last-Modified") : NULL;
+            arr_str(&a[8], et && strlen(et) < 1000 ? et : NULL);
+            arr_str(&a[9], lm && strlen(lm) < 1000 ? lm : NULL);
+            free(et);
+            free(lm);
+        }
+    }
+    for (int i = 0; i < 10; i++)
+        params[i] = arr_end(&a[i]);
+    rc = run_arrays(q, DONE_SQL, 10, params, err, errlen, &res);
+    if (rc)
+        goto fail;
+    {
+        /* which leases were still ours */
+        int nr = PQntuples(res);
+        for (struct cr_job *j = list; j; j = j->next) {
+            bool valid = false;
+            for (int i = 0; i < nr && !valid; i++) {
+                int64_t id;
+                if (gr_parse_i64(PQgetvalue(res, i, 0), &id) && id == j->id)
+                    valid = true;
+            }
+            j->robots_version = valid ? 1 : -1;    /* reused as a flag below */
+            if (!valid) {
+                gr_warn("lease of %s was lost (expired and retaken): result not applied", j->url);
+                continue;
+            }
+            nvalid++;
+            HASH_FIND_STR(hosts, j->host, h);
+            if (!h) {
+                h = calloc(1, sizeof *h);
+                if (!h) {
+                    rc = GR_ENOMEM;
+                    goto fail;
+                }
+                h->host = j->host;
+                HASH_ADD_KEYPTR(hh, hosts, h->host, strlen(h->host), h);
+            }
+            h->n++;
+            if (j->backoff > 0)
+                h->backoff = 1;
+            else if (j->backoff < 0 && h->backoff == 0)
+                h->backoff = -1;
+            if (j->host_wait_ms > h->wait_ms)
+                h->wait_ms = j->host_wait_ms;
+        }
+    }
+    PQclear(res);
+    res = NULL;
+
+    /* 2. robots.txt results */
+    for (int i = 0; i < 4; i++) {
+        arr_free(&a[i]);
+        arr_init(&a[i]);
+    }
+    for (struct cr_job *j = list; j; j = j->next) {
+        int64_t delay = -1;
+        if (j->robots_status < 0 || j->robots_version < 0)
+            continue;
+        if (j->robots_body && j->robots_status >= 200 && j->robots_status < 300) {
+            struct cr_robots *r = cr_robots_parse(j->robots_body, strlen(j->robots_body), q->agent);
+            delay = cr_robots_delay_ms(r);
+            if (delay > f->polite.max_crawl_delay_ms)
+                delay = f->polite.max_crawl_delay_ms;
+            cr_robots_free(r);
+        }
+        arr_str(&a[0], j->host);
+        arr_i64(&a[1], j->robots_status, false);
+        arr_str(&a[2], j->robots_body);
+        arr_i64(&a[3], delay, delay < 0);
+        nrobots++;
+    }
+    if (nrobots) {
+        for (int i = 0; i < 4; i++)
+            params[i] = arr_end(&a[i]);
+        rc = run_arrays(q, ROBOTS_SQL, 4, params, err, errlen, NULL);
+        if (rc)
+            goto fail;
+    }
+
+    /* 3. host politeness (after robots.txt: a new Crawl-delay applies at once) */
+    if (hosts) {
+        char p5[32], p6[32], p7[32], p8[32], p9[32];
+        for (int i = 0; i < 4; i++) {
+            arr_free(&a[i]);
+            arr_init(&a[i]);
+        }
+        HASH_ITER(hh, hosts, h, tmp) {
+            arr_str(&a[0], h->host);
+            arr_i64(&a[1], h->n, false);
+            arr_i64(&a[2], h->backoff, false);
+            arr_i64(&a[3], h->wait_ms, false);
+        }
+        for (int i = 0; i < 4; i++)
+            params[i] = arr_end(&a[i]);
+        snprintf(p5, sizeof p5, "%lld", (long long)f->polite.delay_ms);
+        snprintf(p6, sizeof p6, "%lld", (long long)f->polite.max_crawl_delay_ms);
+        snprintf(p7, sizeof p7, "%lld", (long long)f->polite.retry_after_cap_ms);
+        snprintf(p8, sizeof p8, "%lld", (long long)f->polite.backoff_base_ms);
+        snprintf(p9, sizeof p9, "%lld", (long long)f->polite.backoff_cap_ms);
+        params[4] = p5;
+        params[5] = p6;
+        params[6] = p7;
+        params[7] = p8;
+        params[8] = p9;
+        rc = run_arrays(q, HOST_SQL, 9, params, err, errlen, NULL);
+        if (rc)
+            goto fail;
+    }
+
+    /* 4. fetch log */
+    for (int i = 0; i < 25; i++) {
+        arr_free(&a[i]);
+        arr_init(&a[i]);
+    }
+    for (struct cr_job *j = list; j; j = j->next) {
+        char st[40], fin[40];
+        bool fetched = j->outcome != CR_BLOCKED && j->finished_us > 0;
+        iso(j->started_us, st, sizeof st);
+        iso(j->finished_us ? j->finished_us : j->started_us, fin, sizeof fin);
+        arr_i64(&a[1], j->id, false);
+        arr_str(&a[2], j->url);
+        arr_str(&a[3], j->method);
+        arr_str(&a[4], j->host);
+        arr_str(&a[5], j->kind);
+        arr_i64(&a[6], j->attempts, false);
+        arr_str(&a[7], outcome_name(j->outcome));
+        arr_str(&a[8], st);
+        arr_str(&a[9], fin);
+        arr_i64(&a[10], j->status, j->status <= 0);
+        arr_i64(&a[11], j->curl_rc, !fetched || j->outcome == CR_RELEASED);
+        arr_str(&a[12], j->error[0] ? j->error : NULL);
+        arr_i64(&a[13], (int64_t)j->body.len, false);
+        arr_str(&a[14], j->truncated);
+        arr_f(&a[15], j->retry_after, j->retry_after < 0);
+        arr_f(&a[16], j->t_dns, !fetched);
+        arr_f(&a[17], j->t_connect, !fetched);
+        arr_f(&a[18], j->t_ttfb, !fetched);
+        arr_f(&a[19], j->t_total, !fetched);
+        arr_str(&a[20], j->ip[0] ? j->ip : NULL);
+        arr_str(&a[21], j->credentialed ? NULL : j->location);
+        arr_str(&a[22], j->warc_file[0] ? j->warc_file : NULL);
+        arr_i64(&a[23], j->warc_offset, !j->warc_file[0]);
+        arr_str(&a[24], j->robots_version < 0 ? "true" : "false");
+    }
+    params[0] = q->run_id;
+    for (int i = 1; i < 25; i++)
+        params[i] = arr_end(&a[i]);
+    rc = run_arrays(q, LOG_SQL, 25, params, err, errlen, NULL);
+    if (rc)
+        goto fail;
+
+    /* 5. discovered links and redirect targets */
+    for (int i = 0; i < 13; i++) {
+        arr_free(&a[i]);
+        arr_init(&a[i]);
+    }
+    for (struct cr_job *j = list; j; j = j->next) {
+        for (size_t k = 0; k < j->links.n; k++) {
+            const struct gr_link *l = &j->links.v[k];
+            bool redirect = strcmp(l->kind, "redirect") == 0;
+            const struct gr_source *src = gr_source_find(l->url);
+            const char *kind = redirect ? gr_source_kind(l->url, l->method) : l->kind;
+            char host[512];
+            double due = (double)now;
+            char *url;
+            if (!kind)
+                kind = j->kind;
+            if (strncasecmp(l->url, "http://", 7) != 0 && strncasecmp(l->url, "https://", 8) != 0)
+                continue;
+            url = cr_url_normalize(l->url);
+            if (!url || !cr_url_host(url, host, sizeof host)) {
+                free(url);
+                continue;
+            }
+            /* a link without its own publishing time (an article's stats
+             * endpoint) inherits its page's: the stats schedule needs it */
+            int64_t pub = l->published_at > 0 ? l->published_at : j->published_at;
+            if (strcmp(kind, "wechat_stats") == 0 && pub > 0 && q->stats_first > 0 && pub + q->stats_first > now)
+                due = (double)(pub + q->stats_first);
+            arr_str(&a[0], url);
+            free(url);
+            arr_str(&a[1], l->method && strcmp(l->method, "POST") == 0 ? "POST" : "GET");
+            arr_str(&a[2], l->post_body ? l->post_body : "");
+            arr_str(&a[3], host);
+            arr_str(&a[4], src ? gr_source_name(src) : j->source);
+            arr_str(&a[5], kind);
+            arr_str(&a[6], j->target_key);
+            arr_i64(&a[7], redirect ? j->depth : j->depth + 1, false);
+            arr_f(&a[8], due, false);
+            arr_f(&a[9], (double)pub, false);
+            arr_i64(&a[10], redirect ? j->redirect_hops + 1 : 0, false);
+            arr_i64(&a[11], j->id, false);
+            nlinks++;
+        }
+    }
+    if (nlinks) {
+        for (int i = 0; i < 12; i++)
+            params[i] = arr_end(&a[i]);
+        params[12] = f->polite.robots ? "true" : "false";
+        rc = run_arrays(q, LINKS_SQL, 13, params, err, errlen, NULL);
+        if (rc)
+            goto fail;
+    }
+    rc = gr_db_exec(q->conn, "COMMIT", err, errlen);
+    if (rc)
+        goto fail;
+    (void)nvalid;
+    goto out;
+fail:
+    PQclear(res);
+    rollback(q);
+out:
+    HASH_ITER(hh, hosts, h, tmp) {
+        HASH_DEL(hosts, h);
+        free(h);
+    }
+    for (int i = 0; i < 25; i++)
+        arr_free(&a[i]);
+    return rc;
+}
+
+/* ------------------------------------------------------------ the rest */
+
+static enum gr_rc pg_robots(struct cr_frontier *f, const char *host, int *status, char **body, char *err,
+                            size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+    const char *params[1] = { host };
+    PGresult *res = NULL;
+    enum gr_rc rc;
+    int64_t v;
+
+    *status = -1;
+    *body = NULL;
+    rc = gr_db_execp(q->conn, "SELECT robots_status, robots_body FROM crawl.host WHERE host = $1", 1, params,
+                     &res, err, errlen);
+    if (rc)
+        return rc;
+    if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) && gr_parse_i64(PQgetvalue(res, 0, 0), &v)) {
+        *status = (int)v;
+        if (!PQgetisnull(res, 0, 1))
+            *body = strdup(PQgetvalue(res, 0, 1));
+    }
+    PQclear(res);
+    return GR_OK;
+}
+
+static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+    PGresult *res = NULL;
+    enum gr_rc rc;
+    double d;
+
+    *secs = -1;
+    rc = gr_db_execp(q->conn,
+                     "SELECT extract(epoch FROM LEAST("
+                     "  (SELECT min(due_at) FROM crawl.frontier WHERE state = 'queued'),"
+                     "  (SELECT min(lease_until) FROM crawl.frontier WHERE state = 'leased')) - now())",
+                     0, NULL, &res, err, errlen);
+    if (rc)
+        return rc;
+    if (PQgetisnull(res, 0, 0) || !gr_parse_double(PQgetvalue(res, 0, 0), &d)) {
+        PQclear(res);
+        return GR_OK;           /* nothing queued, nothing leased */
+    }
+    PQclear(res);
+    if (d > 0) {
+        *secs = d;
+        return GR_OK;
+    }
+    /* Something is due but was not claimable: its host waits (delay,
+     * Retry-After, backoff), is busy, or has no host row yet. */
+    if (gr_now() - q->last_ensure > 5) {
+        q->last_ensure = gr_now();
+        rc = ensure_hosts(q, err, errlen);
+        if (rc)
+            return rc;
+    }
+    rc = gr_db_execp(q->conn,
+                     "SELECT extract(epoch FROM GREATEST(min(h.next_allowed_at), now()) - now()) FROM crawl.host h "
+                     "WHERE EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued' "
+                     "AND f.due_at <= now())",
+                     0, NULL, &res, err, errlen);
+    if (rc)
+        return rc;
+    *secs = 0;
+    if (!PQgetisnull(res, 0, 0) && gr_parse_double(PQgetvalue(res, 0, 0), &d) && d > 0)
+        *secs = d;
+    PQclear(res);
+    return GR_OK;
+}
+
+static void pg_warc_file(struct cr_frontier *f, const char *path, bool closed, uint64_t records, uint64_t bytes)
+{
+    struct pgq *q = (struct pgq *)f;
+    const char *base = strrchr(path, '/');
+    char r[32], b[32], e[512];
+    const char *params[5];
+    PGresult *res = NULL;
+
+    base = base ? base + 1 : path;
+    snprintf(r, sizeof r, "%llu", (unsigned long long)records);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)bytes);
+    params[0] = base;
+    params[1] = q->run_id;
+    params[2] = path;
+    params[3] = closed ? r : NULL;
+    params[4] = closed ? b : NULL;
+    if (gr_db_execp(q->conn,
+                    "INSERT INTO crawl.warc_file (file_name, run_id, path, closed_at, records, bytes) "
+                    "VALUES ($1, $2::bigint, $3, CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() END, $4::bigint, "
+                    "$5::bigint) ON CONFLICT (file_name) DO UPDATE SET closed_at = EXCLUDED.closed_at, "
+                    "records = EXCLUDED.records, bytes = EXCLUDED.bytes",
+                    5, params, &res, e, sizeof e) != GR_OK)
+        gr_warn("cannot record WARC file %s: %s", base, e);
+    PQclear(res);
+}
+
+static void pg_finish(struct cr_frontier *f, const struct crawler_summary *s, const char *status, bool final)
+{
+    struct pgq *q = (struct pgq *)f;
+    char v[14][48], e[512];
+    const char *params[16];
+    PGresult *res = NULL;
+
+    snprintf(v[0], 48, "%llu", (unsigned long long)s->pages);
+    snprintf(v[1], 48, "%llu", (unsigned long long)s->bytes);
+    snprintf(v[2], 48, "%llu", (unsigned long long)s->errors);
+    snprintf(v[3], 48, "%llu", (unsigned long long)s->retries);
+    snprintf(v[4], 48, "%llu", (unsigned long long)s->failed);
+    snprintf(v[5], 48, "%llu", (unsigned long long)s->blocked);
+    snprintf(v[6], 48, "%llu", (unsigned long long)s->truncated);
+    snprintf(v[7], 48, "%llu", (unsigned long long)s->released);
+    snprintf(v[8], 48, "%llu", (unsigned long long)s->links_found);
+    snprintf(v[9], 48, "%.3f", s->seconds);
+    for (int i = 0; i < 10; i++)
+        params[i] = v[i];
+    params[10] = s->status_json ? s->status_json : "{}";
+    params[11] = s->errors_by_host_json ? s->errors_by_host_json : "{}";
+    params[12] = status;
+    params[13] = q->run_id;
+    params[14] = final ? "true" : "false";
+    if (gr_db_execp(q->conn,
+                    "UPDATE crawl.run SET finished_at = CASE WHEN $15::bool THEN now() END, pages = $1, bytes = $2, errors = $3, retries = $4,"
+                    " failed = $5, blocked = $6, truncated = $7, released = $8, links_found = $9, seconds = $10,"
+                    " statuses = $11::jsonb, errors_by_host = $12::jsonb, status = $13 WHERE run_id = $14",
+                    15, params, &res, e, sizeof e) != GR_OK)
+        gr_warn("cannot record the run summary: %s", e);
+    PQclear(res);
+}
+
+static void pg_free(struct cr_frontier *f)
+{
+    struct pgq *q = (struct pgq *)f;
+    if (!q)
+        return;
+    if (q->conn)
+        PQfinish(q->conn);
+    free(q);
+}
+
+enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg, const struct cr_polite *p,
+                              struct cr_frontier **out, char *err, size_t errlen)
+{
+    struct pgq *q = calloc(1, sizeof *q);
+    PGresult *res = NULL;
+    enum gr_rc rc;
+    char host[256] = "localhost", pid[32];
+    const char *params[2];
+    const char *ss;
+
+    *out = NULL;
+    if (!q)
+        return GR_ENOMEM;
+    q->f.claim = pg_claim;
+    q->f.complete = pg_complete;
+    q->f.robots = pg_robots;
+    q->f.next_event = pg_next_event;
+    q->f.warc_file = pg_warc_file;
+    q->f.finish = pg_finish;
+    q->f.free = pg_free;
+    q->f.polite = *p;
+    q->cfg = cfg;
+    q->agent = gr_config_get(cfg, "crawler.agent_token");
+    ss = gr_config_get(cfg, "crawler.stats_schedule");
+    if (ss)
+        gr_parse_i64n(ss, strcspn(ss, ","), &q->stats_first);
+    rc = gr_db_connect(conninfo, &q->conn, err, errlen);
+    if (rc)
+        goto fail;
+    gethostname(host, sizeof host - 1);
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    params[0] = host;
+    params[1] = pid;
+    rc = gr_db_execp(q->conn, "INSERT INTO crawl.run (hostname, pid) VALUES ($1, $2::int) RETURNING run_id", 2,
+                     params, &res, err, errlen);
+    if (rc) {
+        if (strstr(err, "does not exist"))
+            snprintf(err + strlen(err), errlen - strlen(err), " (run `loader migrate` first)");
+        goto fail;
+    }
+    snprintf(q->run_id, sizeof q->run_id, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    {
+        struct override_ctx oc = { q, GR_OK, err, errlen };
+        gr_config_each_section(cfg, "host:", apply_override, &oc);
+        if (oc.rc) {
+            rc = oc.rc;
+            goto fail;
+        }
+    }
+    rc = ensure_hosts(q, err, errlen);
+    if (rc)
+        goto fail;
+    q->last_ensure = gr_now();
+    gr_info("crawl run %s", q->run_id);
+    *out = &q->f;
+    return GR_OK;
+fail:
+    pg_free(&q->f);
+    return rc;
+}

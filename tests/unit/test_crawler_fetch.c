@@ -1,0 +1,134 @@
+/* Unit tests for the crawler's transfer helpers (crawler/crawler_fetch.c):
+ * credential redaction, header lookup, bounded body decoding, URL helpers.
+ *
+ * The unit-test rule in lib/module.mk links a test with libgovreach.a only,
+ * and these helpers are internal to the crawler, so this file compiles the
+ * crawler's source file in directly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../../crawler/crawler_fetch.c"
+
+static void credentials_are_redacted_from_the_stored_request(void **state)
+{
+    struct cr_fetch_conf fc;
+    struct cr_job *j = cr_job_new();
+    const char *sent = "POST /mp/getappmsgext?f=json&key=SECRET1&uin=777&appmsg_token=SECRET2&x=1 HTTP/1.1\r\n"
+                       "Host: mp.weixin.qq.com\r\nCookie: wxuin=SECRET3; pass_ticket=SECRET4\r\n"
+                       "Content-Type: application/x-www-form-urlencoded\r\n\r\n";
+    char *out;
+    size_t len;
+    (void)state;
+
+    memset(&fc, 0, sizeof fc);
+    gr_buf_appends(&j->reqhead, sent);
+    j->credentialed = true;
+    out = cr_fetch_redacted_request(&fc, j, &len);
+    assert_non_null(out);
+    if (strstr(out, "SECRET"))
+        fail_msg("secret left in: %s", out);
+    assert_non_null(strstr(out, "POST /mp/getappmsgext?f=json&key=REDACTED&uin=REDACTED&appmsg_token=REDACTED&x=1 HTTP/1.1\r\n"));
+    assert_non_null(strstr(out, "Cookie: REDACTED\r\n"));
+    assert_non_null(strstr(out, "Host: mp.weixin.qq.com\r\n"));
+    assert_int_equal(len, strlen(out));
+    free(out);
+    /* an uncredentialed request is stored verbatim */
+    j->credentialed = false;
+    out = cr_fetch_redacted_request(&fc, j, &len);
+    assert_string_equal(out, sent);
+    free(out);
+    cr_job_free(j);
+}
+
+static void header_value_takes_the_last_occurrence_trimmed(void **state)
+{
+    const char *h = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\ncontent-encoding:  gzip \r\n"
+                    "Location: /a\r\nLocation: /b\r\n\r\n";
+    char *v;
+    (void)state;
+    v = cr_header_value(h, strlen(h), "Content-Encoding");
+    assert_string_equal(v, "gzip");
+    free(v);
+    v = cr_header_value(h, strlen(h), "Location");
+    assert_string_equal(v, "/b");
+    free(v);
+    assert_null(cr_header_value(h, strlen(h), "Retry-After"));
+}
+
+static void gzip_decoding_is_bounded(void **state)
+{
+    static char zeros[1 << 20];
+    unsigned char comp[1 << 16];
+    uLongf clen = sizeof comp;
+    struct gr_buf out;
+    z_stream z;
+    (void)state;
+
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)zeros;
+    z.avail_in = sizeof zeros;
+    z.next_out = comp;
+    z.avail_out = sizeof comp;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    clen = z.total_out;
+    deflateEnd(&z);
+    gr_buf_init(&out, 1);
+    /* a 1 MiB bomb against a 64 KiB cap */
+    assert_int_equal(cr_decode_body("gzip", (char *)comp, clen, 65536, &out), GR_ELIMIT);
+    assert_true(out.len <= 65536);
+    /* within the cap it decodes completely */
+    assert_int_equal(cr_decode_body("gzip", (char *)comp, clen, 2 << 20, &out), GR_OK);
+    assert_int_equal(out.len, sizeof zeros);
+    /* a truncated stream keeps what was decoded */
+    assert_int_equal(cr_decode_body("x-gzip", (char *)comp, clen / 2, 2 << 20, &out), GR_OK);
+    assert_true(out.len > 0 && out.len < sizeof zeros);
+    assert_int_equal(cr_decode_body("br", (char *)comp, clen, 2 << 20, &out), GR_EDATA);
+    assert_int_equal(cr_decode_body(NULL, "abc", 3, 10, &out), GR_OK);
+    assert_int_equal(out.len, 3);
+    gr_buf_free(&out);
+}
+
+static void url_helpers(void **state)
+{
+    char buf[256];
+    char *r;
+    (void)state;
+    assert_true(cr_url_host("http://MP.Weixin.QQ.com:8080/s?x=1", buf, sizeof buf));
+    assert_string_equal(buf, "mp.weixin.qq.com");
+    assert_true(cr_url_path("http://a.test/s?__biz=x==&mid=1", buf, sizeof buf));
+    assert_string_equal(buf, "/s?__biz=x==&mid=1");
+    assert_true(cr_url_path("http://a.test", buf, sizeof buf));
+    assert_string_equal(buf, "/");
+    r = cr_url_resolve("http://a.test/x/y?q=1", "../z?w=2");
+    assert_string_equal(r, "http://a.test/z?w=2");
+    free(r);
+    r = cr_url_resolve("http://a.test/x", "https://b.test/p");
+    assert_string_equal(r, "https://b.test/p");
+    free(r);
+    assert_false(cr_url_host("not a url", buf, sizeof buf));
+    r = cr_url_normalize("HTTP://MP.Weixin.qq.com:80/s?__biz=MzA==&amp;x=%41#rd");
+    assert_string_equal(r, "http://mp.weixin.qq.com/s?__biz=MzA==&amp;x=%41");
+    free(r);
+    r = cr_url_normalize("https://a.test:8443");
+    assert_string_equal(r, "https://a.test:8443/");
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(credentials_are_redacted_from_the_stored_request),
+        cmocka_unit_test(header_value_takes_the_last_occurrence_trimmed),
+        cmocka_unit_test(gzip_decoding_is_bounded),
+        cmocka_unit_test(url_helpers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
