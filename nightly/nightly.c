@@ -250,20 +250,32 @@ static int argv_base(const struct nightly_opts *o, char **argv, const char *prog
     return n;
 }
 
-static void print_summary(struct stage_result *st, int n, double total, const char *verdict, const char *log_file)
+static void print_summary_to(FILE *f, struct stage_result *st, int n, double total, const char *verdict,
+                             const char *log_file)
 {
-    printf("govreach nightly: %s in %.1fs (log: %s)\n", verdict, total, log_file);
+    fprintf(f, "govreach nightly: %s in %.1fs (log: %s)\n", verdict, total, log_file);
     for (int i = 0; i < n; i++) {
         if (st[i].status < 0)
-            printf("  %-8s skipped\n", st[i].name);
+            fprintf(f, "  %-8s skipped\n", st[i].name);
         else
-            printf("  %-8s %-9s %7.1fs wall %7.1fs cpu  %s\n", st[i].name,
-                   st[i].status == 0 ? "ok" : st[i].status == 1 ? "partial" : "FAILED", st[i].wall, st[i].cpu,
-                   st[i].detail);
+            fprintf(f, "  %-8s %-9s %7.1fs wall %7.1fs cpu  %s\n", st[i].name,
+                    st[i].status == 0 ? "ok" : st[i].status == 1 ? "partial" : "FAILED", st[i].wall, st[i].cpu,
+                    st[i].detail);
         if (st[i].status > 1)
-            printf("           exit status %d; see the log for its messages\n", st[i].status);
+            fprintf(f, "           exit status %d; see the log for its messages\n", st[i].status);
     }
-    fflush(stdout);
+    fflush(f);
+}
+
+/* The summary goes to stdout (cron mails it) and to the end of the log. */
+static void print_summary(struct stage_result *st, int n, double total, const char *verdict, const char *log_file)
+{
+    FILE *f = fopen(log_file, "a");
+    print_summary_to(stdout, st, n, total, verdict, log_file);
+    if (f) {
+        print_summary_to(f, st, n, total, verdict, log_file);
+        fclose(f);
+    }
 }
 
 static void record_run(PGconn *conn, long long run_id, struct stage_result *st, int n, const char *verdict)
