@@ -11,6 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 var=${GOVREACH_VAR:-$here/var}
 pgdir=$var/pg
+[ -e "$pgdir" ] && pgdir=$(readlink -f "$pgdir")
 data=$pgdir/data
 run=$pgdir/run
 log=$pgdir/postgresql.log
@@ -32,9 +33,27 @@ conninfo() { echo "host=$run port=$port user=govreach dbname=govreach"; }
 
 running() { [ -S "$run/.s.PGSQL.$port" ] && as_owner "$(pgbin)/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 
-start() {
-  mkdir -p "$pgdir"
+# As root, the server runs as "postgres", which must reach its directories. When the
+# checkout lies where postgres cannot go (a home directory, a private CI folder), the
+# cluster lives in /var/tmp instead and var/pg points there; clients (root) follow the link.
+place() {
+  mkdir -p "$var"
+  if [ "$(id -u)" = 0 ] && [ ! -e "$var/pg" ] && ! runuser -u postgres -- test -x "$var" 2>/dev/null; then
+    local real
+    real=/var/tmp/govreach-pg-$(printf '%s' "$var" | md5sum | cut -c1-12)
+    mkdir -p "$real"
+    ln -sfn "$real" "$var/pg"
+  fi
+  mkdir -p "$var/pg"
+  pgdir=$(readlink -f "$var/pg")
+  data=$pgdir/data
+  run=$pgdir/run
+  log=$pgdir/postgresql.log
   if [ "$(id -u)" = 0 ]; then chown postgres: "$pgdir"; fi
+}
+
+start() {
+  place
   exec 9>"$pgdir/.lock"
   flock 9
   local bin; bin=$(pgbin)
