@@ -26,7 +26,8 @@ pgbin() {
 }
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # from /, so the server user need not be able to enter the caller's directory
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 conninfo() { echo "host=$run port=$port user=govreach dbname=govreach"; }

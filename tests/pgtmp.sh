@@ -7,7 +7,7 @@ pgtmp_bin() {
   if d=$(pg_config --bindir 2>/dev/null) && [ -x "$d/initdb" ]; then echo "$d"; return; fi
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
-pgtmp_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pgtmp_as() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 pgtmp_start() {
   local dir=$1 bin; bin=$(pgtmp_bin)
   mkdir -p "$dir"; chmod 755 "$dir"
