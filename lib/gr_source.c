@@ -73,7 +73,14 @@ out:
     return rc;
 }
 
+/* One match block per thread, found through a thread-local pointer; the key's
+ * destructor frees it when a thread (the crawler's database thread) ends. */
 static __thread pcre2_match_data *tl_md;
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void md_free_cb(void *p) { pcre2_match_data_free(p); }
+static void md_key_init(void) { (void)pthread_key_create(&md_key, md_free_cb); }
 
 int gr__re_match(struct gr__re *re, const char *s, size_t n, size_t start, size_t *ov, int ovn)
 {
@@ -86,6 +93,8 @@ int gr__re_match(struct gr__re *re, const char *s, size_t n, size_t start, size_
         tl_md = pcre2_match_data_create(32, NULL);
         if (!tl_md)
             return -1;
+        pthread_once(&md_once, md_key_init);
+        (void)pthread_setspecific(md_key, tl_md);
     }
     if (start > n)
         return 0;
