@@ -23,7 +23,7 @@ static void usage(FILE *f)
           "(lines \"URL\" or \"METHOD URL [BODY]\") into WARC without a database.\n"
           "\n"
           "  --db CONNINFO        libpq conninfo (else db.conninfo, PG* variables, embedded cluster)\n"
-          "  --config FILE        INI configuration (default $GOVREACH_SHARE/conf/govreach.conf if present)\n"
+          "  --config FILE        INI configuration (default: $GOVREACH_CONFIG if set)\n"
           "  --out DIR            WARC directory\n"
           "  --connect-to A:P     connect every host to A:P, keeping URL host names (simulated web);\n"
           "                       a comma list may put curl HOST:PORT:ADDR:PORT entries first\n"
@@ -139,13 +139,11 @@ int main(int argc, char **argv)
         return 70;
     }
     rc = GR_OK;
-    if (config_file) {
+    /* As every program: --config FILE, else $GOVREACH_CONFIG, else none. */
+    if (!config_file && getenv("GOVREACH_CONFIG") && *getenv("GOVREACH_CONFIG"))
+        config_file = getenv("GOVREACH_CONFIG");
+    if (config_file)
         rc = gr_config_load_file(cfg, config_file, false, err, sizeof err);
-    } else {
-        char def[1024];
-        snprintf(def, sizeof def, "%s/conf/govreach.conf", gr_share_dir());
-        rc = gr_config_load_file(cfg, def, true, err, sizeof err);
-    }
     if (!rc)
         rc = gr_config_load_env(cfg, err, sizeof err);
     for (size_t k = 0; !rc && k < nsets; k++) {
