@@ -13,17 +13,6 @@ struct norm {
     size_t len;
 };
 
-static int hexv(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes one character at s[i] (an entity or a UTF-8 sequence); returns its
  * code point (0xFFFD when invalid) and sets *w to the bytes consumed. */
 static unsigned long next_char(const char *s, size_t n, size_t i, size_t *w)
@@ -54,7 +43,7 @@ static unsigned long next_char(const char *s, size_t n, size_t i, size_t *w)
                 if (k == j)
                     ok = false;
                 for (; k < j && ok; k++) {
-                    int d = hex ? hexv(p[k]) : (p[k] >= '0' && p[k] <= '9' ? p[k] - '0' : -1);
+                    int d = hex ? gr_hexval(p[k]) : (p[k] >= '0' && p[k] <= '9' ? p[k] - '0' : -1);
                     if (d < 0 || cp > 0x10FFFF)
                         ok = false;
                     else

@@ -288,17 +288,6 @@ enum gr_rc gr_links_add(struct gr_links *l, const char *url, const char *method,
 
 /* ---- URL and text helpers ---------------------------------------------------- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Finds name= in the query of url; sets *v, *vn to the raw value. */
 static bool find_param(const char *url, const char *name, const char **v, size_t *vn)
 {
@@ -347,8 +336,8 @@ bool gr__query_param(const char *url, const char *name, struct gr_buf *out)
     for (size_t i = 0; i < vn; i++) {
         char c = v[i];
         if (c == '%' && i + 2 < vn) {
-            int h = hexval((unsigned char)v[i + 1]);
-            int l = hexval((unsigned char)v[i + 2]);
+            int h = gr_hexval((unsigned char)v[i + 1]);
+            int l = gr_hexval((unsigned char)v[i + 2]);
             if (h >= 0 && l >= 0) {
                 c = (char)(h * 16 + l);
                 i += 2;
@@ -451,7 +440,7 @@ enum gr_rc gr__html_unescape(const char *s, size_t n, struct gr_buf *out)
                 if (j > i + 2 && (s[i + 2] == 'x' || s[i + 2] == 'X')) {
                     ok = j > i + 3;
                     for (k = i + 3; k < j && ok; k++) {
-                        int h = hexval((unsigned char)s[k]);
+                        int h = gr_hexval((unsigned char)s[k]);
                         ok = h >= 0 && cp < 0x110000;
                         cp = cp * 16 + (unsigned)(h < 0 ? 0 : h);
                     }

@@ -68,6 +68,17 @@ bool gr_parse_double(const char *s, double *out)
     return true;
 }
 
+int gr_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 bool gr_parse_bool(const char *s, bool *out)
 {
     static const char *const yes[] = { "1", "true", "yes", "on" };

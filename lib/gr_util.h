@@ -14,6 +14,8 @@ bool gr_parse_i64(const char *s, int64_t *out);
 bool gr_parse_i64n(const char *s, size_t n, int64_t *out);
 /* Parses a decimal floating point number (all of s). */
 bool gr_parse_double(const char *s, double *out);
+/* The value of hex digit c (0-15), or -1. */
+int gr_hexval(int c);
 /* Parses "true/false/yes/no/on/off/1/0". */
 bool gr_parse_bool(const char *s, bool *out);
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
