@@ -384,7 +384,8 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
 
     /* 3. crawl */
     if (!o->skip_crawl) {
-        long long before = count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'done'");
+        char q[512];
+        long long run0 = count(conn, "SELECT coalesce(max(run_id), 0) FROM crawl.run");
         n = argv_base(o, argv, "crawler");
         snprintf(budget, sizeof budget, "%d", o->crawl_budget);
         argv[n++] = (char *)"--out";
@@ -393,10 +394,16 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         argv[n++] = budget;
         argv[n] = NULL;
         run_stage(o, &st[S_CRAWL], argv);
-        snprintf(st[S_CRAWL].detail, sizeof st[S_CRAWL].detail, "%lld URLs done (%+lld this run), %lld scheduled for later runs",
-                 count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'done'"),
-                 count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'done'") - before,
-                 count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'queued'"));
+        /* The crawler's own totals (crawl.run) for the runs this stage started. */
+        snprintf(q, sizeof q, "SELECT coalesce(sum(pages), 0) FROM crawl.run WHERE run_id > %lld", run0);
+        long long pages = count(conn, q);
+        snprintf(q, sizeof q, "SELECT coalesce(sum(bytes), 0) / 1048576 FROM crawl.run WHERE run_id > %lld", run0);
+        long long mb = count(conn, q);
+        snprintf(q, sizeof q, "SELECT coalesce(sum(failed), 0) FROM crawl.run WHERE run_id > %lld", run0);
+        long long failed = count(conn, q);
+        snprintf(st[S_CRAWL].detail, sizeof st[S_CRAWL].detail,
+                 "%lld pages (%lld MB), %lld failed; %lld URLs due at later runs", pages, mb, failed,
+                 count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'queued' AND due_at > now()"));
         if (st[S_CRAWL].status == 1)
             partial = true;
         else if (st[S_CRAWL].status != 0)

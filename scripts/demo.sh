@@ -11,8 +11,10 @@ make -s -j2 all
 demo=$top/var/demo
 rm -rf "$demo"
 mkdir -p "$demo"
-scripts/pgembed.sh start >/dev/null
-conn=$(scripts/pgembed.sh conninfo)
+base=$(scripts/pgembed.sh start | sed 's/ dbname=.*//')
+# A fresh database for each demo, so every run crawls the whole universe.
+psql "$base dbname=postgres" -X -q -c "DROP DATABASE IF EXISTS govreach_demo" -c "CREATE DATABASE govreach_demo"
+conn="$base dbname=govreach_demo"
 
 # The simulated web, on a free loopback port, for this run only.
 bin/simweb --seed 2014 --scale small --emit-targets "$demo/targets" --truth "$demo/truth" >/dev/null
@@ -24,6 +26,8 @@ for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
 port=$(cat "$demo/port")
 
 cat >"$demo/govreach.conf" <<CONF
+[db]
+conninfo = $conn
 [crawler]
 connect_to = 127.0.0.1:$port
 delay_ms = 0

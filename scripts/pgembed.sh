@@ -72,7 +72,8 @@ CONF
   fi
   if ! running; then
     as_owner mkdir -p "$run"
-    as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null ||
+    # 9>&-: the server must not inherit (and so hold forever) the start lock
+    as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null 9>&- ||
       { echo "pgembed: PostgreSQL did not start, see $log" >&2; exit 69; }
   fi
   if ! "$bin/psql" -h "$run" -p $port -U govreach -d postgres -tAc \
