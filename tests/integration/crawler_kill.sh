@@ -24,7 +24,11 @@ delay_ms = 0
 CONF
 "$B/crawler" --config crawler.conf --out warc --connect-to "127.0.0.1:$SW_PORT" --concurrency 8 2>crawler1.log &
 CR_PIDS=$!
-sleep 1
+# kill once a share of the crawl is done, however fast the machine is
+for _ in $(seq 500); do
+  [ "$(wc -l <sw.log 2>/dev/null || echo 0)" -ge 150 ] && break
+  sleep 0.02
+done
 kill -9 "$CR_PIDS"
 wait "$CR_PIDS" 2>/dev/null
 CR_PIDS=
