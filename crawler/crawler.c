@@ -18,7 +18,6 @@
  *    every transfer of the multi handle). */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,39 +142,6 @@ struct host_err {
     UT_hash_handle hh;
 };
 
-/* Postgres mode: the database work (claims, completions with their links
- * and fetch log) runs on one worker thread, and the WARC fdatasync that must
- * precede a completion on a second one (a pipeline: batch n+1 is synced
- * while batch n is recorded), so the loop never waits for a round trip or
- * the disk. One claim is in flight at a
- * time; completions are handed over in batches (whatever finished since the
- * last hand-over) and recorded before the next claim, so a host's inflight
- * count goes down before its next claim reads it. Every call into the
- * frontier, from either thread, holds fr_mu (one connection). */
-struct dbw {
-    pthread_t th;
-    pthread_mutex_t mu;            /* guards everything below */
-    pthread_cond_t cv;
-    uv_async_t async;              /* worker -> loop: results are ready */
-    pthread_t sth;                 /* the sync thread */
-    pthread_cond_t scv;
-    bool started, quit, dead;      /* dead: an error was fatal, drop work */
-    bool sstarted, squit, sbusy;
-    /* loop -> sync thread: finished jobs and the WARC descriptor to sync */
-    struct cr_job *stodo, **stodo_tail;
-    int sync_fd;                   /* dup of the WARC descriptor, or -1 */
-    /* loop or sync thread -> worker: finished jobs to record */
-    struct cr_job *todo, **todo_tail;
-    int want;                      /* > 0: claim up to this many */
-    bool busy;                     /* the worker holds a batch or a claim */
-    /* worker -> loop */
-    bool claim_ready;
-    struct cr_job *claimed;
-    enum gr_rc claim_rc, rc;
-    bool rc_unreported;
-    char claim_err[1024], err[1024];
-};
-
 struct engine {
     uv_loop_t loop;
     CURLM *multi;
@@ -187,11 +153,6 @@ struct engine {
     const struct crawler_opts *o;
     const struct gr_config *cfg;
     struct cr_frontier *fr;
-    pthread_mutex_t fr_mu;         /* serialises calls into fr (see struct dbw) */
-    struct dbw *dbw;               /* NULL in --urls mode (synchronous frontier) */
-    bool claim_outstanding;        /* a claim was asked of the worker */
-    bool last_claim_empty;         /* the last claim gave nothing */
-    int window;                    /* claimed ahead: active + ready at most */
     struct cr_fetch_conf fc;
     struct gr_warc_writer *warc;
     bool warc_sync;
@@ -428,15 +389,11 @@ static const struct cr_robots *robots_for(struct engine *e, struct cr_job *j)
     int status = -1;
     char *body = NULL;
     char err[512];
-    enum gr_rc rc;
 
     HASH_FIND_STR(e->robots, j->host, r);
     if (r && r->version == j->robots_version)
         return r->rules;
-    pthread_mutex_lock(&e->fr_mu);
-    rc = e->fr->robots(e->fr, j->host, &status, &body, err, sizeof err);
-    pthread_mutex_unlock(&e->fr_mu);
-    if (rc != GR_OK) {
+    if (e->fr->robots(e->fr, j->host, &status, &body, err, sizeof err) != GR_OK) {
         gr_warn("cannot load robots.txt of %s: %s", j->host, err);
         free(body);
         return NULL;
@@ -946,60 +903,6 @@ static void free_done(struct engine *e)
     e->ndone = 0;
 }
 
-static void free_list(struct cr_job *j)
-{
-    struct cr_job *n;
-    for (; j; j = n) {
-        n = j->next;
-        cr_job_free(j);
-    }
-}
-
-/* Hands the finished jobs to the database worker (which syncs the WARC
- * first, through a duplicate of the current file's descriptor: a file
- * rotated away meanwhile was fsynced when it was closed). */
-static bool dbw_hand_over(struct engine *e)
-{
-    struct dbw *w = e->dbw;
-    int fd = -1;
-
-    if (e->warc_sync && gr_warc_fd(e->warc) >= 0) {
-        fd = dup(gr_warc_fd(e->warc));
-        if (fd < 0) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "cannot duplicate the WARC descriptor: %s", strerror(errno));
-            fatal(e, GR_EIO, msg);
-            free_done(e);
-            return false;
-        }
-    }
-    for (struct cr_job *j = e->done; j; j = j->next)
-        if (j->outcome == CR_RELEASED)
-            e->sum->released++;
-    pthread_mutex_lock(&w->mu);
-    if (e->warc_sync) {
-        *w->stodo_tail = e->done;
-        w->stodo_tail = e->done_tail;
-        if (fd >= 0) {
-            /* a newer descriptor covers the older file too: rotation
-             * fsyncs a file before closing it */
-            if (w->sync_fd >= 0)
-                close(w->sync_fd);
-            w->sync_fd = fd;
-        }
-        pthread_cond_signal(&w->scv);
-    } else {
-        *w->todo_tail = e->done;
-        w->todo_tail = e->done_tail;
-        pthread_cond_signal(&w->cv);
-    }
-    pthread_mutex_unlock(&w->mu);
-    e->done = NULL;
-    e->done_tail = &e->done;
-    e->ndone = 0;
-    return true;
-}
-
 static bool flush_done(struct engine *e)
 {
     char err[1024];
@@ -1007,15 +910,11 @@ static bool flush_done(struct engine *e)
 
     if (!e->done)
         return true;
-    if (e->dbw && e->dbw->started)
-        return dbw_hand_over(e);
     if (e->warc_sync && gr_warc_sync(e->warc, err, sizeof err) != GR_OK) {
         fatal(e, GR_EIO, err);
         return false;
     }
-    pthread_mutex_lock(&e->fr_mu);
     rc = e->fr->complete(e->fr, e->done, err, sizeof err);
-    pthread_mutex_unlock(&e->fr_mu);
     if (rc == GR_ETEMP && ++e->temp_failures < 10) {
         gr_warn("recording completions failed, retrying: %s", err);
         return false;
@@ -1032,350 +931,6 @@ static bool flush_done(struct engine *e)
             e->sum->released++;
     free_done(e);
     return true;
-}
-
-/* ------------------------------------------------------------ database worker */
-
-/* Records list; transient failures are retried (ten times, 100 ms apart)
- * as the synchronous path retries them per tick. */
-static enum gr_rc dbw_complete(struct engine *e, struct cr_job *list, char *err, size_t errlen)
-{
-    enum gr_rc rc = GR_OK;
-
-    for (int tries = 1;; tries++) {
-        struct timespec ts = { 0, 100 * 1000 * 1000 };
-        pthread_mutex_lock(&e->fr_mu);
-        rc = e->fr->complete(e->fr, list, err, errlen);
-        pthread_mutex_unlock(&e->fr_mu);
-        if (rc != GR_ETEMP || tries >= 10)
-            return rc;
-        gr_warn("recording completions failed, retrying: %s", err);
-        nanosleep(&ts, NULL);
-    }
-}
-
-/* Marks the worker dead with rc (the first error wins); under w->mu. */
-static void dbw_fail(struct dbw *w, enum gr_rc rc, const char *err)
-{
-    if (w->dead)
-        return;
-    w->dead = true;
-    w->rc = rc;
-    w->rc_unreported = true;
-    snprintf(w->err, sizeof w->err, "%s", err);
-    uv_async_send(&w->async);
-}
-
-/* The sync thread: fdatasync()s the WARC, then passes the jobs on to be
- * recorded. A job is never recorded before its records are on disk. */
-static void *dbw_sync_main(void *arg)
-{
-    struct engine *e = arg;
-    struct dbw *w = e->dbw;
-    char err[512];
-
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        struct cr_job *list, **tail;
-        int fd;
-        bool ok = true;
-
-        while (!w->stodo && !w->squit)
-            pthread_cond_wait(&w->scv, &w->mu);
-        if (!w->stodo)
-            break;
-        list = w->stodo;
-        tail = w->stodo_tail;
-        fd = w->sync_fd;
-        w->stodo = NULL;
-        w->stodo_tail = &w->stodo;
-        w->sync_fd = -1;
-        w->sbusy = true;
-        pthread_mutex_unlock(&w->mu);
-        if (fd >= 0) {
-            if (fdatasync(fd) != 0) {
-                snprintf(err, sizeof err, "cannot sync the WARC file: %s", strerror(errno));
-                ok = false;
-            }
-            close(fd);
-        }
-        pthread_mutex_lock(&w->mu);
-        w->sbusy = false;
-        if (!ok)
-            dbw_fail(w, GR_EIO, err);   /* the worker then drops the jobs */
-        *w->todo_tail = list;
-        w->todo_tail = tail;
-        pthread_cond_signal(&w->cv);
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-}
-
-static void *dbw_main(void *arg)
-{
-    struct engine *e = arg;
-    struct dbw *w = e->dbw;
-    char err[1024];
-
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        struct cr_job *list;
-        enum gr_rc rc = GR_OK;
-        int n;
-        bool dead;
-
-        while (!w->todo && !w->want && !w->quit)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (w->todo) {
-            list = w->todo;
-            w->todo = NULL;
-            w->todo_tail = &w->todo;
-            w->busy = true;
-            dead = w->dead;
-            pthread_mutex_unlock(&w->mu);
-            err[0] = '\0';
-            if (!dead)
-                rc = dbw_complete(e, list, err, sizeof err);
-            free_list(list);
-            pthread_mutex_lock(&w->mu);
-            w->busy = false;
-            if (rc)
-                dbw_fail(w, rc, err);
-            uv_async_send(&w->async);
-        }
-        /* then one claim, before the next batch of completions */
-        if (w->want && !w->quit) {
-            n = w->want;
-            w->want = 0;
-            w->busy = true;
-            dead = w->dead;
-            pthread_mutex_unlock(&w->mu);
-            list = NULL;
-            err[0] = '\0';
-            if (!dead) {
-                pthread_mutex_lock(&e->fr_mu);
-                rc = e->fr->claim(e->fr, n, &list, err, sizeof err);
-                pthread_mutex_unlock(&e->fr_mu);
-            }
-            pthread_mutex_lock(&w->mu);
-            w->busy = false;
-            w->claimed = list;
-            w->claim_rc = rc;
-            snprintf(w->claim_err, sizeof w->claim_err, "%s", err);
-            w->claim_ready = true;
-            uv_async_send(&w->async);
-        }
-        if (w->quit && !w->todo)
-            break;
-    }
-    w->want = 0;
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-}
-
-/* Whether the worker has nothing queued, running or unreported. */
-static bool dbw_idle(struct engine *e)
-{
-    struct dbw *w = e->dbw;
-    bool idle;
-
-    if (!w || !w->started)
-        return true;
-    pthread_mutex_lock(&w->mu);
-    idle = !w->stodo && !w->sbusy && !w->todo && !w->busy && !w->want && !w->claim_ready && !w->rc_unreported;
-    pthread_mutex_unlock(&w->mu);
-    return idle && !e->claim_outstanding;
-}
-
-static void dbw_request_claim(struct engine *e, int n)
-{
-    struct dbw *w = e->dbw;
-    pthread_mutex_lock(&w->mu);
-    w->want = n;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    e->claim_outstanding = true;
-}
-
-static void start_job(struct engine *e, struct cr_job *j);
-
-/* Takes claimed jobs: started at once for a host with a delay, else queued
- * as ready; given back when the crawl is stopping. Returns how many. */
-static int accept_claimed(struct engine *e, struct cr_job *list)
-{
-    struct cr_job *n;
-    int claimed = 0;
-
-    for (; list; list = n) {
-        n = list->next;
-        list->next = NULL;
-        claimed++;
-        if (e->stopping) {
-            list->started_us = list->finished_us = wall_us();
-            list->outcome = CR_RELEASED;
-            push_done(e, list);
-            continue;
-        }
-        if (strcmp(list->kind, "robots") != 0)
-            e->started_pages++;
-        if (list->delay_ms > 0) {
-            /* A host with a delay: start at once, so the spacing the
-             * claim set (next_allowed_at) is the spacing on the wire,
-             * even past the concurrency (the window allows more). */
-            start_job(e, list);
-            continue;
-        }
-        *e->ready_tail = list;
-        e->ready_tail = &list->next;
-        e->nready++;
-    }
-    return claimed;
-}
-
-static void dbw_async_cb(uv_async_t *a)
-{
-    struct engine *e = a->data;
-    struct dbw *w = e->dbw;
-    struct cr_job *list = NULL;
-    enum gr_rc rc = GR_OK, claim_rc = GR_OK;
-    char err[1024] = "", claim_err[1024] = "";
-    bool got_claim = false;
-    int n = 0;
-
-    pthread_mutex_lock(&w->mu);
-    if (w->rc_unreported) {
-        rc = w->rc;
-        snprintf(err, sizeof err, "%s", w->err);
-        w->rc_unreported = false;
-    }
-    if (w->claim_ready) {
-        got_claim = true;
-        list = w->claimed;
-        claim_rc = w->claim_rc;
-        snprintf(claim_err, sizeof claim_err, "%s", w->claim_err);
-        w->claimed = NULL;
-        w->claim_ready = false;
-    }
-    pthread_mutex_unlock(&w->mu);
-    if (rc) {
-        gr_error("cannot record completions: %s", err);
-        fatal(e, rc, err);
-    }
-    if (got_claim) {
-        e->claim_outstanding = false;
-        if (claim_rc) {
-            gr_error("cannot claim work: %s", claim_err);
-            if (++e->temp_failures >= 10)
-                fatal(e, GR_EUNAVAIL, claim_err);
-        } else {
-            e->temp_failures = 0;
-        }
-        n = accept_claimed(e, list);
-        e->last_claim_empty = n == 0;
-        start_ready(e);
-    }
-    if (e->finished)
-        return;
-    if (n > 0 || rc || e->stopping || (!got_claim && e->nact == 0))
-        schedule_tick(e, 0);
-}
-
-static void dbw_close_cb(uv_handle_t *h)
-{
-    (void)h;
-}
-
-static enum gr_rc dbw_start(struct engine *e, char *err, size_t errlen)
-{
-    struct dbw *w = calloc(1, sizeof *w);
-
-    if (!w) {
-        snprintf(err, errlen, "out of memory");
-        return GR_ENOMEM;
-    }
-    w->todo_tail = &w->todo;
-    w->stodo_tail = &w->stodo;
-    w->sync_fd = -1;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    pthread_cond_init(&w->scv, NULL);
-    e->dbw = w;
-    if (uv_async_init(&e->loop, &w->async, dbw_async_cb) != 0) {
-        snprintf(err, errlen, "cannot set up the database worker's wake-up");
-        return GR_EINTERNAL;
-    }
-    w->async.data = e;
-    if (pthread_create(&w->th, NULL, dbw_main, e) != 0) {
-        uv_close((uv_handle_t *)&w->async, dbw_close_cb);
-        snprintf(err, errlen, "cannot start the database worker thread");
-        return GR_EINTERNAL;
-    }
-    w->started = true;
-    if (pthread_create(&w->sth, NULL, dbw_sync_main, e) != 0) {
-        snprintf(err, errlen, "cannot start the WARC sync thread");
-        return GR_EINTERNAL;       /* dbw_stop() joins the worker */
-    }
-    w->sstarted = true;
-    return GR_OK;
-}
-
-/* Lets the worker record what it holds, joins it, and gives back a claim
- * that was never taken; from then on the frontier is called directly. */
-static void dbw_stop(struct engine *e)
-{
-    struct dbw *w = e->dbw;
-
-    if (!w || !w->started)
-        return;
-    pthread_mutex_lock(&w->mu);
-    w->squit = true;
-    pthread_cond_signal(&w->scv);
-    pthread_mutex_unlock(&w->mu);
-    if (w->sstarted)
-        pthread_join(w->sth, NULL);     /* it hands its last jobs on first */
-    w->sstarted = false;
-    pthread_mutex_lock(&w->mu);
-    if (w->stodo) {
-        /* the sync thread never started: sync here, then record */
-        if (w->sync_fd >= 0 && fdatasync(w->sync_fd) != 0) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "cannot sync the WARC file: %s", strerror(errno));
-            dbw_fail(w, GR_EIO, msg);
-        }
-        *w->todo_tail = w->stodo;
-        w->todo_tail = w->stodo_tail;
-        w->stodo = NULL;
-        w->stodo_tail = &w->stodo;
-    }
-    w->quit = true;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->th, NULL);
-    w->started = false;
-    if (w->rc_unreported) {
-        w->rc_unreported = false;
-        gr_error("cannot record completions: %s", w->err);
-        if (!e->rc) {
-            e->rc = w->rc;
-            snprintf(e->err, sizeof e->err, "%s", w->err);
-        }
-    }
-    if (w->claim_ready) {
-        struct cr_job *j = w->claimed, *n;
-        for (; j; j = n) {
-            n = j->next;
-            j->next = NULL;
-            j->started_us = j->finished_us = wall_us();
-            j->outcome = CR_RELEASED;
-            push_done(e, j);
-        }
-        w->claimed = NULL;
-        w->claim_ready = false;
-    }
-    if (w->sync_fd >= 0)
-        close(w->sync_fd);
-    w->sync_fd = -1;
-    e->claim_outstanding = false;
 }
 
 static void abort_inflight(struct engine *e)
@@ -1421,43 +976,46 @@ static void tick_cb(uv_timer_t *t)
         /* staff watching crawl.run see a running crawl's counts */
         e->last_run_update = gr_now();
         e->sum->seconds = gr_now() - e->t0;
-        pthread_mutex_lock(&e->fr_mu);
         e->fr->finish(e->fr, e->sum, "running", false);
-        pthread_mutex_unlock(&e->fr_mu);
     }
     if (!e->stopping && e->o->max_pages > 0 && e->started_pages >= e->o->max_pages)
         e->stopping = 1;
     if (e->stopping)
         release_ready(e);
     if (!e->stopping) {
-        int room = e->window - (int)e->nact - (int)e->nready;
-        bool idle;
-        int64_t lim = e->o->max_pages > 0 ? e->o->max_pages - e->started_pages : room;
-        if (lim < room)
-            room = (int)lim;
-        if (e->dbw) {
-            /* the worker claims; idle is judged on its last answer */
-            idle = e->last_claim_empty && e->nact == 0 && e->ndone == 0 && e->nready == 0 && dbw_idle(e);
-        } else {
-            if (room > 0) {
-                struct cr_job *list = NULL;
-                if (e->fr->claim(e->fr, room, &list, err, sizeof err) != GR_OK) {
-                    gr_error("cannot claim work: %s", err);
-                    if (++e->temp_failures >= 10)
-                        fatal(e, GR_EUNAVAIL, err);
-                }
-                claimed = accept_claimed(e, list);
+        int room = 2 * e->concurrency - (int)e->nact - (int)e->nready;
+        if (room > 0) {
+            struct cr_job *list = NULL, *n;
+            int64_t lim = e->o->max_pages > 0 ? e->o->max_pages - e->started_pages : room;
+            if (lim < room)
+                room = (int)lim;
+            if (e->fr->claim(e->fr, room, &list, err, sizeof err) != GR_OK) {
+                gr_error("cannot claim work: %s", err);
+                if (++e->temp_failures >= 10)
+                    fatal(e, GR_EUNAVAIL, err);
             }
-            idle = claimed == 0 && e->nact == 0 && e->ndone == 0 && e->nready == 0;
+            for (; list; list = n) {
+                n = list->next;
+                list->next = NULL;
+                if (strcmp(list->kind, "robots") != 0)
+                    e->started_pages++;
+                claimed++;
+                if (list->delay_ms > 0) {
+                    /* A host with a delay: start at once, so the spacing the
+                     * claim set (next_allowed_at) is the spacing on the wire,
+                     * even past the concurrency (the window allows 2x). */
+                    start_job(e, list);
+                    continue;
+                }
+                *e->ready_tail = list;
+                e->ready_tail = &list->next;
+                e->nready++;
+            }
         }
         start_ready(e);
-        if (idle) {
+        if (claimed == 0 && e->nact == 0 && e->ndone == 0 && e->nready == 0) {
             double secs;
-            enum gr_rc nrc;
-            pthread_mutex_lock(&e->fr_mu);
-            nrc = e->fr->next_event(e->fr, &secs, err, sizeof err);
-            pthread_mutex_unlock(&e->fr_mu);
-            if (nrc != GR_OK) {
+            if (e->fr->next_event(e->fr, &secs, err, sizeof err) != GR_OK) {
                 gr_error("cannot read the frontier: %s", err);
                 fatal(e, GR_EUNAVAIL, err);
             } else if (secs < 0 || (secs > e->idle_exit && !e->o->urls_file)) {
@@ -1472,12 +1030,10 @@ static void tick_cb(uv_timer_t *t)
                     next_ms = (uint64_t)ms;
             }
         }
-        if (e->dbw && !e->stopping && room > 0 && !e->claim_outstanding)
-            dbw_request_claim(e, room);
         if (e->ndone)
             next_ms = 0;
     }
-    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && dbw_idle(e)) {
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0) {
         stop_loop(e);
         return;
     }
@@ -1537,22 +1093,16 @@ static void warc_file_cb(void *arg, const char *path, bool closed, uint64_t reco
     if (closed)
         gr_info("closed %s (%llu records, %llu bytes)", path, (unsigned long long)records,
                 (unsigned long long)bytes);
-    if (e->fr && e->fr->warc_file) {
-        pthread_mutex_lock(&e->fr_mu);
+    if (e->fr && e->fr->warc_file)
         e->fr->warc_file(e->fr, path, closed, records, bytes);
-        pthread_mutex_unlock(&e->fr_mu);
-    }
 }
 
 /* A WARC left .open by a killed crawler, now closed: record it so. */
 static void recovered_cb(void *arg, const char *path, uint64_t records, uint64_t bytes)
 {
     struct engine *e = arg;
-    if (e->fr && e->fr->warc_file) {
-        pthread_mutex_lock(&e->fr_mu);
+    if (e->fr && e->fr->warc_file)
         e->fr->warc_file(e->fr, path, true, records, bytes);
-        pthread_mutex_unlock(&e->fr_mu);
-    }
 }
 
 /* Parses "YYYY-MM-DD" as unix seconds (UTC midnight); 0 when empty. */
@@ -1623,7 +1173,6 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
         snprintf(err, errlen, "out of memory");
         return GR_ENOMEM;
     }
-    pthread_mutex_init(&e->fr_mu, NULL);
     e->o = o;
     e->cfg = cfg;
     e->sum = sum;
@@ -1766,10 +1315,7 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
         goto out;
 
     /* loop and multi */
-    /* With the database worker, claim further ahead: the ready jobs must
-     * last while a batch of completions is recorded. */
-    e->window = (o->urls_file ? 2 : 4) * e->concurrency;
-    e->act = calloc((size_t)e->window, sizeof *e->act);
+    e->act = calloc((size_t)e->concurrency * 2, sizeof *e->act);
     e->pool = calloc((size_t)e->concurrency, sizeof *e->pool);
     if (!e->act || !e->pool || uv_loop_init(&e->loop) != 0) {
         snprintf(err, errlen, "out of memory setting up the event loop");
@@ -1808,15 +1354,9 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     gr_info("crawling %s into %s: concurrency %d, host delay %lld ms, %d in flight per host%s",
             o->urls_file ? o->urls_file : "the frontier", out_dir, e->concurrency, (long long)pol.delay_ms,
             pol.max_inflight, e->fc.connect_to ? ", connect-to mapping on" : "");
-    if (!o->urls_file) {
-        rc = dbw_start(e, err, errlen);
-        if (rc)
-            goto out;
-    }
     schedule_tick(e, 0);
     uv_run(&e->loop, UV_RUN_DEFAULT);
     gr_progress_end(&e->prog);
-    dbw_stop(e);
 
     sum->seconds = gr_now() - e->t0;
     rc = e->rc;
@@ -1825,7 +1365,6 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     else if (sum->interrupted)
         rc = GR_ETEMP;
 out:
-    dbw_stop(e);
     if (e->multi) {
         abort_inflight(e);
         release_ready(e);
@@ -1858,13 +1397,6 @@ out:
         e->fr->finish(e->fr, sum, rc ? gr_strerror(rc) : "ok", true);
         e->fr->free(e->fr);
     }
-    if (e->dbw) {
-        pthread_mutex_destroy(&e->dbw->mu);
-        pthread_cond_destroy(&e->dbw->cv);
-        pthread_cond_destroy(&e->dbw->scv);
-        free(e->dbw);
-    }
-    pthread_mutex_destroy(&e->fr_mu);
     {
         struct robots_entry *r, *tmp;
         HASH_ITER(hh, e->robots, r, tmp) {

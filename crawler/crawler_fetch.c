@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <libdeflate.h>
 #include <zlib.h>
 
 #include "crawler.h"
@@ -407,50 +406,14 @@ static enum gr_rc inflate_to(int wbits, const char *in, size_t len, size_t max, 
     return rc;
 }
 
-/* The common case, one whole gzip member whose trailer states a size within
- * max, decoded by libdeflate (several times faster than zlib's inflate)
- * into a per-thread scratch buffer. false: not that case, use zlib. */
-static bool gunzip_fast(const char *in, size_t len, size_t max, struct gr_buf *out)
-{
-    static __thread struct libdeflate_decompressor *d;
-    static __thread char *scratch;
-    static __thread size_t cap;
-    const unsigned char *t = (const unsigned char *)in + len - 4;
-    size_t isize, used = 0, got = 0;
-
-    if (len < 18)
-        return false;
-    isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-    /* deflate expands at most about 1032:1; a larger claim is a lie */
-    if (isize == 0 || isize > max || isize / 1032 > len)
-        return false;
-    if (!d && !(d = libdeflate_alloc_decompressor()))
-        return false;
-    if (cap < isize) {
-        char *p = realloc(scratch, isize);
-        if (!p)
-            return false;
-        scratch = p;
-        cap = isize;
-    }
-    if (libdeflate_gzip_decompress_ex(d, in, len, scratch, isize, &used, &got) != LIBDEFLATE_SUCCESS ||
-        used != len || got != isize)
-        return false;
-    return gr_buf_append(out, scratch, got) == GR_OK;
-}
-
 enum gr_rc cr_decode_body(const char *encoding, const char *in, size_t len, size_t max, struct gr_buf *out)
 {
     gr_buf_reset(out);
     out->max = max;
     if (!encoding || !*encoding || strcasecmp(encoding, "identity") == 0)
         return len > max ? GR_ELIMIT : gr_buf_append(out, in, len);
-    if (strcasecmp(encoding, "gzip") == 0 || strcasecmp(encoding, "x-gzip") == 0) {
-        if (gunzip_fast(in, len, max, out))
-            return GR_OK;
-        gr_buf_reset(out);
+    if (strcasecmp(encoding, "gzip") == 0 || strcasecmp(encoding, "x-gzip") == 0)
         return inflate_to(16 + MAX_WBITS, in, len, max, out);
-    }
     if (strcasecmp(encoding, "deflate") == 0) {
         enum gr_rc rc = inflate_to(MAX_WBITS, in, len, max, out);
         if (rc == GR_EDATA && out->len == 0)

@@ -25,11 +25,7 @@ struct pgq {
     int64_t stats_first;        /* first stats offset (s) */
     double last_ensure;
     double last_reap;
-    bool prepared[8];           /* hot statements prepared on conn (prep_exec) */
 };
-
-static enum gr_rc prep_exec(struct pgq *q, const char *sql, int n, const char *const *params, PGresult **out,
-                            char *err, size_t errlen);
 
 /* ------------------------------------------------------------ helpers */
 
@@ -190,13 +186,9 @@ static const char CLAIM_SQL[] =
     "         COALESCE(h.max_inflight, $3::int) - h.inflight AS room"
     "  FROM crawl.host h"
     "  WHERE h.next_allowed_at <= now() AND h.inflight < COALESCE(h.max_inflight, $3::int)"
-    /* A LIMIT 1 subquery, not a bare EXISTS: the planner keeps its ORDER BY
-     * and so walks frontier_queued, not every row of the host (done rows
-     * included, which made each claim slower as the crawl went on). */
-    "    AND EXISTS (SELECT 1 FROM (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued'"
+    "    AND EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued'"
     "                AND f.due_at <= now()"
-    "                AND (NOT $6::bool OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots')"
-    "                ORDER BY f.priority, f.due_at LIMIT 1) x)"
+    "                AND (NOT $6::bool OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))"
     "  ORDER BY h.next_allowed_at"
     "  LIMIT $1::int"
     "  FOR UPDATE OF h SKIP LOCKED"
@@ -253,7 +245,7 @@ static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, 
      * saves a round trip on every claim. */
     if (gr_now() - q->last_reap >= 1.0) {
         q->last_reap = gr_now();
-        rc = prep_exec(q, REAP_SQL, 0, NULL, &res, err, errlen);
+        rc = gr_db_execp(q->conn, REAP_SQL, 0, NULL, &res, err, errlen);
         if (rc)
             return rc;
         if (PQntuples(res) > 0) {
@@ -278,7 +270,7 @@ static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, 
     params[3] = p4;
     params[4] = p5;
     params[5] = f->polite.robots ? "true" : "false";
-    rc = prep_exec(q, CLAIM_SQL, 6, params, &res, err, errlen);
+    rc = gr_db_execp(q->conn, CLAIM_SQL, 6, params, &res, err, errlen);
     if (rc)
         return rc;
     n = PQntuples(res);
@@ -407,55 +399,11 @@ static const char LINKS_SQL[] =
     "  CASE WHEN published > 0 THEN to_timestamp(published) END, hops, parent FROM l "
     "ON CONFLICT (url, method, post_body) DO NOTHING";
 
-/* Runs one of the hot statements (claim, reap, completion) as a prepared
- * statement: parsed and planned once per connection rather than once per
- * batch, which was a third of the server's time per page. */
-static enum gr_rc prep_exec(struct pgq *q, const char *sql, int n, const char *const *params, PGresult **out,
-                            char *err, size_t errlen)
-{
-    static const char *const hot[] = { CLAIM_SQL, REAP_SQL, DONE_SQL, HOST_SQL, ROBOTS_SQL, LOG_SQL, LINKS_SQL };
-    char name[16];
-    PGresult *r = NULL;
-    ExecStatusType st;
-    const char *msg;
-    enum gr_rc rc;
-    size_t slot = 0, len;
-
-    *out = NULL;
-    while (slot < sizeof hot / sizeof hot[0] && hot[slot] != sql)
-        slot++;
-    if (slot == sizeof hot / sizeof hot[0])
-        return gr_db_execp(q->conn, sql, n, params, out, err, errlen);
-    snprintf(name, sizeof name, "gr_crawl_%zu", slot);
-    if (!q->prepared[slot]) {
-        r = PQprepare(q->conn, name, sql, n, NULL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            goto fail;
-        PQclear(r);
-        q->prepared[slot] = true;
-    }
-    r = PQexecPrepared(q->conn, name, n, params, NULL, NULL, 0);
-    st = PQresultStatus(r);
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-        *out = r;
-        return GR_OK;
-    }
-fail:
-    msg = r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(q->conn);
-    len = strlen(msg);
-    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-        len--;
-    snprintf(err, errlen, "%.*s", (int)len, msg);
-    rc = gr_db_classify(q->conn, r);
-    PQclear(r);
-    return rc;
-}
-
 static enum gr_rc run_arrays(struct pgq *q, const char *sql, int n, const char *const *params, char *err,
                              size_t errlen, PGresult **out)
 {
     PGresult *res = NULL;
-    enum gr_rc rc = prep_exec(q, sql, n, params, &res, err, errlen);
+    enum gr_rc rc = gr_db_execp(q->conn, sql, n, params, &res, err, errlen);
     if (out)
         *out = res;
     else
