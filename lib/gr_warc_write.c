@@ -341,11 +341,6 @@ enum gr_rc gr_warc_sync(struct gr_warc_writer *w, char *err, size_t errlen)
     return GR_OK;
 }
 
-int gr_warc_fd(const struct gr_warc_writer *w)
-{
-    return w ? w->fd : -1;
-}
-
 enum gr_rc gr_warc_writer_free(struct gr_warc_writer *w, char *err, size_t errlen)
 {
     enum gr_rc rc;

@@ -99,9 +99,6 @@ enum gr_rc gr_warc_write(struct gr_warc_writer *w, const struct gr_warc_record *
 /* fdatasync()s the current file (to make records durable before a caller
  * commits work that refers to them). No-op when no file is open. */
 enum gr_rc gr_warc_sync(struct gr_warc_writer *w, char *err, size_t errlen);
-/* The descriptor of the current file, or -1 when none is open; still owned
- * by the writer (dup() it to sync from another thread). */
-int gr_warc_fd(const struct gr_warc_writer *w);
 /* Closes the current file: fsync, rename away ".open". The next write opens
  * a new file. */
 enum gr_rc gr_warc_close(struct gr_warc_writer *w, char *err, size_t errlen);
