@@ -228,7 +228,7 @@ static enum gr_rc write_record_raw(struct gr_warc_writer *w, const struct gr_war
 static enum gr_rc open_file(struct gr_warc_writer *w, char *err, size_t errlen)
 {
     char host[128] = "localhost";
-    char stamp[32];
+    char stamp[32], newp[sizeof w->open_path + 8];
     time_t t = time(NULL);
     struct tm tm;
     enum gr_rc rc;
@@ -252,18 +252,23 @@ static enum gr_rc open_file(struct gr_warc_writer *w, char *err, size_t errlen)
         snprintf(w->open_path, sizeof w->open_path, "%s/%s.open", w->dir, w->final_base);
         if (access(w->final_path, F_OK) == 0)
             continue;
-        w->fd = open(w->open_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        /* Created and locked under a name recovery ignores, then renamed to
+         * ".open": another crawler's recovery must never see an unlocked
+         * ".open" file of a live writer (it would take it over). */
+        snprintf(newp, sizeof newp, "%s.new", w->open_path);
+        w->fd = open(newp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (w->fd >= 0)
             break;
         if (errno != EEXIST) {
-            snprintf(err, errlen, "cannot create %s: %s", w->open_path, strerror(errno));
+            snprintf(err, errlen, "cannot create %s: %s", newp, strerror(errno));
             return GR_EIO;
         }
     }
-    if (flock(w->fd, LOCK_EX | LOCK_NB) != 0) {
-        snprintf(err, errlen, "cannot lock %s: %s", w->open_path, strerror(errno));
+    if (flock(w->fd, LOCK_EX | LOCK_NB) != 0 || rename(newp, w->open_path) != 0) {
+        snprintf(err, errlen, "cannot lock and open %s: %s", w->open_path, strerror(errno));
         close(w->fd);
         w->fd = -1;
+        unlink(newp);
         return GR_EIO;
     }
     w->file_bytes = 0;
