@@ -158,6 +158,7 @@ struct engine {
     bool warc_sync;
 
     int concurrency;
+    int window;                /* jobs claimed and not finished: in flight plus ready */
     struct cr_job **act;
     size_t nact;
     struct cr_job *done, **done_tail;
@@ -189,6 +190,17 @@ struct engine {
     bool finished;
     bool tick_pending;
     int temp_failures;
+    /* the frontier's request in flight (a frontier behind a server) */
+    uv_poll_t db_poll;
+    bool db_poll_ok;
+    bool db_busy;
+    enum { DB_CLAIM, DB_COMPLETE } db_last;
+    struct cr_job *committing;  /* the jobs of the completion in flight */
+    double last_claim, db_sent;
+    int claim_asked;
+    bool claim_short;           /* the last claim got under half of what it asked */
+    bool claim_empty;           /* ... got nothing */
+    bool claim_fresh;           /* ... was made after the last completion */
     double last_run_update;
     enum gr_rc rc;
     char err[1024];
@@ -261,6 +273,7 @@ static void ctx_stop_poll(struct sock_ctx *c)
 
 static void finish_transfer(struct engine *e, struct cr_job *j, CURLcode rc);
 static void start_ready(struct engine *e);
+static void db_kick(struct engine *e);
 
 static void drain_info(struct engine *e)
 {
@@ -818,7 +831,8 @@ static void finish_transfer(struct engine *e, struct cr_job *j, CURLcode rc)
     /* the progress line's unit carries the in-flight count */
     snprintf(e->prog_what, sizeof e->prog_what, "pages, %zu in flight", e->nact);
     gr_progress_tick(&e->prog, e->sum->pages, e->sum->errors);
-    if (e->ndone >= (size_t)(e->concurrency + 1) / 2 || e->nready < (size_t)e->concurrency / 2 || e->nact == 0)
+    db_kick(e);
+    if (e->nact == 0)
         schedule_tick(e, 0);
 }
 
@@ -863,7 +877,9 @@ static void start_job(struct engine *e, struct cr_job *j)
     }
 }
 
-/* Starts claimed jobs while slots are free. */
+/* Starts claimed jobs while slots are free. A job whose lease has run half
+ * its time waiting is given back instead: its completion must land while
+ * the lease still holds. */
 static void start_ready(struct engine *e)
 {
     while (e->ready && e->nact < (size_t)e->concurrency && e->stopping == 0) {
@@ -873,6 +889,12 @@ static void start_ready(struct engine *e)
             e->ready_tail = &e->ready;
         e->nready--;
         j->next = NULL;
+        if (j->claimed_at > 0 && gr_now() - j->claimed_at > e->fr->polite.lease_seconds / 2.0) {
+            j->started_us = j->finished_us = wall_us();
+            j->outcome = CR_RELEASED;
+            push_done(e, j);
+            continue;
+        }
         start_job(e, j);
     }
 }
@@ -891,46 +913,217 @@ static void release_ready(struct engine *e)
     e->nready = 0;
 }
 
-static void free_done(struct engine *e)
+static void free_list(struct cr_job *j)
 {
-    struct cr_job *j = e->done, *n;
-    for (; j; j = n) {
+    for (struct cr_job *n; j; j = n) {
         n = j->next;
         cr_job_free(j);
     }
+}
+
+/* Takes the finished jobs for a completion. */
+static struct cr_job *take_done(struct engine *e)
+{
+    struct cr_job *list = e->done;
     e->done = NULL;
     e->done_tail = &e->done;
     e->ndone = 0;
+    return list;
 }
 
-static bool flush_done(struct engine *e)
+/* A completion of list ended with rc. A transient failure puts the jobs
+ * back in front of the finished ones, to be sent again. */
+static void completed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char *err)
 {
-    char err[1024];
-    enum gr_rc rc;
-
-    if (!e->done)
-        return true;
-    if (e->warc_sync && gr_warc_sync(e->warc, err, sizeof err) != GR_OK) {
-        fatal(e, GR_EIO, err);
-        return false;
-    }
-    rc = e->fr->complete(e->fr, e->done, err, sizeof err);
     if (rc == GR_ETEMP && ++e->temp_failures < 10) {
+        struct cr_job *last = list;
+        size_t n = 1;
         gr_warn("recording completions failed, retrying: %s", err);
-        return false;
+        while (last->next) {
+            last = last->next;
+            n++;
+        }
+        last->next = e->done;
+        if (!e->done)
+            e->done_tail = &last->next;
+        e->done = list;
+        e->ndone += n;
+        return;
     }
     if (rc) {
         gr_error("cannot record completions: %s", err);
         fatal(e, rc, err);
-        free_done(e);
-        return false;
+        free_list(list);
+        return;
     }
     e->temp_failures = 0;
-    for (struct cr_job *j = e->done; j; j = j->next)
+    for (struct cr_job *j = list; j; j = j->next) {
         if (j->outcome == CR_RELEASED)
             e->sum->released++;
-    free_done(e);
-    return true;
+        if (j->lease_lost)
+            e->sum->lost_leases++;
+    }
+    free_list(list);
+    e->claim_fresh = false;     /* completions may have made work due */
+}
+
+/* Takes the jobs a claim returned (rc its code). */
+static void claimed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char *err)
+{
+    struct cr_job *n;
+    int got = 0;
+
+    if (rc) {
+        gr_error("cannot claim work: %s", err);
+        if (++e->temp_failures >= 10)
+            fatal(e, GR_EUNAVAIL, err);
+    }
+    for (; list; list = n) {
+        n = list->next;
+        list->next = NULL;
+        got++;
+        if (strcmp(list->kind, "robots") != 0)
+            e->started_pages++;
+        if (e->stopping) {
+            /* a signal arrived while the claim ran */
+            list->started_us = list->finished_us = wall_us();
+            list->outcome = CR_RELEASED;
+            push_done(e, list);
+            continue;
+        }
+        if (list->delay_ms > 0) {
+            /* A host with a delay: start at once, so the spacing the claim
+             * set (next_allowed_at) is the spacing on the wire, even past
+             * the concurrency (the window allows 2x). */
+            start_job(e, list);
+            continue;
+        }
+        *e->ready_tail = list;
+        e->ready_tail = &list->next;
+        e->nready++;
+    }
+    e->claim_short = !rc && got * 2 < e->claim_asked;
+    e->claim_empty = !rc && got == 0;
+    e->claim_fresh = !rc;
+    start_ready(e);
+}
+
+static void db_io_cb(uv_poll_t *p, int status, int events);
+
+/* Watches the frontier's connection while a request runs. */
+static void db_watch(struct engine *e, bool want_write)
+{
+    uv_poll_start(&e->db_poll, UV_READABLE | (want_write ? UV_WRITABLE : 0), db_io_cb);
+}
+
+/* Sends the frontier its next request, if one is wanted and none runs:
+ * completions (the WARC synced first) and claims, alternating when both
+ * wait, so neither starves. Frontiers without a server answer at once. */
+static void db_kick(struct engine *e)
+{
+    bool async = e->fr->send_claim != NULL;
+    char err[1024];
+    enum gr_rc rc;
+
+    while (!e->finished && !e->db_busy) {
+        int room = e->window - (int)e->nact - (int)e->nready;
+        bool want_complete = e->done != NULL;
+        bool want_claim = !e->stopping && room > 0 &&
+                          ((room >= e->concurrency / 2 && !e->claim_short) ||
+                           gr_now() - e->last_claim >= e->poll_ms / 1000.0);
+
+        if (e->stopping >= 2 && e->rc)
+            return;             /* fatal: the shutdown path records what it can */
+        if (e->o->max_pages > 0 && e->started_pages >= e->o->max_pages)
+            want_claim = false;
+        if (want_complete && (!want_claim || e->db_last != DB_COMPLETE)) {
+            struct cr_job *list;
+            if (e->warc_sync && gr_warc_sync(e->warc, err, sizeof err) != GR_OK) {
+                fatal(e, GR_EIO, err);
+                return;
+            }
+            list = take_done(e);
+            e->db_last = DB_COMPLETE;
+            if (!async) {
+                rc = e->fr->complete(e->fr, list, err, sizeof err);
+                completed(e, list, rc, err);
+                if (rc)
+                    return;
+                continue;
+            }
+            rc = e->fr->send_complete(e->fr, list, err, sizeof err);
+            if (rc) {
+                completed(e, list, rc, err);
+                return;
+            }
+            e->committing = list;
+        } else if (want_claim) {
+            struct cr_job *list = NULL;
+            int64_t lim = e->o->max_pages > 0 ? e->o->max_pages - e->started_pages : room;
+            if (lim < room)
+                room = (int)lim;
+            e->claim_asked = room;
+            e->last_claim = gr_now();
+            e->db_last = DB_CLAIM;
+            if (!async) {
+                rc = e->fr->claim(e->fr, room, &list, err, sizeof err);
+                claimed(e, list, rc, err);
+                if (rc)
+                    return;
+                continue;
+            }
+            rc = e->fr->send_claim(e->fr, room, err, sizeof err);
+            if (rc) {
+                claimed(e, NULL, rc, err);
+                return;
+            }
+        } else {
+            return;
+        }
+        e->db_busy = true;
+        e->db_sent = gr_now();
+        db_watch(e, true);
+        return;
+    }
+}
+
+/* The end of the request in flight (block: wait for it). */
+static void db_progress(struct engine *e, bool block)
+{
+    struct cr_job *list = NULL;
+    bool finished, want_write;
+    char err[1024];
+    enum gr_rc rc;
+
+    if (!e->db_busy)
+        return;
+    rc = e->fr->progress(e->fr, block, &finished, &list, &want_write, err, sizeof err);
+    if (!finished) {
+        db_watch(e, want_write);
+        return;
+    }
+    uv_poll_stop(&e->db_poll);
+    e->db_busy = false;
+    gr_debug("DBREQ %s %.3f ms ndone %zu nact %zu nready %zu", e->committing ? "complete" : "claim",
+             (gr_now() - e->db_sent) * 1000, e->ndone, e->nact, e->nready);
+    if (e->committing) {
+        struct cr_job *c = e->committing;
+        e->committing = NULL;
+        completed(e, c, rc, err);
+    } else {
+        claimed(e, list, rc, err);
+    }
+}
+
+static void db_io_cb(uv_poll_t *p, int status, int events)
+{
+    struct engine *e = p->data;
+    (void)status;
+    (void)events;
+    db_progress(e, false);
+    db_kick(e);
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !e->db_busy)
+        schedule_tick(e, 0);
 }
 
 static void abort_inflight(struct engine *e)
@@ -955,7 +1148,6 @@ static void tick_cb(uv_timer_t *t)
 {
     struct engine *e = t->data;
     uint64_t next_ms = (uint64_t)e->poll_ms;
-    int claimed = 0;
     char err[1024];
 
     e->tick_pending = false;
@@ -968,7 +1160,7 @@ static void tick_cb(uv_timer_t *t)
     }
     if (e->stopping >= 2)
         abort_inflight(e);
-    if (!flush_done(e) && e->stopping >= 2 && e->rc) {
+    if (e->stopping >= 2 && e->rc && !e->db_busy) {
         stop_loop(e);
         return;
     }
@@ -982,58 +1174,28 @@ static void tick_cb(uv_timer_t *t)
         e->stopping = 1;
     if (e->stopping)
         release_ready(e);
-    if (!e->stopping) {
-        int room = 2 * e->concurrency - (int)e->nact - (int)e->nready;
-        if (room > 0) {
-            struct cr_job *list = NULL, *n;
-            int64_t lim = e->o->max_pages > 0 ? e->o->max_pages - e->started_pages : room;
-            if (lim < room)
-                room = (int)lim;
-            if (e->fr->claim(e->fr, room, &list, err, sizeof err) != GR_OK) {
-                gr_error("cannot claim work: %s", err);
-                if (++e->temp_failures >= 10)
-                    fatal(e, GR_EUNAVAIL, err);
-            }
-            for (; list; list = n) {
-                n = list->next;
-                list->next = NULL;
-                if (strcmp(list->kind, "robots") != 0)
-                    e->started_pages++;
-                claimed++;
-                if (list->delay_ms > 0) {
-                    /* A host with a delay: start at once, so the spacing the
-                     * claim set (next_allowed_at) is the spacing on the wire,
-                     * even past the concurrency (the window allows 2x). */
-                    start_job(e, list);
-                    continue;
-                }
-                *e->ready_tail = list;
-                e->ready_tail = &list->next;
-                e->nready++;
-            }
+    db_kick(e);
+    start_ready(e);
+    if (!e->stopping && !e->db_busy && e->claim_empty && e->claim_fresh && e->nact == 0 && e->ndone == 0 &&
+        e->nready == 0) {
+        /* the last claim, made after the last completion, found nothing */
+        double secs;
+        if (e->fr->next_event(e->fr, &secs, err, sizeof err) != GR_OK) {
+            gr_error("cannot read the frontier: %s", err);
+            fatal(e, GR_EUNAVAIL, err);
+        } else if (secs < 0 || (secs > e->idle_exit && !e->o->urls_file)) {
+            if (secs >= 0)
+                gr_info("nothing due within %d s (next in %.0f s): crawl complete", e->idle_exit, secs);
+            e->stopping = 1;
+        } else {
+            double ms = secs * 1000.0;
+            if (ms > 1000)
+                ms = 1000;
+            if (ms > next_ms)
+                next_ms = (uint64_t)ms;
         }
-        start_ready(e);
-        if (claimed == 0 && e->nact == 0 && e->ndone == 0 && e->nready == 0) {
-            double secs;
-            if (e->fr->next_event(e->fr, &secs, err, sizeof err) != GR_OK) {
-                gr_error("cannot read the frontier: %s", err);
-                fatal(e, GR_EUNAVAIL, err);
-            } else if (secs < 0 || (secs > e->idle_exit && !e->o->urls_file)) {
-                if (secs >= 0)
-                    gr_info("nothing due within %d s (next in %.0f s): crawl complete", e->idle_exit, secs);
-                e->stopping = 1;
-            } else {
-                double ms = secs * 1000.0;
-                if (ms > 1000)
-                    ms = 1000;
-                if (ms > next_ms)
-                    next_ms = (uint64_t)ms;
-            }
-        }
-        if (e->ndone)
-            next_ms = 0;
     }
-    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0) {
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !e->db_busy) {
         stop_loop(e);
         return;
     }
@@ -1123,9 +1285,9 @@ static bool parse_day(const char *s, int64_t *out)
 
 static void walk_close_cb(uv_handle_t *h, void *arg)
 {
-    (void)arg;
+    struct engine *e = arg;
     if (!uv_is_closing(h))
-        uv_close(h, h->type == UV_POLL ? poll_close_cb : NULL);
+        uv_close(h, h->type == UV_POLL && h != (uv_handle_t *)&e->db_poll ? poll_close_cb : NULL);
 }
 
 static char *json_counts(struct engine *e, bool hosts)
@@ -1179,6 +1341,7 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     e->done_tail = &e->done;
     e->ready_tail = &e->ready;
     e->concurrency = o->concurrency > 0 ? o->concurrency : (int)gr_config_int(cfg, "crawler.concurrency");
+    e->window = e->concurrency * (getenv("GR_WINDOW") ? atoi(getenv("GR_WINDOW")) : 2);
     e->agent_token = gr_config_get(cfg, "crawler.agent_token");
     e->discover = gr_config_bool(cfg, "crawler.discover") && !o->urls_file;
     e->max_depth = (int)gr_config_int(cfg, "crawler.max_depth");
@@ -1315,7 +1478,7 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
         goto out;
 
     /* loop and multi */
-    e->act = calloc((size_t)e->concurrency * 2, sizeof *e->act);
+    e->act = calloc((size_t)e->window, sizeof *e->act);
     e->pool = calloc((size_t)e->concurrency, sizeof *e->pool);
     if (!e->act || !e->pool || uv_loop_init(&e->loop) != 0) {
         snprintf(err, errlen, "out of memory setting up the event loop");
@@ -1340,6 +1503,15 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     uv_timer_init(&e->loop, &e->sched_timer);
     uv_timer_init(&e->loop, &e->grace_timer);
     e->curl_timer.data = e->sched_timer.data = e->grace_timer.data = e;
+    if (e->fr->socket) {
+        if (uv_poll_init_socket(&e->loop, &e->db_poll, e->fr->socket(e->fr)) != 0) {
+            snprintf(err, errlen, "cannot poll the database connection");
+            rc = GR_EUNAVAIL;
+            goto out;
+        }
+        e->db_poll.data = e;
+        e->db_poll_ok = true;
+    }
     uv_signal_init(&e->loop, &e->sigint);
     uv_signal_init(&e->loop, &e->sigterm);
     e->sigint.data = e->sigterm.data = e;
@@ -1368,16 +1540,21 @@ out:
     if (e->multi) {
         abort_inflight(e);
         release_ready(e);
-        if (e->done && e->fr)
-            flush_done(e);
+        db_progress(e, true);   /* the request in flight, if any */
+        for (int i = 0; i < 3 && e->done && e->fr; i++) {
+            struct cr_job *list = take_done(e);
+            char ferr[1024];
+            enum gr_rc frc = e->fr->complete(e->fr, list, ferr, sizeof ferr);
+            completed(e, list, frc, ferr);
+        }
     }
-    free_done(e);
+    free_list(take_done(e));
     for (size_t i = 0; i < e->npool; i++)
         curl_easy_cleanup(e->pool[i]);
     if (curl_ok)
         curl_multi_cleanup(e->multi);   /* may still call socket_cb: loop alive */
     if (loop_ok) {
-        uv_walk(&e->loop, walk_close_cb, NULL);
+        uv_walk(&e->loop, walk_close_cb, e);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
     }

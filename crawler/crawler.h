@@ -68,6 +68,8 @@ struct cr_job {
     /* from the frontier */
     int64_t id;
     char token[40];
+    double claimed_at;             /* monotonic time of the claim (gr_now) */
+    bool lease_lost;               /* the completion found the lease retaken */
     char *url, *method, *post_body, *host, *source, *kind, *target_key;
     int depth;
     int attempts;                  /* including this one */
@@ -133,6 +135,19 @@ struct cr_frontier {
     /* Records finished jobs (outcomes, links, fetch log); the list stays
      * owned by the caller. */
     enum gr_rc (*complete)(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen);
+    /* Asynchronous claims and completions, for a frontier behind a server
+     * (NULL for the in-memory one: the engine calls claim and complete).
+     * One request at a time; while it runs, the engine polls socket() and
+     * calls progress(), which reads what arrived (or, with block, waits for
+     * the end). *finished when the request ended: its code is returned and
+     * a claim's jobs are in *claimed. *want_write when output is pending.
+     * A completion's list stays owned by the caller, untouched until the
+     * request ends. */
+    int (*socket)(struct cr_frontier *f);
+    enum gr_rc (*send_claim)(struct cr_frontier *f, int max, char *err, size_t errlen);
+    enum gr_rc (*send_complete)(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen);
+    enum gr_rc (*progress)(struct cr_frontier *f, bool block, bool *finished, struct cr_job **claimed,
+                           bool *want_write, char *err, size_t errlen);
     /* Loads the robots.txt of host: *status -1 when none is known yet;
      * *body malloc()ed or NULL. */
     enum gr_rc (*robots)(struct cr_frontier *f, const char *host, int *status, char **body, char *err,

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <zlib.h>
 
 #include "crawler.h"
+#include "gr_warc_read.h"
 #include "gr_log.h"
 
 struct cr_job *cr_job_new(void)
@@ -368,59 +368,26 @@ char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_
 
 /* ------------------------------------------------------------ decoding */
 
-static enum gr_rc inflate_to(int wbits, const char *in, size_t len, size_t max, struct gr_buf *out)
-{
-    z_stream z;
-    unsigned char tmp[32768];
-    int zr = Z_OK;
-    enum gr_rc rc = GR_OK;
-
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, wbits) != Z_OK)
-        return GR_ENOMEM;
-    z.next_in = (unsigned char *)in;
-    z.avail_in = (uInt)len;
-    while (zr != Z_STREAM_END) {
-        z.next_out = tmp;
-        z.avail_out = sizeof tmp;
-        zr = inflate(&z, Z_NO_FLUSH);
-        if (zr != Z_OK && zr != Z_STREAM_END) {
-            /* a truncated stream still yields what was decoded */
-            if (sizeof tmp - z.avail_out)
-                gr_buf_append(out, tmp, sizeof tmp - z.avail_out);
-            rc = zr == Z_BUF_ERROR ? GR_OK : GR_EDATA;
-            break;
-        }
-        if (out->len + (sizeof tmp - z.avail_out) > max) {
-            rc = GR_ELIMIT;
-            break;
-        }
-        if (gr_buf_append(out, tmp, sizeof tmp - z.avail_out) != GR_OK) {
-            rc = GR_ELIMIT;
-            break;
-        }
-        if (z.avail_in == 0 && zr != Z_STREAM_END && z.avail_out != 0)
-            break;
-    }
-    inflateEnd(&z);
-    return rc;
-}
-
 enum gr_rc cr_decode_body(const char *encoding, const char *in, size_t len, size_t max, struct gr_buf *out)
 {
+    enum gr_rc rc;
+    bool raw;
+
     gr_buf_reset(out);
     out->max = max;
     if (!encoding || !*encoding || strcasecmp(encoding, "identity") == 0)
         return len > max ? GR_ELIMIT : gr_buf_append(out, in, len);
     if (strcasecmp(encoding, "gzip") == 0 || strcasecmp(encoding, "x-gzip") == 0)
-        return inflate_to(16 + MAX_WBITS, in, len, max, out);
-    if (strcasecmp(encoding, "deflate") == 0) {
-        enum gr_rc rc = inflate_to(MAX_WBITS, in, len, max, out);
-        if (rc == GR_EDATA && out->len == 0)
-            rc = inflate_to(-MAX_WBITS, in, len, max, out);
-        return rc;
-    }
-    return GR_EDATA;
+        raw = false;
+    else if (strcasecmp(encoding, "deflate") == 0)
+        /* "deflate" is meant to be zlib-wrapped; some servers send it raw */
+        raw = !(len >= 2 && ((unsigned char)in[0] & 0x0f) == 8 &&
+                ((((unsigned char)in[0]) << 8) | (unsigned char)in[1]) % 31 == 0);
+    else
+        return GR_EDATA;
+    rc = gr_inflate(in, len, raw, out, NULL);
+    /* a truncated stream still yields what was decoded */
+    return rc == GR_EDATA && out->len > 0 ? GR_OK : rc;
 }
 
 /* ------------------------------------------------------------ URLs */

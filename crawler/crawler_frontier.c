@@ -3,6 +3,8 @@
  * short transaction per batch (frontier rows by token, host politeness, the
  * fetch log, robots.txt, discovered links), expired leases returned to the
  * queue by every claim. No transaction is open while transfers run. */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,25 @@
 #include "gr_progress.h"
 #include "gr_util.h"
 
+enum pg_op { OP_NONE, OP_REAP, OP_CLAIM, OP_COMPLETE };
+
+#define NCOMPLETE 51    /* parameters of COMPLETE_SQL */
+
+/* A PostgreSQL array literal under construction. */
+struct arr {
+    struct gr_buf b;
+    int n;
+};
+
 struct pgq {
     struct cr_frontier f;
-    PGconn *conn;
+    PGconn *conn;               /* claims and completions: non-blocking, prepared */
+    PGconn *side;               /* everything else (robots.txt, run, WARC files) */
+    enum pg_op op;              /* the request in progress */
+    PGresult *res;              /* its result so far */
+    struct cr_job *op_list;     /* the jobs a completion is for */
+    int claim_max;
+    struct arr arrs[NCOMPLETE];
     const struct gr_config *cfg;
     const char *agent;
     char run_id[32];
@@ -28,12 +46,6 @@ struct pgq {
 };
 
 /* ------------------------------------------------------------ helpers */
-
-/* A PostgreSQL array literal under construction. */
-struct arr {
-    struct gr_buf b;
-    int n;
-};
 
 static void arr_init(struct arr *a)
 {
@@ -56,11 +68,18 @@ static void arr_str(struct arr *a, const char *s)
     n = strlen(s);
     gr_buf_appendc(&a->b, '"');
     while (n) {
-        size_t ok = gr_utf8_check(s, n);
-        for (size_t i = 0; i < ok; i++) {
-            if (s[i] == '"' || s[i] == '\\')
+        size_t ok = gr_utf8_check(s, n), i = 0;
+        while (i < ok) {
+            size_t r = i;
+            while (r < ok && s[r] != '"' && s[r] != '\\')
+                r++;
+            gr_buf_append(&a->b, s + i, r - i);
+            if (r < ok) {
                 gr_buf_appendc(&a->b, '\\');
-            gr_buf_appendc(&a->b, s[i]);
+                gr_buf_appendc(&a->b, s[r]);
+                r++;
+            }
+            i = r;
         }
         if (ok == n)
             break;
@@ -71,24 +90,64 @@ static void arr_str(struct arr *a, const char *s)
     gr_buf_appendc(&a->b, '"');
 }
 
-static void arr_i64(struct arr *a, int64_t v, bool null)
+/* Decimal digits of v into the end of buf (no printf: this runs for every
+ * column of every completed job); returns the first character. */
+static char *fmt_u64(uint64_t v, char *end)
 {
-    if (a->n++)
-        gr_buf_appendc(&a->b, ',');
-    if (null)
-        gr_buf_appends(&a->b, "NULL");
-    else
-        gr_buf_printf(&a->b, "%lld", (long long)v);
+    *--end = '\0';
+    do
+        *--end = (char)('0' + v % 10);
+    while ((v /= 10));
+    return end;
 }
 
-static void arr_f(struct arr *a, double v, bool null)
+static void arr_i64(struct arr *a, int64_t v, bool null)
 {
+    char buf[24], *p;
     if (a->n++)
         gr_buf_appendc(&a->b, ',');
-    if (null)
+    if (null) {
         gr_buf_appends(&a->b, "NULL");
-    else
+        return;
+    }
+    p = fmt_u64(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, buf + sizeof buf);
+    if (v < 0)
+        *--p = '-';
+    gr_buf_appends(&a->b, p);
+}
+
+/* v with six decimals (timestamps in seconds, timings in milliseconds). */
+static void arr_f(struct arr *a, double v, bool null)
+{
+    char buf[48], *p;
+    double m;
+    uint64_t whole, frac;
+    bool neg = v < 0;
+
+    if (a->n++)
+        gr_buf_appendc(&a->b, ',');
+    if (null || v != v) {
+        gr_buf_appends(&a->b, "NULL");
+        return;
+    }
+    if (v > 9e12 || v < -9e12) {
         gr_buf_printf(&a->b, "%.6f", v);
+        return;
+    }
+    m = (neg ? -v : v) * 1e6 + 0.5;
+    whole = (uint64_t)m / 1000000;
+    frac = (uint64_t)m % 1000000;
+    p = fmt_u64(frac + 1000000, buf + sizeof buf);   /* "1dddddd": six digits after the 1 */
+    *p = '.';
+    {
+        char wb[24], *w = fmt_u64(whole, wb + sizeof wb);
+        size_t wl = strlen(w);
+        p -= wl;
+        memcpy(p, w, wl);
+    }
+    if (neg)
+        *--p = '-';
+    gr_buf_appends(&a->b, p);
 }
 
 static const char *arr_end(struct arr *a)
@@ -97,14 +156,16 @@ static const char *arr_end(struct arr *a)
     return a->b.data;
 }
 
+static void arr_reset(struct arr *a)
+{
+    gr_buf_reset(&a->b);
+    gr_buf_appendc(&a->b, '{');
+    a->n = 0;
+}
+
 static void arr_free(struct arr *a)
 {
     gr_buf_free(&a->b);
-}
-
-static void rollback(struct pgq *q)
-{
-    PQclear(PQexec(q->conn, "ROLLBACK"));
 }
 
 static const char *outcome_name(enum cr_outcome o)
@@ -126,7 +187,7 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
 {
     enum gr_rc rc;
 
-    rc = gr_db_exec(q->conn,
+    rc = gr_db_exec(q->side,
                     "INSERT INTO crawl.host (host) "
                     "SELECT DISTINCT f.host FROM crawl.frontier f "
                     "WHERE f.state IN ('queued', 'leased') "
@@ -135,7 +196,7 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
                     err, errlen);
     if (rc || !q->f.polite.robots)
         return rc;
-    return gr_db_exec(q->conn,
+    return gr_db_exec(q->side,
                       "INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at) "
                       "SELECT o.origin || '/robots.txt', h.host, 'robots', 'robots', 0, 0, now() "
                       "FROM crawl.host h CROSS JOIN LATERAL ("
@@ -169,12 +230,27 @@ static void apply_override(const char *section, void *arg)
     params[0] = host;
     params[1] = gr_config_get(c->q->cfg, dname);
     params[2] = gr_config_get(c->q->cfg, iname);
-    c->rc = gr_db_execp(c->q->conn,
+    c->rc = gr_db_execp(c->q->side,
                         "INSERT INTO crawl.host (host, delay_ms, max_inflight) VALUES (lower($1), $2::int, $3::int) "
                         "ON CONFLICT (host) DO UPDATE SET delay_ms = EXCLUDED.delay_ms, "
                         "max_inflight = EXCLUDED.max_inflight",
                         3, params, &res, c->err, c->errlen);
     PQclear(res);
+}
+
+/* ------------------------------------------------------------ requests */
+
+/* Sends a prepared statement on the claim/complete connection without
+ * waiting (the connection is non-blocking). */
+static enum gr_rc send_prepared(struct pgq *q, const char *name, int n, const char *const *params, char *err,
+                                size_t errlen)
+{
+    if (!PQsendQueryPrepared(q->conn, name, n, params, NULL, NULL, 0) || PQflush(q->conn) < 0) {
+        snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
+        q->op = OP_NONE;
+        return gr_db_classify(q->conn, NULL);
+    }
+    return GR_OK;
 }
 
 /* ------------------------------------------------------------ claim */
@@ -230,50 +306,27 @@ static const char REAP_SQL[] =
     "UPDATE crawl.host h SET inflight = GREATEST(h.inflight - c.n, 0) FROM c WHERE h.host = c.host "
     "RETURNING c.n";
 
-static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen)
+static enum gr_rc send_claim(struct pgq *q, char *err, size_t errlen)
 {
-    struct pgq *q = (struct pgq *)f;
+    const struct cr_polite *p = &q->f.polite;
     char p1[32], p2[32], p3[32], p4[32], p5[32];
-    const char *params[6];
-    PGresult *res = NULL;
-    struct cr_job *head = NULL, **tail = &head;
-    enum gr_rc rc;
-    int n;
+    const char *params[6] = { p1, p2, p3, p4, p5, p->robots ? "true" : "false" };
 
-    *out = NULL;
-    /* Leases expire in whole seconds: reaping once a second is enough and
-     * saves a round trip on every claim. */
-    if (gr_now() - q->last_reap >= 1.0) {
-        q->last_reap = gr_now();
-        rc = gr_db_execp(q->conn, REAP_SQL, 0, NULL, &res, err, errlen);
-        if (rc)
-            return rc;
-        if (PQntuples(res) > 0) {
-            long long tot = 0;
-            for (int i = 0; i < PQntuples(res); i++) {
-                int64_t v;
-                if (gr_parse_i64(PQgetvalue(res, i, 0), &v))
-                    tot += v;
-            }
-            gr_notice("returned %lld expired leases to the queue", tot);
-        }
-        PQclear(res);
-    }
-    snprintf(p1, sizeof p1, "%d", max);
-    snprintf(p2, sizeof p2, "%lld", (long long)f->polite.delay_ms);
-    snprintf(p3, sizeof p3, "%d", f->polite.max_inflight);
-    snprintf(p4, sizeof p4, "%lld", (long long)f->polite.max_crawl_delay_ms);
-    snprintf(p5, sizeof p5, "%d", f->polite.lease_seconds);
-    params[0] = p1;
-    params[1] = p2;
-    params[2] = p3;
-    params[3] = p4;
-    params[4] = p5;
-    params[5] = f->polite.robots ? "true" : "false";
-    rc = gr_db_execp(q->conn, CLAIM_SQL, 6, params, &res, err, errlen);
-    if (rc)
-        return rc;
-    n = PQntuples(res);
+    snprintf(p1, sizeof p1, "%d", q->claim_max);
+    snprintf(p2, sizeof p2, "%lld", (long long)p->delay_ms);
+    snprintf(p3, sizeof p3, "%d", p->max_inflight);
+    snprintf(p4, sizeof p4, "%lld", (long long)p->max_crawl_delay_ms);
+    snprintf(p5, sizeof p5, "%d", p->lease_seconds);
+    q->op = OP_CLAIM;
+    return send_prepared(q, "claim", 6, params, err, errlen);
+}
+
+static struct cr_job *claim_parse(const PGresult *res)
+{
+    struct cr_job *head = NULL, **tail = &head;
+    int n = PQntuples(res);
+    double now = gr_now();
+
     for (int i = 0; i < n; i++) {
         struct cr_job *j = cr_job_new();
         int64_t v;
@@ -299,87 +352,103 @@ static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, 
         j->etag = PQgetisnull(res, i, 14) ? NULL : strdup(PQgetvalue(res, i, 14));
         j->last_modified = PQgetisnull(res, i, 15) ? NULL : strdup(PQgetvalue(res, i, 15));
         gr_parse_i64(PQgetvalue(res, i, 16), &j->delay_ms);
+        j->claimed_at = now;
         *tail = j;
         tail = &j->next;
     }
-    PQclear(res);
-    *out = head;
-    return GR_OK;
+    return head;
+}
+
+static enum gr_rc pg_send_claim(struct cr_frontier *f, int max, char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+
+    q->claim_max = max;
+    /* Leases expire in whole seconds: returning expired ones once a second
+     * is enough (a separate statement first: both touch the host rows). */
+    if (gr_now() - q->last_reap >= 1.0) {
+        q->last_reap = gr_now();
+        q->op = OP_REAP;
+        return send_prepared(q, "reap", 0, NULL, err, errlen);
+    }
+    return send_claim(q, err, errlen);
 }
 
 /* ------------------------------------------------------------ complete */
 
-struct hagg {
-    char *host;
-    int n;
-    int backoff;
-    int64_t wait_ms;
-    UT_hash_handle hh;
-};
-
-static const char DONE_SQL[] =
+/* One statement, so one implicit transaction: the frontier rows whose lease
+ * is still ours (by token), their hosts' politeness and robots.txt, the
+ * fetch log (every attempt, lease lost or not) and the links found by the
+ * pages whose lease held. Returns the ids whose lease held. */
+static const char COMPLETE_SQL[] =
     "WITH c AS ("
     "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[],"
-    "                       $7::text[], $8::bigint[], $9::text[], $10::text[])"
-    "         AS c(id, token, outcome, status, err, next_due, warc_file, warc_off, etag, lastmod)"
-    ") "
-    "UPDATE crawl.frontier f SET"
-    "  state = CASE c.outcome WHEN 'done' THEN CASE WHEN c.next_due IS NULL THEN 'done' ELSE 'queued' END"
-    "                         WHEN 'retry' THEN 'queued' WHEN 'released' THEN 'queued' ELSE c.outcome END,"
-    "  due_at = CASE WHEN c.outcome = 'done' AND c.next_due IS NOT NULL THEN to_timestamp(c.next_due)"
-    "                WHEN c.outcome = 'retry' THEN now() ELSE f.due_at END,"
-    "  attempts = CASE c.outcome WHEN 'done' THEN 0 WHEN 'released' THEN GREATEST(f.attempts - 1, 0)"
-    "                            ELSE f.attempts END,"
-    "  fetches = f.fetches + (c.outcome = 'done')::int,"
-    "  lease_token = NULL, lease_until = NULL,"
-    "  last_status = CASE WHEN c.outcome = 'released' THEN f.last_status ELSE c.status END,"
-    "  last_error = CASE WHEN c.outcome = 'released' THEN f.last_error ELSE c.err END,"
-    "  last_fetched_at = CASE WHEN c.outcome IN ('released', 'blocked') THEN f.last_fetched_at ELSE now() END,"
-    "  last_warc_file = COALESCE(c.warc_file, f.last_warc_file),"
-    "  last_warc_offset = CASE WHEN c.warc_file IS NULL THEN f.last_warc_offset ELSE c.warc_off END,"
-    "  etag = CASE WHEN c.status = 200 THEN c.etag ELSE f.etag END,"
-    "  last_modified = CASE WHEN c.status = 200 THEN c.lastmod ELSE f.last_modified END "
-    "FROM c WHERE f.id = c.id AND f.state = 'leased' AND f.lease_token = c.token::uuid "
-    "RETURNING f.id";
-
-static const char HOST_SQL[] =
-    "WITH c AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[]) AS c(host, n, backoff, wait_ms)) "
-    "UPDATE crawl.host h SET"
-    "  inflight = GREATEST(h.inflight - c.n, 0),"
-    "  backoff_level = CASE WHEN c.backoff > 0 THEN h.backoff_level + 1 WHEN c.backoff < 0 THEN 0"
-    "                       ELSE h.backoff_level END,"
-    "  next_allowed_at = GREATEST(h.next_allowed_at, now() + make_interval(secs => GREATEST("
-    "      COALESCE(h.delay_ms, $5::bigint)::float8,"
-    "      LEAST(COALESCE(h.crawl_delay_ms, 0), $6::bigint)::float8,"
-    "      CASE WHEN c.backoff > 0 AND c.wait_ms > 0 THEN LEAST(c.wait_ms, $7::bigint)::float8"
-    "           WHEN c.backoff > 0 THEN LEAST($8::float8 * 2 ^ LEAST(h.backoff_level, 30), $9::float8)"
-    "                                   * (0.5 + random() / 2)"
-    "           ELSE 0 END) / 1000.0)) "
-    "FROM c WHERE h.host = c.host";
-
-static const char ROBOTS_SQL[] =
-    "UPDATE crawl.host h SET robots_fetched_at = now(), robots_status = c.status, robots_body = c.body,"
-    "  crawl_delay_ms = c.delay "
-    "FROM unnest($1::text[], $2::int[], $3::text[], $4::int[]) AS c(host, status, body, delay) "
-    "WHERE h.host = c.host";
-
-static const char LOG_SQL[] =
-    "INSERT INTO crawl.fetch_log (run_id, frontier_id, url, method, host, kind, attempt, outcome, started_at,"
-    "  finished_at, status, curl_code, error, bytes, truncated, retry_after_s, dns_ms, connect_ms, ttfb_ms,"
-    "  total_ms, ip, redirect_to, warc_file, warc_offset, lease_lost) "
-    "SELECT $1::bigint, fid, url, method, host, kind, attempt, outcome, to_timestamp(st), to_timestamp(fin),"
-    "  status, curl_code, error, bytes, truncated, ra, dns, conn, ttfb, total, ip, redir, wf, wo, lost "
-    "FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],"
-    "  $8::text[], $9::float8[], $10::float8[], $11::int[], $12::int[], $13::text[], $14::bigint[], $15::text[],"
-    "  $16::float8[], $17::float8[], $18::float8[], $19::float8[], $20::float8[], $21::text[], $22::text[],"
-    "  $23::text[], $24::bigint[], $25::bool[]) AS c(fid, url, method, host, kind, attempt, outcome, st, fin, status,"
-    "  curl_code, error, bytes, truncated, ra, dns, conn, ttfb, total, ip, redir, wf, wo, lost)";
-
-static const char LINKS_SQL[] =
-    "WITH l AS ("
-    "  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-    "                       $8::int[], $9::float8[], $10::float8[], $11::int[], $12::bigint[])"
+    "    $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::int[], $13::bigint[], $14::int[],"
+    "    $15::text[], $16::bigint[], $17::text[], $18::text[], $19::int[], $20::float8[], $21::float8[],"
+    "    $22::int[], $23::bigint[], $24::text[], $25::float8[], $26::float8[], $27::float8[], $28::float8[],"
+    "    $29::float8[], $30::text[], $31::text[], $32::text[])"
+    "  AS c(id, token, outcome, status, err, next_due, warc_file, warc_off, etag, lastmod, host, backoff, wait_ms,"
+    "       rstatus, rbody, rdelay, method, kind, attempt, st, fin, curl_code, bytes, truncated, ra, dns, conn,"
+    "       ttfb, total, ip, redir, url)"
+    "), d AS ("
+    "  UPDATE crawl.frontier f SET"
+    "    state = CASE c.outcome WHEN 'done' THEN CASE WHEN c.next_due IS NULL THEN 'done' ELSE 'queued' END"
+    "                           WHEN 'retry' THEN 'queued' WHEN 'released' THEN 'queued' ELSE c.outcome END,"
+    "    due_at = CASE WHEN c.outcome = 'done' AND c.next_due IS NOT NULL THEN to_timestamp(c.next_due)"
+    "                  WHEN c.outcome = 'retry' THEN now() ELSE f.due_at END,"
+    "    attempts = CASE c.outcome WHEN 'done' THEN 0 WHEN 'released' THEN GREATEST(f.attempts - 1, 0)"
+    "                              ELSE f.attempts END,"
+    "    fetches = f.fetches + (c.outcome = 'done')::int,"
+    "    lease_token = NULL, lease_until = NULL,"
+    "    last_status = CASE WHEN c.outcome = 'released' THEN f.last_status ELSE c.status END,"
+    "    last_error = CASE WHEN c.outcome = 'released' THEN f.last_error ELSE c.err END,"
+    "    last_fetched_at = CASE WHEN c.outcome IN ('released', 'blocked') THEN f.last_fetched_at ELSE now() END,"
+    "    last_warc_file = COALESCE(c.warc_file, f.last_warc_file),"
+    "    last_warc_offset = CASE WHEN c.warc_file IS NULL THEN f.last_warc_offset ELSE c.warc_off END,"
+    "    etag = CASE WHEN c.status = 200 THEN c.etag ELSE f.etag END,"
+    "    last_modified = CASE WHEN c.status = 200 THEN c.lastmod ELSE f.last_modified END"
+    "  FROM c WHERE f.id = c.id AND f.state = 'leased' AND f.lease_token = c.token::uuid"
+    "  RETURNING f.id"
+    "), hs AS ("
+    "  SELECT c.host, count(*) AS n,"
+    "         CASE WHEN max(c.backoff) > 0 THEN 1 WHEN min(c.backoff) < 0 THEN -1 ELSE 0 END AS backoff,"
+    "         max(c.wait_ms) AS wait_ms,"
+    "         bool_or(c.rstatus IS NOT NULL) AS robots,"
+    "         (array_agg(c.rstatus) FILTER (WHERE c.rstatus IS NOT NULL))[1] AS rstatus,"
+    "         (array_agg(c.rbody) FILTER (WHERE c.rstatus IS NOT NULL))[1] AS rbody,"
+    "         (array_agg(c.rdelay) FILTER (WHERE c.rstatus IS NOT NULL))[1] AS rdelay"
+    "  FROM c JOIN d ON d.id = c.id GROUP BY c.host"
+    "), hu AS ("
+    /* a new robots.txt Crawl-delay applies at once */
+    "  UPDATE crawl.host h SET"
+    "    inflight = GREATEST(h.inflight - hs.n, 0),"
+    "    backoff_level = CASE WHEN hs.backoff > 0 THEN h.backoff_level + 1 WHEN hs.backoff < 0 THEN 0"
+    "                         ELSE h.backoff_level END,"
+    "    robots_fetched_at = CASE WHEN hs.robots THEN now() ELSE h.robots_fetched_at END,"
+    "    robots_status = CASE WHEN hs.robots THEN hs.rstatus ELSE h.robots_status END,"
+    "    robots_body = CASE WHEN hs.robots THEN hs.rbody ELSE h.robots_body END,"
+    "    crawl_delay_ms = CASE WHEN hs.robots THEN hs.rdelay ELSE h.crawl_delay_ms END,"
+    "    next_allowed_at = GREATEST(h.next_allowed_at, now() + make_interval(secs => GREATEST("
+    "        COALESCE(h.delay_ms, $34::bigint)::float8,"
+    "        LEAST(COALESCE(CASE WHEN hs.robots THEN hs.rdelay ELSE h.crawl_delay_ms END, 0), $35::bigint)::float8,"
+    "        CASE WHEN hs.backoff > 0 AND hs.wait_ms > 0 THEN LEAST(hs.wait_ms, $36::bigint)::float8"
+    "             WHEN hs.backoff > 0 THEN LEAST($37::float8 * 2 ^ LEAST(h.backoff_level, 30), $38::float8)"
+    "                                      * (0.5 + random() / 2)"
+    "             ELSE 0 END) / 1000.0))"
+    "  FROM hs WHERE h.host = hs.host"
+    "), lg AS ("
+    "  INSERT INTO crawl.fetch_log (run_id, frontier_id, url, method, host, kind, attempt, outcome, started_at,"
+    "    finished_at, status, curl_code, error, bytes, truncated, retry_after_s, dns_ms, connect_ms, ttfb_ms,"
+    "    total_ms, ip, redirect_to, warc_file, warc_offset, lease_lost)"
+    "  SELECT $33::bigint, c.id, c.url, c.method, c.host, c.kind, c.attempt, c.outcome, to_timestamp(c.st),"
+    "    to_timestamp(c.fin), c.status, c.curl_code, c.err, c.bytes, c.truncated, c.ra, c.dns, c.conn, c.ttfb,"
+    "    c.total, c.ip, c.redir, c.warc_file, c.warc_off, d.id IS NULL"
+    "  FROM c LEFT JOIN d ON d.id = c.id"
+    "), l AS ("
+    "  SELECT l.* FROM unnest($39::text[], $40::text[], $41::text[], $42::text[], $43::text[], $44::text[],"
+    "                        $45::text[], $46::int[], $47::float8[], $48::float8[], $49::int[], $50::bigint[])"
     "         AS l(url, method, body, host, source, kind, target_key, depth, due, published, hops, parent)"
+    "  JOIN d ON d.id = l.parent"
     "), nh AS ("
     "  INSERT INTO crawl.host AS h (host)"
     "  SELECT DISTINCT host FROM l"
@@ -388,54 +457,95 @@ static const char LINKS_SQL[] =
     "  INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at)"
     "  SELECT DISTINCT ON (l.host) substring(l.url FROM '^[A-Za-z]+://[^/?#]+') || '/robots.txt', l.host, 'robots',"
     "         'robots', 0, 0, now()"
-    "  FROM l WHERE $13::bool AND (l.host IN (SELECT host FROM nh) OR EXISTS (SELECT 1 FROM crawl.host h"
+    "  FROM l WHERE $51::bool AND (l.host IN (SELECT host FROM nh) OR EXISTS (SELECT 1 FROM crawl.host h"
     "    WHERE h.host = l.host AND h.robots_fetched_at IS NULL))"
     "  ORDER BY l.host"
     "  ON CONFLICT (url, method, post_body) DO NOTHING"
+    "), nl AS ("
+    "  INSERT INTO crawl.frontier (url, method, post_body, host, source, kind, target_key, depth, due_at,"
+    "    published_at, redirect_hops, parent_id)"
+    "  SELECT url, method, body, host, source, kind, target_key, depth, to_timestamp(due),"
+    "    CASE WHEN published > 0 THEN to_timestamp(published) END, hops, parent FROM l"
+    "  ON CONFLICT (url, method, post_body) DO NOTHING"
     ") "
-    "INSERT INTO crawl.frontier (url, method, post_body, host, source, kind, target_key, depth, due_at,"
-    "  published_at, redirect_hops, parent_id) "
-    "SELECT url, method, body, host, source, kind, target_key, depth, to_timestamp(due),"
-    "  CASE WHEN published > 0 THEN to_timestamp(published) END, hops, parent FROM l "
-    "ON CONFLICT (url, method, post_body) DO NOTHING";
+    "SELECT id FROM d";
 
-static enum gr_rc run_arrays(struct pgq *q, const char *sql, int n, const char *const *params, char *err,
-                             size_t errlen, PGresult **out)
+/* Appends the robots.txt result of j (a robots job that got an answer). */
+static void robots_cols(struct pgq *q, const struct cr_job *j, struct arr *a)
 {
-    PGresult *res = NULL;
-    enum gr_rc rc = gr_db_execp(q->conn, sql, n, params, &res, err, errlen);
-    if (out)
-        *out = res;
-    else
-        PQclear(res);
-    return rc;
+    int64_t delay = -1;
+    bool has = j->robots_status >= 0;
+
+    if (has && j->robots_body && j->robots_status >= 200 && j->robots_status < 300) {
+        struct cr_robots *r = cr_robots_parse(j->robots_body, strlen(j->robots_body), q->agent);
+        delay = cr_robots_delay_ms(r);
+        if (delay > q->f.polite.max_crawl_delay_ms)
+            delay = q->f.polite.max_crawl_delay_ms;
+        cr_robots_free(r);
+    }
+    arr_i64(&a[13], j->robots_status, !has);
+    arr_str(&a[14], has ? j->robots_body : NULL);
+    arr_i64(&a[15], delay, !has || delay < 0);
 }
 
-static void iso(int64_t us, char *out, size_t n)
+static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct arr *a, size_t *nlinks)
 {
-    snprintf(out, n, "%.6f", (double)us / 1e6);
+    for (size_t k = 0; k < j->links.n; k++) {
+        const struct gr_link *l = &j->links.v[k];
+        bool redirect = strcmp(l->kind, "redirect") == 0;
+        const struct gr_source *src = gr_source_find(l->url);
+        const char *kind = redirect ? gr_source_kind(l->url, l->method) : l->kind;
+        char host[512];
+        double due = (double)now;
+        char *url;
+        if (!kind)
+            kind = j->kind;
+        if (strncasecmp(l->url, "http://", 7) != 0 && strncasecmp(l->url, "https://", 8) != 0)
+            continue;
+        url = cr_url_normalize(l->url);
+        if (!url || !cr_url_host(url, host, sizeof host)) {
+            free(url);
+            continue;
+        }
+        /* a link without its own publishing time (an article's stats
+         * endpoint) inherits its page's: the stats schedule needs it */
+        int64_t pub = l->published_at > 0 ? l->published_at : j->published_at;
+        if (strcmp(kind, "wechat_stats") == 0 && pub > 0 && q->stats_first > 0 && pub + q->stats_first > now)
+            due = (double)(pub + q->stats_first);
+        arr_str(&a[38], url);
+        free(url);
+        arr_str(&a[39], l->method && strcmp(l->method, "POST") == 0 ? "POST" : "GET");
+        arr_str(&a[40], l->post_body ? l->post_body : "");
+        arr_str(&a[41], host);
+        arr_str(&a[42], src ? gr_source_name(src) : j->source);
+        arr_str(&a[43], kind);
+        arr_str(&a[44], j->target_key);
+        arr_i64(&a[45], redirect ? j->depth : j->depth + 1, false);
+        arr_f(&a[46], due, false);
+        arr_f(&a[47], (double)pub, false);
+        arr_i64(&a[48], redirect ? j->redirect_hops + 1 : 0, false);
+        arr_i64(&a[49], j->id, false);
+        (*nlinks)++;
+    }
 }
 
-static enum gr_rc pg_complete(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen)
+static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen)
 {
     struct pgq *q = (struct pgq *)f;
-    struct arr a[25];
-    const char *params[25];
-    PGresult *res = NULL;
-    enum gr_rc rc;
-    struct hagg *hosts = NULL, *h, *tmp;
-    int nvalid = 0;
+    struct arr *a = q->arrs;
+    const char *params[NCOMPLETE];
+    char scal[6][32];
     int64_t now = time(NULL);
-    size_t nlinks = 0, nrobots = 0;
+    size_t nlinks = 0;
 
-    for (int i = 0; i < 25; i++)
-        arr_init(&a[i]);
-    rc = gr_db_exec(q->conn, "BEGIN", err, errlen);
-    if (rc)
-        goto out;
-
-    /* 1. frontier rows, by token */
+    for (int i = 0; i < NCOMPLETE; i++)
+        arr_reset(&a[i]);
     for (struct cr_job *j = list; j; j = j->next) {
+        bool fetched = j->outcome != CR_BLOCKED && j->finished_us > 0;
+        const char *rh = j->resphead.data ? j->resphead.data : "";
+        char *et = j->status == 200 ? cr_header_value(rh, j->resphead.len, "ETag") : NULL;
+        char *lm = j->status == 200 ? cr_header_value(rh, j->resphead.len, "Last-Modified") : NULL;
+
         arr_i64(&a[0], j->id, false);
         arr_str(&a[1], j->token);
         arr_str(&a[2], outcome_name(j->outcome));
@@ -444,229 +554,199 @@ static enum gr_rc pg_complete(struct cr_frontier *f, struct cr_job *list, char *
         arr_f(&a[5], (double)j->next_due, j->next_due <= 0);
         arr_str(&a[6], j->warc_file[0] ? j->warc_file : NULL);
         arr_i64(&a[7], j->warc_offset, !j->warc_file[0]);
-        {
-            const char *rh = j->resphead.data ? j->resphead.data : "";
-            char *et = j->status == 200 ? cr_header_value(rh, j->resphead.len, "ETag") : NULL;
-            char *lm = j->status == 200 ? cr_header_value(rh, j->resphead.len, "Last-Modified") : NULL;
-            arr_str(&a[8], et && strlen(et) < 1000 ? et : NULL);
-            arr_str(&a[9], lm && strlen(lm) < 1000 ? lm : NULL);
-            free(et);
-            free(lm);
+        arr_str(&a[8], et && strlen(et) < 1000 ? et : NULL);
+        arr_str(&a[9], lm && strlen(lm) < 1000 ? lm : NULL);
+        free(et);
+        free(lm);
+        arr_str(&a[10], j->host);
+        arr_i64(&a[11], j->backoff, false);
+        arr_i64(&a[12], j->host_wait_ms, false);
+        robots_cols(q, j, a);
+        arr_str(&a[16], j->method);
+        arr_str(&a[17], j->kind);
+        arr_i64(&a[18], j->attempts, false);
+        arr_f(&a[19], (double)j->started_us / 1e6, false);
+        arr_f(&a[20], (double)(j->finished_us ? j->finished_us : j->started_us) / 1e6, false);
+        arr_i64(&a[21], j->curl_rc, !fetched || j->outcome == CR_RELEASED);
+        arr_i64(&a[22], (int64_t)j->body.len, false);
+        arr_str(&a[23], j->truncated);
+        arr_f(&a[24], j->retry_after, j->retry_after < 0);
+        arr_f(&a[25], j->t_dns, !fetched);
+        arr_f(&a[26], j->t_connect, !fetched);
+        arr_f(&a[27], j->t_ttfb, !fetched);
+        arr_f(&a[28], j->t_total, !fetched);
+        arr_str(&a[29], j->ip[0] ? j->ip : NULL);
+        arr_str(&a[30], j->credentialed ? NULL : j->location);
+        arr_str(&a[31], j->url);
+        link_cols(q, j, now, a, &nlinks);
+    }
+    for (int i = 0; i < NCOMPLETE; i++)
+        params[i] = i < 32 || (i >= 38 && i < 50) ? arr_end(&a[i]) : NULL;
+    snprintf(scal[0], 32, "%lld", (long long)f->polite.delay_ms);
+    snprintf(scal[1], 32, "%lld", (long long)f->polite.max_crawl_delay_ms);
+    snprintf(scal[2], 32, "%lld", (long long)f->polite.retry_after_cap_ms);
+    snprintf(scal[3], 32, "%lld", (long long)f->polite.backoff_base_ms);
+    snprintf(scal[4], 32, "%lld", (long long)f->polite.backoff_cap_ms);
+    params[32] = q->run_id;
+    for (int i = 0; i < 5; i++)
+        params[33 + i] = scal[i];
+    params[50] = f->polite.robots ? "true" : "false";
+    q->op = OP_COMPLETE;
+    q->op_list = list;
+    return send_prepared(q, "complete", NCOMPLETE, params, err, errlen);
+}
+
+/* Which leases were still ours: the others' results were not applied. */
+static void complete_parse(struct pgq *q, const PGresult *res)
+{
+    int nr = PQntuples(res);
+    int64_t *ids = nr ? malloc((size_t)nr * sizeof *ids) : NULL;
+
+    for (int i = 0; i < nr; i++)
+        if (!ids || !gr_parse_i64(PQgetvalue(res, i, 0), &ids[i]))
+            nr = i;
+    for (struct cr_job *j = q->op_list; j; j = j->next) {
+        bool valid = false;
+        /* the statement returns the ids mostly in list order */
+        for (int i = 0; i < nr && !valid; i++)
+            valid = ids[i] == j->id;
+        if (!valid) {
+            j->lease_lost = true;
+            gr_warn("lease of %s was lost (expired and retaken): result not applied", j->url);
         }
     }
-    for (int i = 0; i < 10; i++)
-        params[i] = arr_end(&a[i]);
-    rc = run_arrays(q, DONE_SQL, 10, params, err, errlen, &res);
-    if (rc)
-        goto fail;
-    {
-        /* which leases were still ours */
-        int nr = PQntuples(res);
-        for (struct cr_job *j = list; j; j = j->next) {
-            bool valid = false;
-            for (int i = 0; i < nr && !valid; i++) {
-                int64_t id;
-                if (gr_parse_i64(PQgetvalue(res, i, 0), &id) && id == j->id)
-                    valid = true;
-            }
-            j->robots_version = valid ? 1 : -1;    /* reused as a flag below */
-            if (!valid) {
-                gr_warn("lease of %s was lost (expired and retaken): result not applied", j->url);
-                continue;
-            }
-            nvalid++;
-            HASH_FIND_STR(hosts, j->host, h);
-            if (!h) {
-                h = calloc(1, sizeof *h);
-                if (!h) {
-                    rc = GR_ENOMEM;
-                    goto fail;
-                }
-                h->host = j->host;
-                HASH_ADD_KEYPTR(hh, hosts, h->host, strlen(h->host), h);
-            }
-            h->n++;
-            if (j->backoff > 0)
-                h->backoff = 1;
-            else if (j->backoff < 0 && h->backoff == 0)
-                h->backoff = -1;
-            if (j->host_wait_ms > h->wait_ms)
-                h->wait_ms = j->host_wait_ms;
+    free(ids);
+}
+
+/* ------------------------------------------------------------ results */
+
+static int pg_socket(struct cr_frontier *f)
+{
+    return PQsocket(((struct pgq *)f)->conn);
+}
+
+/* Waits until the connection's socket is ready (blocking mode of
+ * pg_progress: the shutdown path). */
+static void wait_socket(PGconn *c, bool out)
+{
+    struct pollfd p = { .fd = PQsocket(c), .events = (short)(POLLIN | (out ? POLLOUT : 0)) };
+    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+        ;
+}
+
+/* The end of a statement: its result decides what happens next. */
+static enum gr_rc finish_op(struct pgq *q, bool *finished, struct cr_job **claimed, char *err, size_t errlen)
+{
+    PGresult *res = q->res;
+    ExecStatusType st = PQresultStatus(res);
+    enum gr_rc rc = GR_OK;
+    enum pg_op op = q->op;
+
+    q->res = NULL;
+    q->op = OP_NONE;
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        const char *m = res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) : PQerrorMessage(q->conn);
+        size_t n;
+        snprintf(err, errlen, "%s", m);
+        n = strlen(err);
+        while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+            err[--n] = '\0';
+        rc = gr_db_classify(q->conn, res);
+        PQclear(res);
+        *finished = true;
+        return rc;
+    }
+    switch (op) {
+    case OP_REAP: {
+        long long tot = 0;
+        for (int i = 0; i < PQntuples(res); i++) {
+            int64_t v;
+            if (gr_parse_i64(PQgetvalue(res, i, 0), &v))
+                tot += v;
         }
+        if (tot)
+            gr_notice("returned %lld expired leases to the queue", tot);
+        PQclear(res);
+        /* the claim this reap preceded */
+        rc = send_claim(q, err, errlen);
+        *finished = rc != GR_OK;
+        return rc;
+    }
+    case OP_CLAIM:
+        *claimed = claim_parse(res);
+        break;
+    case OP_COMPLETE:
+        complete_parse(q, res);
+        q->op_list = NULL;
+        break;
+    case OP_NONE:
+        break;
     }
     PQclear(res);
-    res = NULL;
-
-    /* 2. robots.txt results */
-    for (int i = 0; i < 4; i++) {
-        arr_free(&a[i]);
-        arr_init(&a[i]);
-    }
-    for (struct cr_job *j = list; j; j = j->next) {
-        int64_t delay = -1;
-        if (j->robots_status < 0 || j->robots_version < 0)
-            continue;
-        if (j->robots_body && j->robots_status >= 200 && j->robots_status < 300) {
-            struct cr_robots *r = cr_robots_parse(j->robots_body, strlen(j->robots_body), q->agent);
-            delay = cr_robots_delay_ms(r);
-            if (delay > f->polite.max_crawl_delay_ms)
-                delay = f->polite.max_crawl_delay_ms;
-            cr_robots_free(r);
-        }
-        arr_str(&a[0], j->host);
-        arr_i64(&a[1], j->robots_status, false);
-        arr_str(&a[2], j->robots_body);
-        arr_i64(&a[3], delay, delay < 0);
-        nrobots++;
-    }
-    if (nrobots) {
-        for (int i = 0; i < 4; i++)
-            params[i] = arr_end(&a[i]);
-        rc = run_arrays(q, ROBOTS_SQL, 4, params, err, errlen, NULL);
-        if (rc)
-            goto fail;
-    }
-
-    /* 3. host politeness (after robots.txt: a new Crawl-delay applies at once) */
-    if (hosts) {
-        char p5[32], p6[32], p7[32], p8[32], p9[32];
-        for (int i = 0; i < 4; i++) {
-            arr_free(&a[i]);
-            arr_init(&a[i]);
-        }
-        HASH_ITER(hh, hosts, h, tmp) {
-            arr_str(&a[0], h->host);
-            arr_i64(&a[1], h->n, false);
-            arr_i64(&a[2], h->backoff, false);
-            arr_i64(&a[3], h->wait_ms, false);
-        }
-        for (int i = 0; i < 4; i++)
-            params[i] = arr_end(&a[i]);
-        snprintf(p5, sizeof p5, "%lld", (long long)f->polite.delay_ms);
-        snprintf(p6, sizeof p6, "%lld", (long long)f->polite.max_crawl_delay_ms);
-        snprintf(p7, sizeof p7, "%lld", (long long)f->polite.retry_after_cap_ms);
-        snprintf(p8, sizeof p8, "%lld", (long long)f->polite.backoff_base_ms);
-        snprintf(p9, sizeof p9, "%lld", (long long)f->polite.backoff_cap_ms);
-        params[4] = p5;
-        params[5] = p6;
-        params[6] = p7;
-        params[7] = p8;
-        params[8] = p9;
-        rc = run_arrays(q, HOST_SQL, 9, params, err, errlen, NULL);
-        if (rc)
-            goto fail;
-    }
-
-    /* 4. fetch log */
-    for (int i = 0; i < 25; i++) {
-        arr_free(&a[i]);
-        arr_init(&a[i]);
-    }
-    for (struct cr_job *j = list; j; j = j->next) {
-        char st[40], fin[40];
-        bool fetched = j->outcome != CR_BLOCKED && j->finished_us > 0;
-        iso(j->started_us, st, sizeof st);
-        iso(j->finished_us ? j->finished_us : j->started_us, fin, sizeof fin);
-        arr_i64(&a[1], j->id, false);
-        arr_str(&a[2], j->url);
-        arr_str(&a[3], j->method);
-        arr_str(&a[4], j->host);
-        arr_str(&a[5], j->kind);
-        arr_i64(&a[6], j->attempts, false);
-        arr_str(&a[7], outcome_name(j->outcome));
-        arr_str(&a[8], st);
-        arr_str(&a[9], fin);
-        arr_i64(&a[10], j->status, j->status <= 0);
-        arr_i64(&a[11], j->curl_rc, !fetched || j->outcome == CR_RELEASED);
-        arr_str(&a[12], j->error[0] ? j->error : NULL);
-        arr_i64(&a[13], (int64_t)j->body.len, false);
-        arr_str(&a[14], j->truncated);
-        arr_f(&a[15], j->retry_after, j->retry_after < 0);
-        arr_f(&a[16], j->t_dns, !fetched);
-        arr_f(&a[17], j->t_connect, !fetched);
-        arr_f(&a[18], j->t_ttfb, !fetched);
-        arr_f(&a[19], j->t_total, !fetched);
-        arr_str(&a[20], j->ip[0] ? j->ip : NULL);
-        arr_str(&a[21], j->credentialed ? NULL : j->location);
-        arr_str(&a[22], j->warc_file[0] ? j->warc_file : NULL);
-        arr_i64(&a[23], j->warc_offset, !j->warc_file[0]);
-        arr_str(&a[24], j->robots_version < 0 ? "true" : "false");
-    }
-    params[0] = q->run_id;
-    for (int i = 1; i < 25; i++)
-        params[i] = arr_end(&a[i]);
-    rc = run_arrays(q, LOG_SQL, 25, params, err, errlen, NULL);
-    if (rc)
-        goto fail;
-
-    /* 5. discovered links and redirect targets */
-    for (int i = 0; i < 13; i++) {
-        arr_free(&a[i]);
-        arr_init(&a[i]);
-    }
-    for (struct cr_job *j = list; j; j = j->next) {
-        for (size_t k = 0; k < j->links.n; k++) {
-            const struct gr_link *l = &j->links.v[k];
-            bool redirect = strcmp(l->kind, "redirect") == 0;
-            const struct gr_source *src = gr_source_find(l->url);
-            const char *kind = redirect ? gr_source_kind(l->url, l->method) : l->kind;
-            char host[512];
-            double due = (double)now;
-            char *url;
-            if (!kind)
-                kind = j->kind;
-            if (strncasecmp(l->url, "http://", 7) != 0 && strncasecmp(l->url, "https://", 8) != 0)
-                continue;
-            url = cr_url_normalize(l->url);
-            if (!url || !cr_url_host(url, host, sizeof host)) {
-                free(url);
-                continue;
-            }
-            /* a link without its own publishing time (an article's stats
-             * endpoint) inherits its page's: the stats schedule needs it */
-            int64_t pub = l->published_at > 0 ? l->published_at : j->published_at;
-            if (strcmp(kind, "wechat_stats") == 0 && pub > 0 && q->stats_first > 0 && pub + q->stats_first > now)
-                due = (double)(pub + q->stats_first);
-            arr_str(&a[0], url);
-            free(url);
-            arr_str(&a[1], l->method && strcmp(l->method, "POST") == 0 ? "POST" : "GET");
-            arr_str(&a[2], l->post_body ? l->post_body : "");
-            arr_str(&a[3], host);
-            arr_str(&a[4], src ? gr_source_name(src) : j->source);
-            arr_str(&a[5], kind);
-            arr_str(&a[6], j->target_key);
-            arr_i64(&a[7], redirect ? j->depth : j->depth + 1, false);
-            arr_f(&a[8], due, false);
-            arr_f(&a[9], (double)pub, false);
-            arr_i64(&a[10], redirect ? j->redirect_hops + 1 : 0, false);
-            arr_i64(&a[11], j->id, false);
-            nlinks++;
-        }
-    }
-    if (nlinks) {
-        for (int i = 0; i < 12; i++)
-            params[i] = arr_end(&a[i]);
-        params[12] = f->polite.robots ? "true" : "false";
-        rc = run_arrays(q, LINKS_SQL, 13, params, err, errlen, NULL);
-        if (rc)
-            goto fail;
-    }
-    rc = gr_db_exec(q->conn, "COMMIT", err, errlen);
-    if (rc)
-        goto fail;
-    (void)nvalid;
-    goto out;
-fail:
-    PQclear(res);
-    rollback(q);
-out:
-    HASH_ITER(hh, hosts, h, tmp) {
-        HASH_DEL(hosts, h);
-        free(h);
-    }
-    for (int i = 0; i < 25; i++)
-        arr_free(&a[i]);
+    *finished = true;
     return rc;
+}
+
+static enum gr_rc pg_progress(struct cr_frontier *f, bool block, bool *finished, struct cr_job **claimed,
+                              bool *want_write, char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+
+    *finished = false;
+    *claimed = NULL;
+    *want_write = false;
+    if (q->op == OP_NONE) {
+        *finished = true;
+        return GR_OK;
+    }
+    for (;;) {
+        int fl = PQflush(q->conn);
+        if (fl < 0 || !PQconsumeInput(q->conn)) {
+            snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
+            PQclear(q->res);
+            q->res = NULL;
+            q->op = OP_NONE;
+            *finished = true;
+            return gr_db_classify(q->conn, NULL);
+        }
+        *want_write = fl == 1;
+        while (!PQisBusy(q->conn)) {
+            PGresult *r = PQgetResult(q->conn);
+            if (!r) {
+                enum gr_rc rc = finish_op(q, finished, claimed, err, errlen);
+                if (*finished || !block)
+                    return rc;
+                break;          /* a reap went on to its claim */
+            }
+            /* keep an error over anything that follows it */
+            if (q->res && PQresultStatus(q->res) != PGRES_TUPLES_OK && PQresultStatus(q->res) != PGRES_COMMAND_OK)
+                PQclear(r);
+            else {
+                PQclear(q->res);
+                q->res = r;
+            }
+        }
+        if (!block)
+            return GR_OK;
+        wait_socket(q->conn, *want_write);
+    }
+}
+
+/* The blocking forms, for callers without a loop. */
+static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen)
+{
+    bool fin, ww;
+    enum gr_rc rc = pg_send_claim(f, max, err, errlen);
+    *out = NULL;
+    return rc ? rc : pg_progress(f, true, &fin, out, &ww, err, errlen);
+}
+
+static enum gr_rc pg_complete(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen)
+{
+    bool fin, ww;
+    struct cr_job *none = NULL;
+    enum gr_rc rc = pg_send_complete(f, list, err, errlen);
+    return rc ? rc : pg_progress(f, true, &fin, &none, &ww, err, errlen);
 }
 
 /* ------------------------------------------------------------ the rest */
@@ -682,7 +762,7 @@ static enum gr_rc pg_robots(struct cr_frontier *f, const char *host, int *status
 
     *status = -1;
     *body = NULL;
-    rc = gr_db_execp(q->conn, "SELECT robots_status, robots_body FROM crawl.host WHERE host = $1", 1, params,
+    rc = gr_db_execp(q->side, "SELECT robots_status, robots_body FROM crawl.host WHERE host = $1", 1, params,
                      &res, err, errlen);
     if (rc)
         return rc;
@@ -703,7 +783,7 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     double d;
 
     *secs = -1;
-    rc = gr_db_execp(q->conn,
+    rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM LEAST("
                      "  (SELECT min(due_at) FROM crawl.frontier WHERE state = 'queued'),"
                      "  (SELECT min(lease_until) FROM crawl.frontier WHERE state = 'leased')) - now())",
@@ -727,7 +807,7 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
         if (rc)
             return rc;
     }
-    rc = gr_db_execp(q->conn,
+    rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM GREATEST(min(h.next_allowed_at), now()) - now()) FROM crawl.host h "
                      "WHERE EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued' "
                      "AND f.due_at <= now())",
@@ -757,7 +837,7 @@ static void pg_warc_file(struct cr_frontier *f, const char *path, bool closed, u
     params[2] = path;
     params[3] = closed ? r : NULL;
     params[4] = closed ? b : NULL;
-    if (gr_db_execp(q->conn,
+    if (gr_db_execp(q->side,
                     "INSERT INTO crawl.warc_file (file_name, run_id, path, closed_at, records, bytes) "
                     "VALUES ($1, $2::bigint, $3, CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() END, $4::bigint, "
                     "$5::bigint) ON CONFLICT (file_name) DO UPDATE SET closed_at = EXCLUDED.closed_at, "
@@ -791,7 +871,7 @@ static void pg_finish(struct cr_frontier *f, const struct crawler_summary *s, co
     params[12] = status;
     params[13] = q->run_id;
     params[14] = final ? "true" : "false";
-    if (gr_db_execp(q->conn,
+    if (gr_db_execp(q->side,
                     "UPDATE crawl.run SET finished_at = CASE WHEN $15::bool THEN now() END, pages = $1, bytes = $2, errors = $3, retries = $4,"
                     " failed = $5, blocked = $6, truncated = $7, released = $8, links_found = $9, seconds = $10,"
                     " statuses = $11::jsonb, errors_by_host = $12::jsonb, status = $13 WHERE run_id = $14",
@@ -807,6 +887,11 @@ static void pg_free(struct cr_frontier *f)
         return;
     if (q->conn)
         PQfinish(q->conn);
+    if (q->side)
+        PQfinish(q->side);
+    PQclear(q->res);
+    for (int i = 0; i < NCOMPLETE; i++)
+        arr_free(&q->arrs[i]);
     free(q);
 }
 
@@ -825,6 +910,10 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         return GR_ENOMEM;
     q->f.claim = pg_claim;
     q->f.complete = pg_complete;
+    q->f.socket = pg_socket;
+    q->f.send_claim = pg_send_claim;
+    q->f.send_complete = pg_send_complete;
+    q->f.progress = pg_progress;
     q->f.robots = pg_robots;
     q->f.next_event = pg_next_event;
     q->f.warc_file = pg_warc_file;
@@ -836,14 +925,18 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
     ss = gr_config_get(cfg, "crawler.stats_schedule");
     if (ss)
         gr_parse_i64n(ss, strcspn(ss, ","), &q->stats_first);
-    rc = gr_db_connect(conninfo, &q->conn, err, errlen);
+    for (int i = 0; i < NCOMPLETE; i++)
+        arr_init(&q->arrs[i]);
+    rc = gr_db_connect(conninfo, &q->side, err, errlen);
+    if (!rc)
+        rc = gr_db_connect(conninfo, &q->conn, err, errlen);
     if (rc)
         goto fail;
     gethostname(host, sizeof host - 1);
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     params[0] = host;
     params[1] = pid;
-    rc = gr_db_execp(q->conn, "INSERT INTO crawl.run (hostname, pid) VALUES ($1, $2::int) RETURNING run_id", 2,
+    rc = gr_db_execp(q->side, "INSERT INTO crawl.run (hostname, pid) VALUES ($1, $2::int) RETURNING run_id", 2,
                      params, &res, err, errlen);
     if (rc) {
         if (strstr(err, "does not exist"))
@@ -864,6 +957,33 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
     if (rc)
         goto fail;
     q->last_ensure = gr_now();
+    {
+        /* the hot statements, planned once (their plans do not depend on
+         * the values: custom plans would only cost planning time) */
+        rc = gr_db_exec(q->conn, "SET plan_cache_mode = force_generic_plan", err, errlen);
+        if (rc)
+            goto fail;
+        static const struct { const char *name, *sql; } stmts[] = {
+            { "claim", CLAIM_SQL }, { "reap", REAP_SQL }, { "complete", COMPLETE_SQL },
+        };
+        for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
+            res = PQprepare(q->conn, stmts[i].name, stmts[i].sql, 0, NULL);
+            if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+                snprintf(err, errlen, "cannot prepare the %s statement: %s", stmts[i].name,
+                         PQresultErrorMessage(res));
+                rc = gr_db_classify(q->conn, res);
+                PQclear(res);
+                goto fail;
+            }
+            PQclear(res);
+        }
+        res = NULL;
+        if (PQsetnonblocking(q->conn, 1) != 0) {
+            snprintf(err, errlen, "cannot make the database connection non-blocking: %s", PQerrorMessage(q->conn));
+            rc = GR_EUNAVAIL;
+            goto fail;
+        }
+    }
     gr_info("crawl run %s", q->run_id);
     *out = &q->f;
     return GR_OK;

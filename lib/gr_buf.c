@@ -66,6 +66,13 @@ enum gr_rc gr_buf_append(struct gr_buf *b, const void *p, size_t n)
     return GR_OK;
 }
 
+char *gr_buf_reserve(struct gr_buf *b, size_t n)
+{
+    if (n > b->max - b->len || grow(b, b->len + n) != GR_OK)
+        return NULL;
+    return b->data + b->len;
+}
+
 enum gr_rc gr_buf_appendc(struct gr_buf *b, char c) { return gr_buf_append(b, &c, 1); }
 
 enum gr_rc gr_buf_appends(struct gr_buf *b, const char *s) { return gr_buf_append(b, s, strlen(s)); }

@@ -23,6 +23,9 @@ enum gr_rc gr_buf_append(struct gr_buf *b, const void *p, size_t n);
 enum gr_rc gr_buf_appendc(struct gr_buf *b, char c);
 enum gr_rc gr_buf_appends(struct gr_buf *b, const char *s);
 enum gr_rc gr_buf_printf(struct gr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes room for n more bytes and returns where they go (write them, then
+ * add to len and keep data NUL-terminated); NULL past max or out of memory. */
+char *gr_buf_reserve(struct gr_buf *b, size_t n);
 /* Detaches the data (caller frees with free()) and re-initialises b. */
 char *gr_buf_steal(struct gr_buf *b, size_t *len);
 

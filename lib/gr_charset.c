@@ -141,6 +141,21 @@ static enum gr_rc clean_utf8(const char *s, size_t n, struct gr_buf *out, size_t
     return n > start ? gr_buf_append(out, s + start, n - start) : GR_OK;
 }
 
+/* iconv's UTF-8 output is valid by construction: only NULs are dropped. */
+static enum gr_rc append_no_nul(const char *s, size_t n, struct gr_buf *out)
+{
+    enum gr_rc rc = GR_OK;
+    const char *z;
+
+    while (n && (z = memchr(s, '\0', n))) {
+        if (z > s && (rc = gr_buf_append(out, s, (size_t)(z - s))))
+            return rc;
+        n -= (size_t)(z - s) + 1;
+        s = z + 1;
+    }
+    return n ? gr_buf_append(out, s, n) : rc;
+}
+
 static __thread iconv_t tl_cd = (iconv_t)-1;
 static __thread char tl_cs[64];
 
@@ -182,7 +197,7 @@ enum gr_rc gr_charset_to_utf8(const char *charset, const char *body, size_t len,
         size_t oleft = sizeof tmp;
         size_t r = iconv(tl_cd, &in, &inleft, &o, &oleft);
         int e = errno;
-        if (o > tmp && (rc = clean_utf8(tmp, (size_t)(o - tmp), out, NULL)))
+        if (o > tmp && (rc = append_no_nul(tmp, (size_t)(o - tmp), out)))
             return rc;
         if (r != (size_t)-1)
             break;

@@ -109,7 +109,8 @@ uint64_t gr_warc_reader_tail_dropped(const struct gr_warc_reader *r) { return r-
 /* ---- inflate ----------------------------------------------------------------- */
 
 /* Inflates one stream from in. Output beyond out->max is discarded (so the
- * stream's end is still found) and reported as GR_ELIMIT. Returns GR_EDATA
+ * stream's end is still found, when the caller asks where it is) and
+ * reported as GR_ELIMIT. Returns GR_EDATA
  * for corrupt data, GR_ETEMP when the input ends before the stream does. */
 static enum gr_rc inflate_stream(const void *in, size_t len, int wbits, struct gr_buf *out, size_t *consumed)
 {
@@ -137,8 +138,11 @@ static enum gr_rc inflate_stream(const void *in, size_t len, int wbits, struct g
             size_t got = sizeof chunk - z.avail_out;
             if (got && !over) {
                 enum gr_rc a = gr_buf_append(out, chunk, got);
-                if (a == GR_ELIMIT)
+                if (a == GR_ELIMIT) {
                     over = true;
+                    if (!consumed)
+                        break;  /* nobody needs the stream's end: stop (a gzip bomb) */
+                }
                 else if (a) {
                     rc = a;
                     break;
@@ -165,9 +169,43 @@ static enum gr_rc inflate_stream(const void *in, size_t len, int wbits, struct g
     return rc;
 }
 
+static struct libdeflate_decompressor *decompressor(void);
+
+/* A whole gzip member in one libdeflate call, its size taken from the
+ * trailer (ISIZE); false when that does not work out (several members,
+ * trailing bytes, damage, truncation, over the cap): zlib then decides. */
+static bool inflate_gzip_fast(const unsigned char *in, size_t len, struct gr_buf *out, size_t *consumed)
+{
+    struct libdeflate_decompressor *d = decompressor();
+    size_t isize, in_used = 0, out_used = 0;
+    char *dst;
+
+    if (!d || len < 18 || in[0] != 0x1f || in[1] != 0x8b)
+        return false;
+    isize = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 | (size_t)in[len - 1] << 24;
+    if (isize == 0 || isize > (1u << 28) || !(dst = gr_buf_reserve(out, isize)))
+        return false;
+    if (libdeflate_gzip_decompress_ex(d, in, len, dst, isize, &in_used, &out_used) != LIBDEFLATE_SUCCESS ||
+        in_used != len || out_used != isize)
+        return false;
+    out->len += out_used;
+    out->data[out->len] = '\0';
+    if (consumed)
+        *consumed = in_used;
+    return true;
+}
+
 enum gr_rc gr_inflate(const void *in, size_t len, bool raw, struct gr_buf *out, size_t *consumed)
 {
-    enum gr_rc rc = inflate_stream(in, len, raw ? -15 : 15 + 32, out, consumed);
+    size_t keep = out->len;
+    enum gr_rc rc;
+
+    if (!raw && inflate_gzip_fast(in, len, out, consumed))
+        return GR_OK;
+    out->len = keep;
+    if (out->data)
+        out->data[keep] = '\0';
+    rc = inflate_stream(in, len, raw ? -15 : 15 + 32, out, consumed);
     return rc == GR_ETEMP ? GR_EDATA : rc;
 }
 
@@ -692,36 +730,6 @@ enum gr_rc gr_http_parse(const char *block, size_t len, bool response, struct gr
         bool zl = blen >= 2 && ((unsigned char)body[0] & 0x0f) == 8 &&
                   (((unsigned char)body[0] << 8) | (unsigned char)body[1]) % 31 == 0;
         bool raw = !gz && !zl && strcasestr(m->content_encoding, "deflate");
-        if (gz && blen >= 18) {
-            /* one gzip stream: ISIZE in the trailer sizes the output */
-            const unsigned char *t = (const unsigned char *)body + blen - 4;
-            size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-            struct libdeflate_decompressor *d = decompressor();
-            if (d && isize > 0 && isize <= scratch->max) {
-                size_t out_used = 0, in_used = 0;
-                gr_buf_init(&tmp, scratch->max);
-                if (gr_buf_append(&tmp, NULL, 0) == GR_OK && isize + 1 > tmp.cap) {
-                    char *p = realloc(tmp.data, isize + 1);
-                    if (p) {
-                        tmp.data = p;
-                        tmp.cap = isize + 1;
-                    }
-                }
-                if (tmp.cap >= isize + 1 &&
-                    libdeflate_gzip_decompress_ex(d, body, blen, tmp.data, isize, &in_used, &out_used) ==
-                        LIBDEFLATE_SUCCESS) {
-                    tmp.len = out_used;
-                    tmp.data[out_used] = '\0';
-                    gr_buf_free(scratch);
-                    *scratch = tmp;
-                    m->body = scratch->data;
-                    m->body_len = scratch->len;
-                    m->decoded = true;
-                    return GR_OK;
-                }
-                gr_buf_free(&tmp);
-            }
-        }
         if (gz || zl || raw) {
             gr_buf_init(&tmp, scratch->max);
             rc = gr_inflate(body, blen, raw, &tmp, NULL);
