@@ -30,7 +30,6 @@
 #include <uv.h>
 
 #include "crawler.h"
-#include "gr_charset.h"
 #include "gr_log.h"
 #include "gr_progress.h"
 #include "gr_util.h"
@@ -495,7 +494,7 @@ static bool has_encoding(const struct cr_job *j, char **enc)
 static void discover_links(struct engine *e, struct cr_job *j)
 {
     struct gr_page page;
-    struct gr_buf dec, utf8;
+    struct gr_buf dec;
     const char *body = j->body.data ? j->body.data : "";
     size_t len = j->body.len;
     char *enc = NULL, *ctype;
@@ -505,41 +504,19 @@ static void discover_links(struct engine *e, struct cr_job *j)
     if (!e->discover || j->depth + 1 > e->max_depth || !j->source || strcmp(j->kind, "robots") == 0)
         return;
     gr_buf_init(&dec, e->max_decoded);
-    gr_buf_init(&utf8, e->max_decoded);
     if (has_encoding(j, &enc)) {
         rc = cr_decode_body(enc, body, len, e->max_decoded, &dec);
         if (rc && rc != GR_ELIMIT) {
             gr_info("%s: cannot decode %s body for discovery", j->url, enc);
             free(enc);
             gr_buf_free(&dec);
-            gr_buf_free(&utf8);
             return;
         }
         body = dec.data ? dec.data : "";
         len = dec.len;
     }
     ctype = cr_header_value(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Content-Type");
-    {
-        /* Sources read UTF-8: convert other charsets (GBK pages are common)
-         * here and say so in the Content-Type handed to discover(). */
-        char cs[64];
-        gr_charset_resolve(ctype, body, len, cs, sizeof cs);
-        if (strcmp(cs, "utf-8") != 0) {
-            if (gr_charset_to_utf8(cs, body, len, &utf8, NULL) == GR_OK) {
-                const char *semi = ctype ? strchr(ctype, ';') : NULL;
-                char *ct = malloc(strlen(ctype ? ctype : "text/html") + 32);
-                if (ct) {
-                    snprintf(ct, strlen(ctype ? ctype : "text/html") + 32, "%.*s; charset=utf-8",
-                             semi ? (int)(semi - ctype) : (int)strlen(ctype ? ctype : "text/html"),
-                             ctype ? ctype : "text/html");
-                    free(ctype);
-                    ctype = ct;
-                    body = utf8.data ? utf8.data : "";
-                    len = utf8.len;
-                }
-            }
-        }
-    }
+    /* gr_source_discover() hands the sources UTF-8 (GBK pages are common) */
     memset(&page, 0, sizeof page);
     page.url = j->url;
     page.method = j->method;
@@ -567,7 +544,6 @@ static void discover_links(struct engine *e, struct cr_job *j)
     free(ctype);
     free(enc);
     gr_buf_free(&dec);
-    gr_buf_free(&utf8);
 }
 
 /* The response header block as stored: curl removed the chunked framing

@@ -201,7 +201,7 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
                       "SELECT o.origin || '/robots.txt', h.host, 'robots', 'robots', 0, 0, now() "
                       "FROM crawl.host h CROSS JOIN LATERAL ("
                       "  SELECT substring(f.url FROM '^[A-Za-z]+://[^/?#]+') AS origin FROM crawl.frontier f"
-                      "  WHERE f.host = h.host AND f.kind <> 'robots' LIMIT 1) o "
+                      "  WHERE f.host = h.host AND f.state = 'queued' AND f.kind <> 'robots' LIMIT 1) o "
                       "WHERE h.robots_fetched_at IS NULL AND o.origin IS NOT NULL "
                       "  AND NOT EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.kind = 'robots') "
                       "ON CONFLICT (url, method, post_body) DO NOTHING",

@@ -94,7 +94,8 @@ done:
 }
 
 /* Copies UTF-8, replacing invalid bytes and dropping NULs. Valid text is
- * scanned eight ASCII bytes at a time and copied in runs. */
+ * scanned eight ASCII bytes at a time and copied in runs. With out NULL it
+ * only checks: GR_EDATA at the first byte it would change. */
 static enum gr_rc clean_utf8(const char *s, size_t n, struct gr_buf *out, size_t *replaced)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -127,6 +128,8 @@ static enum gr_rc clean_utf8(const char *s, size_t n, struct gr_buf *out, size_t
             i += k;
             continue;
         }
+        if (!out)
+            return GR_EDATA;
         if (i > start && (rc = gr_buf_append(out, s + start, i - start)))
             return rc;
         if (c != 0) {
@@ -138,7 +141,12 @@ static enum gr_rc clean_utf8(const char *s, size_t n, struct gr_buf *out, size_t
         i++;
         start = i;
     }
-    return n > start ? gr_buf_append(out, s + start, n - start) : GR_OK;
+    return n > start && out ? gr_buf_append(out, s + start, n - start) : GR_OK;
+}
+
+bool gr_charset_is_clean_utf8(const char *body, size_t len)
+{
+    return !(len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0) && clean_utf8(body, len, NULL, NULL) == GR_OK;
 }
 
 /* iconv's UTF-8 output is valid by construction: only NULs are dropped. */

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "gr_buf.h"
 #include "gr_err.h"
 
@@ -20,5 +22,9 @@ void gr_charset_resolve(const char *content_type, const char *body, size_t len, 
  * invalid sequences replaced (may be NULL). */
 enum gr_rc gr_charset_to_utf8(const char *charset, const char *body, size_t len, struct gr_buf *out,
                               size_t *replaced);
+
+/* Whether body is valid UTF-8 with no NUL and no byte-order mark: then
+ * gr_charset_to_utf8("utf-8", ...) would copy it unchanged. */
+bool gr_charset_is_clean_utf8(const char *body, size_t len);
 
 #endif

@@ -216,6 +216,8 @@ enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out)
 
         gr_buf_init(&utf8, GR_DISCOVER_MAX);
         gr_charset_resolve(page->content_type, page->body, page->len, cs, sizeof cs);
+        if (strcmp(cs, "utf-8") == 0 && gr_charset_is_clean_utf8(page->body, page->len))
+            return s->discover(page, s->patterns[j].kind, out);     /* as it is: no copy */
         rc = gr_charset_to_utf8(cs, page->body, page->len, &utf8, NULL);
         if (rc == GR_OK) {
             p.body = utf8.data ? utf8.data : "";
