@@ -50,7 +50,7 @@ const struct gr_config_key crawler_config_keys[] = {
     { "crawler.agent_token", GR_CFG_STR, "govreach", 0, 0, "product token matched against robots.txt User-agent lines" },
     { "crawler.operator", GR_CFG_STR, NULL, 0, 0, "warcinfo operator: field (who runs the crawl)" },
     { "crawler.delay_ms", GR_CFG_INT, "1000", 0, 86400000, "minimum delay between requests to one host" },
-    { "crawler.max_inflight_per_host", GR_CFG_INT, "1", 1, 1000, "requests in flight per host, across all processes" },
+    { "crawler.max_inflight_per_host", GR_CFG_INT, "1", 1, 100000, "requests in flight per host, across all processes (claimed and not yet completed)" },
     { "crawler.max_crawl_delay_ms", GR_CFG_INT, "86400000", 0, 86400000, "cap on the robots.txt Crawl-delay honoured (default a day: always honoured)" },
     { "crawler.retry_after_cap_ms", GR_CFG_INT, "300000", 0, 86400000, "cap on Retry-After waits" },
     { "crawler.backoff_base_ms", GR_CFG_INT, "2000", 0, 86400000, "first backoff after a transient error" },
@@ -96,7 +96,7 @@ const struct gr_config_key crawler_config_keys[] = {
     { "wechat.key", GR_CFG_SECRET, NULL, 0, 0, "in-app key parameter (never logged or stored)" },
     { "wechat.appmsg_token", GR_CFG_SECRET, NULL, 0, 0, "in-app appmsg_token parameter (never logged or stored)" },
     { "host:*.delay_ms", GR_CFG_INT, NULL, 0, 86400000, "per-host delay override ([host:NAME])" },
-    { "host:*.max_inflight", GR_CFG_INT, NULL, 1, 1000, "per-host in-flight override ([host:NAME])" },
+    { "host:*.max_inflight", GR_CFG_INT, NULL, 1, 100000, "per-host in-flight override ([host:NAME])" },
     { NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -117,7 +117,7 @@ int cr_host_max_inflight(const struct gr_config *cfg, const char *host, int def)
     int64_t i;
     snprintf(name, sizeof name, "host:%s.max_inflight", host);
     v = gr_config_get(cfg, name);
-    return v && gr_parse_i64(v, &i) && i > 0 && i < 1000 ? (int)i : def;
+    return v && gr_parse_i64(v, &i) && i > 0 && i <= 100000 ? (int)i : def;
 }
 
 /* ------------------------------------------------------------ engine state */
@@ -162,8 +162,8 @@ struct engine {
     size_t nact;
     struct cr_job *done, **done_tail;
     size_t ndone;
-    /* Claimed ahead (up to one more window), started as slots free up, so
-     * the transfers do not wait for the database round trips. Their hosts
+    /* Claimed ahead (up to the window), started as slots free up, so the
+     * transfers do not wait for the database round trips. Their hosts
      * count them as in flight already. */
     struct cr_job *ready, **ready_tail;
     size_t nready;
@@ -192,10 +192,9 @@ struct engine {
     /* the frontier's request in flight (a frontier behind a server) */
     uv_poll_t db_poll;
     bool db_poll_ok;
-    bool db_busy;
-    enum { DB_CLAIM, DB_COMPLETE } db_last;
-    struct cr_job *committing;  /* the jobs of the completion in flight */
-    double last_claim, db_sent;
+    bool claiming;              /* a claim is outstanding */
+    struct cr_job *committing;  /* the jobs of the completion outstanding */
+    double last_claim;
     int claim_asked;
     bool claim_short;           /* the last claim got under half of what it asked */
     bool claim_empty;           /* ... got nothing */
@@ -967,10 +966,10 @@ static void claimed(struct engine *e, struct cr_job *list, enum gr_rc rc, const 
             push_done(e, list);
             continue;
         }
-        if (list->delay_ms > 0) {
+        if (list->delay_ms > 0 && e->nact < 2 * (size_t)e->concurrency) {
             /* A host with a delay: start at once, so the spacing the claim
              * set (next_allowed_at) is the spacing on the wire, even past
-             * the concurrency (the window allows 2x). */
+             * the concurrency (up to 2x; later only spaces it more). */
             start_job(e, list);
             continue;
         }
@@ -992,103 +991,103 @@ static void db_watch(struct engine *e, bool want_write)
     uv_poll_start(&e->db_poll, UV_READABLE | (want_write ? UV_WRITABLE : 0), db_io_cb);
 }
 
-/* Sends the frontier its next request, if one is wanted and none runs:
- * completions (the WARC synced first) and claims, alternating when both
- * wait, so neither starves. Frontiers without a server answer at once. */
+/* Whether a request to the frontier is outstanding. */
+static bool db_busy(const struct engine *e)
+{
+    return e->claiming || e->committing;
+}
+
+/* Sends the frontier the requests wanted that are not outstanding yet: a
+ * completion of the finished jobs (the WARC synced first) and a claim. An
+ * asynchronous frontier has both on the wire together; the others answer
+ * at once. */
 static void db_kick(struct engine *e)
 {
     bool async = e->fr->send_claim != NULL;
     char err[1024];
     enum gr_rc rc;
 
-    while (!e->finished && !e->db_busy) {
+    for (int round = 0; round < 64 && !e->finished; round++) {
         int room = e->window - (int)e->nact - (int)e->nready;
-        bool want_complete = e->done != NULL;
-        bool want_claim = !e->stopping && room > 0 &&
-                          ((room >= e->concurrency / 2 && !e->claim_short) ||
-                           gr_now() - e->last_claim >= e->poll_ms / 1000.0);
+        bool sent = false;
 
         if (e->stopping >= 2 && e->rc)
             return;             /* fatal: the shutdown path records what it can */
-        if (e->o->max_pages > 0 && e->started_pages >= e->o->max_pages)
-            want_claim = false;
-        if (want_complete && (!want_claim || e->db_last != DB_COMPLETE)) {
+        if (e->done && !e->committing) {
             struct cr_job *list;
             if (e->warc_sync && gr_warc_sync(e->warc, err, sizeof err) != GR_OK) {
                 fatal(e, GR_EIO, err);
                 return;
             }
             list = take_done(e);
-            e->db_last = DB_COMPLETE;
             if (!async) {
                 rc = e->fr->complete(e->fr, list, err, sizeof err);
                 completed(e, list, rc, err);
                 if (rc)
                     return;
-                continue;
-            }
-            rc = e->fr->send_complete(e->fr, list, err, sizeof err);
-            if (rc) {
+            } else if ((rc = e->fr->send_complete(e->fr, list, err, sizeof err)) != GR_OK) {
                 completed(e, list, rc, err);
                 return;
+            } else {
+                e->committing = list;
             }
-            e->committing = list;
-        } else if (want_claim) {
+            sent = true;
+        }
+        if (!e->claiming && !e->stopping && room > 0 &&
+            !(e->o->max_pages > 0 && e->started_pages >= e->o->max_pages) &&
+            ((room >= e->window / 2 && !e->claim_short) ||
+             gr_now() - e->last_claim >= e->poll_ms / 1000.0)) {
             struct cr_job *list = NULL;
             int64_t lim = e->o->max_pages > 0 ? e->o->max_pages - e->started_pages : room;
             if (lim < room)
                 room = (int)lim;
             e->claim_asked = room;
             e->last_claim = gr_now();
-            e->db_last = DB_CLAIM;
             if (!async) {
                 rc = e->fr->claim(e->fr, room, &list, err, sizeof err);
                 claimed(e, list, rc, err);
                 if (rc)
                     return;
-                continue;
-            }
-            rc = e->fr->send_claim(e->fr, room, err, sizeof err);
-            if (rc) {
+            } else if ((rc = e->fr->send_claim(e->fr, room, err, sizeof err)) != GR_OK) {
                 claimed(e, NULL, rc, err);
                 return;
+            } else {
+                e->claiming = true;
             }
-        } else {
+            sent = true;
+        }
+        if (async) {
+            if (sent)
+                db_watch(e, true);
             return;
         }
-        e->db_busy = true;
-        e->db_sent = gr_now();
-        db_watch(e, true);
-        return;
+        if (!sent)
+            return;
     }
 }
 
-/* The end of the request in flight (block: wait for it). */
+/* Takes the replies that arrived (block: all outstanding ones). */
 static void db_progress(struct engine *e, bool block)
 {
-    struct cr_job *list = NULL;
-    bool finished, want_write;
-    char err[1024];
-    enum gr_rc rc;
+    struct cr_reply r;
+    bool want_write = false;
 
-    if (!e->db_busy)
+    if (!db_busy(e))
         return;
-    rc = e->fr->progress(e->fr, block, &finished, &list, &want_write, err, sizeof err);
-    if (!finished) {
+    while (e->fr->progress(e->fr, block, &r, &want_write)) {
+        if (r.claim) {
+            e->claiming = false;
+            claimed(e, r.jobs, r.rc, r.err);
+        } else {
+            struct cr_job *c = e->committing;
+            e->committing = NULL;
+            completed(e, c, r.rc, r.err);
+        }
+    }
+    if (db_busy(e))
         db_watch(e, want_write);
-        return;
-    }
-    uv_poll_stop(&e->db_poll);
-    e->db_busy = false;
-    gr_debug("DBREQ %s %.3f ms ndone %zu nact %zu nready %zu", e->committing ? "complete" : "claim",
-             (gr_now() - e->db_sent) * 1000, e->ndone, e->nact, e->nready);
-    if (e->committing) {
-        struct cr_job *c = e->committing;
-        e->committing = NULL;
-        completed(e, c, rc, err);
-    } else {
-        claimed(e, list, rc, err);
-    }
+    else
+        uv_poll_stop(&e->db_poll);
 }
 
 static void db_io_cb(uv_poll_t *p, int status, int events)
@@ -1098,7 +1097,7 @@ static void db_io_cb(uv_poll_t *p, int status, int events)
     (void)events;
     db_progress(e, false);
     db_kick(e);
-    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !e->db_busy)
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !db_busy(e))
         schedule_tick(e, 0);
 }
 
@@ -1136,7 +1135,7 @@ static void tick_cb(uv_timer_t *t)
     }
     if (e->stopping >= 2)
         abort_inflight(e);
-    if (e->stopping >= 2 && e->rc && !e->db_busy) {
+    if (e->stopping >= 2 && e->rc && !db_busy(e)) {
         stop_loop(e);
         return;
     }
@@ -1152,7 +1151,7 @@ static void tick_cb(uv_timer_t *t)
         release_ready(e);
     db_kick(e);
     start_ready(e);
-    if (!e->stopping && !e->db_busy && e->claim_empty && e->claim_fresh && e->nact == 0 && e->ndone == 0 &&
+    if (!e->stopping && !db_busy(e) && e->claim_empty && e->claim_fresh && e->nact == 0 && e->ndone == 0 &&
         e->nready == 0) {
         /* the last claim, made after the last completion, found nothing */
         double secs;
@@ -1171,7 +1170,7 @@ static void tick_cb(uv_timer_t *t)
                 next_ms = (uint64_t)ms;
         }
     }
-    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !e->db_busy) {
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !db_busy(e)) {
         stop_loop(e);
         return;
     }
@@ -1317,7 +1316,11 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     e->done_tail = &e->done;
     e->ready_tail = &e->ready;
     e->concurrency = o->concurrency > 0 ? o->concurrency : (int)gr_config_int(cfg, "crawler.concurrency");
-    e->window = e->concurrency * (getenv("GR_WINDOW") ? atoi(getenv("GR_WINDOW")) : 2);
+    /* Claims run while transfers do: the jobs claimed ahead must outlast a
+     * claim's round trip behind a completion, and a claim is made once half
+     * the window is free (bench/run crawler: 2x the concurrency reached
+     * 7,000 pages/s, 8x 10,000). */
+    e->window = e->concurrency * 8;
     e->agent_token = gr_config_get(cfg, "crawler.agent_token");
     e->discover = gr_config_bool(cfg, "crawler.discover") && !o->urls_file;
     e->max_depth = (int)gr_config_int(cfg, "crawler.max_depth");

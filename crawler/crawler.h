@@ -129,6 +129,14 @@ struct cr_polite {
     bool robots;                   /* obey robots.txt */
 };
 
+/* One answered request of an asynchronous frontier. */
+struct cr_reply {
+    bool claim;                    /* a claim; else a completion */
+    struct cr_job *jobs;           /* the jobs claimed, or the completion's list */
+    enum gr_rc rc;
+    char err[1024];
+};
+
 struct cr_frontier {
     /* Claims up to max jobs that may start now (politeness applied). */
     enum gr_rc (*claim)(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen);
@@ -137,17 +145,18 @@ struct cr_frontier {
     enum gr_rc (*complete)(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen);
     /* Asynchronous claims and completions, for a frontier behind a server
      * (NULL for the in-memory one: the engine calls claim and complete).
-     * One request at a time; while it runs, the engine polls socket() and
-     * calls progress(), which reads what arrived (or, with block, waits for
-     * the end). *finished when the request ended: its code is returned and
-     * a claim's jobs are in *claimed. *want_write when output is pending.
-     * A completion's list stays owned by the caller, untouched until the
-     * request ends. */
+     * At most one claim and one completion are outstanding at a time; they
+     * are answered in the order sent. While any is, the engine polls
+     * socket() and calls progress(), which reads what arrived and returns
+     * true with *out filled for each request that ended (call it again:
+     * more may have); with block it waits, returning false only when
+     * nothing is outstanding. *want_write when output is pending. A
+     * completion's list stays owned by the caller, untouched until its
+     * reply (out->jobs gives it back). */
     int (*socket)(struct cr_frontier *f);
     enum gr_rc (*send_claim)(struct cr_frontier *f, int max, char *err, size_t errlen);
     enum gr_rc (*send_complete)(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen);
-    enum gr_rc (*progress)(struct cr_frontier *f, bool block, bool *finished, struct cr_job **claimed,
-                           bool *want_write, char *err, size_t errlen);
+    bool (*progress)(struct cr_frontier *f, bool block, struct cr_reply *out, bool *want_write);
     /* Loads the robots.txt of host: *status -1 when none is known yet;
      * *body malloc()ed or NULL. */
     enum gr_rc (*robots)(struct cr_frontier *f, const char *host, int *status, char **body, char *err,

@@ -32,9 +32,18 @@ struct pgq {
     struct cr_frontier f;
     PGconn *conn;               /* claims and completions: non-blocking, prepared */
     PGconn *side;               /* everything else (robots.txt, run, WARC files) */
-    enum pg_op op;              /* the request in progress */
-    PGresult *res;              /* its result so far */
-    struct cr_job *op_list;     /* the jobs a completion is for */
+    /* Requests sent and not yet answered, oldest first. The connection is
+     * in pipeline mode: a completion and a claim (with its reap) can be on
+     * the wire together, each its own transaction (a sync after each). */
+    struct pgreq {
+        enum pg_op op;
+        struct cr_job *list;    /* the jobs a completion is for */
+        PGresult *res;          /* its result so far */
+        bool ended;             /* its results are in; the sync is next */
+    } rq[4];
+    int rq_head, rq_n;
+    bool broken;                /* the connection failed: every request fails */
+    char broken_err[512];
     int claim_max;
     struct arr arrs[NCOMPLETE];
     const struct gr_config *cfg;
@@ -240,16 +249,30 @@ static void apply_override(const char *section, void *arg)
 
 /* ------------------------------------------------------------ requests */
 
-/* Sends a prepared statement on the claim/complete connection without
- * waiting (the connection is non-blocking). */
-static enum gr_rc send_prepared(struct pgq *q, const char *name, int n, const char *const *params, char *err,
-                                size_t errlen)
+/* Queues a prepared statement and its sync on the claim/complete
+ * connection without waiting (the connection is non-blocking). */
+static enum gr_rc send_prepared(struct pgq *q, enum pg_op op, struct cr_job *list, const char *name, int n,
+                                const char *const *params, char *err, size_t errlen)
 {
-    if (!PQsendQueryPrepared(q->conn, name, n, params, NULL, NULL, 0) || PQflush(q->conn) < 0) {
+    struct pgreq *r;
+
+    if (q->broken) {
+        snprintf(err, errlen, "%s", q->broken_err);
+        return GR_EUNAVAIL;
+    }
+    if (q->rq_n == (int)(sizeof q->rq / sizeof q->rq[0])) {
+        snprintf(err, errlen, "too many database requests at once");
+        return GR_EINTERNAL;
+    }
+    if (!PQsendQueryPrepared(q->conn, name, n, params, NULL, NULL, 0) || !PQpipelineSync(q->conn) ||
+        PQflush(q->conn) < 0) {
         snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
-        q->op = OP_NONE;
         return gr_db_classify(q->conn, NULL);
     }
+    r = &q->rq[(q->rq_head + q->rq_n++) % 4];
+    memset(r, 0, sizeof *r);
+    r->op = op;
+    r->list = list;
     return GR_OK;
 }
 
@@ -279,8 +302,8 @@ static const char CLAIM_SQL[] =
     "  LIMIT $1::int"
     "), upd AS ("
     "  UPDATE crawl.frontier f SET state = 'leased', lease_until = now() + make_interval(secs => $5::float8),"
-    "         lease_token = gen_random_uuid(), attempts = f.attempts + 1"
-    "  FROM pick WHERE f.id = pick.id AND f.state = 'queued'"
+    "         lease_token = tok.t, attempts = f.attempts + 1"
+    "  FROM pick, (SELECT gen_random_uuid() AS t) tok WHERE f.id = pick.id AND f.state = 'queued'"
     "  RETURNING f.id, f.url, f.method, f.post_body, f.host, f.source, f.kind, f.target_key, f.depth,"
     "            f.attempts, f.lease_token, f.redirect_hops,"
     "            COALESCE(extract(epoch FROM f.published_at)::bigint, 0) AS published, f.etag, f.last_modified"
@@ -317,8 +340,7 @@ static enum gr_rc send_claim(struct pgq *q, char *err, size_t errlen)
     snprintf(p3, sizeof p3, "%d", p->max_inflight);
     snprintf(p4, sizeof p4, "%lld", (long long)p->max_crawl_delay_ms);
     snprintf(p5, sizeof p5, "%d", p->lease_seconds);
-    q->op = OP_CLAIM;
-    return send_prepared(q, "claim", 6, params, err, errlen);
+    return send_prepared(q, OP_CLAIM, NULL, "claim", 6, params, err, errlen);
 }
 
 static struct cr_job *claim_parse(const PGresult *res)
@@ -367,9 +389,10 @@ static enum gr_rc pg_send_claim(struct cr_frontier *f, int max, char *err, size_
     /* Leases expire in whole seconds: returning expired ones once a second
      * is enough (a separate statement first: both touch the host rows). */
     if (gr_now() - q->last_reap >= 1.0) {
+        enum gr_rc rc = send_prepared(q, OP_REAP, NULL, "reap", 0, NULL, err, errlen);
+        if (rc)
+            return rc;
         q->last_reap = gr_now();
-        q->op = OP_REAP;
-        return send_prepared(q, "reap", 0, NULL, err, errlen);
     }
     return send_claim(q, err, errlen);
 }
@@ -591,13 +614,11 @@ static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, c
     for (int i = 0; i < 5; i++)
         params[33 + i] = scal[i];
     params[50] = f->polite.robots ? "true" : "false";
-    q->op = OP_COMPLETE;
-    q->op_list = list;
-    return send_prepared(q, "complete", NCOMPLETE, params, err, errlen);
+    return send_prepared(q, OP_COMPLETE, list, "complete", NCOMPLETE, params, err, errlen);
 }
 
 /* Which leases were still ours: the others' results were not applied. */
-static void complete_parse(struct pgq *q, const PGresult *res)
+static void complete_parse(struct cr_job *list, const PGresult *res)
 {
     int nr = PQntuples(res);
     int64_t *ids = nr ? malloc((size_t)nr * sizeof *ids) : NULL;
@@ -605,7 +626,7 @@ static void complete_parse(struct pgq *q, const PGresult *res)
     for (int i = 0; i < nr; i++)
         if (!ids || !gr_parse_i64(PQgetvalue(res, i, 0), &ids[i]))
             nr = i;
-    for (struct cr_job *j = q->op_list; j; j = j->next) {
+    for (struct cr_job *j = list; j; j = j->next) {
         bool valid = false;
         /* the statement returns the ids mostly in list order */
         for (int i = 0; i < nr && !valid; i++)
@@ -634,119 +655,147 @@ static void wait_socket(PGconn *c, bool out)
         ;
 }
 
-/* The end of a statement: its result decides what happens next. */
-static enum gr_rc finish_op(struct pgq *q, bool *finished, struct cr_job **claimed, char *err, size_t errlen)
+/* The error text of a failed result (or of the connection). */
+static void result_error(struct pgq *q, const PGresult *res, char *err, size_t errlen)
 {
-    PGresult *res = q->res;
-    ExecStatusType st = PQresultStatus(res);
-    enum gr_rc rc = GR_OK;
-    enum pg_op op = q->op;
-
-    q->res = NULL;
-    q->op = OP_NONE;
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        const char *m = res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) : PQerrorMessage(q->conn);
-        size_t n;
-        snprintf(err, errlen, "%s", m);
-        n = strlen(err);
-        while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
-            err[--n] = '\0';
-        rc = gr_db_classify(q->conn, res);
-        PQclear(res);
-        *finished = true;
-        return rc;
-    }
-    switch (op) {
-    case OP_REAP: {
-        long long tot = 0;
-        for (int i = 0; i < PQntuples(res); i++) {
-            int64_t v;
-            if (gr_parse_i64(PQgetvalue(res, i, 0), &v))
-                tot += v;
-        }
-        if (tot)
-            gr_notice("returned %lld expired leases to the queue", tot);
-        PQclear(res);
-        /* the claim this reap preceded */
-        rc = send_claim(q, err, errlen);
-        *finished = rc != GR_OK;
-        return rc;
-    }
-    case OP_CLAIM:
-        *claimed = claim_parse(res);
-        break;
-    case OP_COMPLETE:
-        complete_parse(q, res);
-        q->op_list = NULL;
-        break;
-    case OP_NONE:
-        break;
-    }
-    PQclear(res);
-    *finished = true;
-    return rc;
+    const char *m = res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) : PQerrorMessage(q->conn);
+    size_t n;
+    snprintf(err, errlen, "%s", m);
+    n = strlen(err);
+    while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+        err[--n] = '\0';
 }
 
-static enum gr_rc pg_progress(struct cr_frontier *f, bool block, bool *finished, struct cr_job **claimed,
-                              bool *want_write, char *err, size_t errlen)
+/* Pops the oldest request, which has ended, into out; false for a reap
+ * (nothing for the caller: it only logs, even a failure). */
+static bool pop_request(struct pgq *q, struct cr_reply *out)
+{
+    struct pgreq r = q->rq[q->rq_head];
+    ExecStatusType st = PQresultStatus(r.res);
+
+    q->rq_head = (q->rq_head + 1) % 4;
+    q->rq_n--;
+    memset(out, 0, sizeof *out);
+    out->claim = r.op != OP_COMPLETE;
+    out->jobs = r.list;
+    if (r.op == OP_REAP) {
+        long long tot = 0;
+        if (!q->broken && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+            for (int i = 0; i < PQntuples(r.res); i++) {
+                int64_t v;
+                if (gr_parse_i64(PQgetvalue(r.res, i, 0), &v))
+                    tot += v;
+            }
+            if (tot)
+                gr_notice("returned %lld expired leases to the queue", tot);
+        } else {
+            /* the claim behind it is its own transaction: it goes on */
+            result_error(q, r.res, out->err, sizeof out->err);
+            gr_warn("cannot return expired leases to the queue: %s", q->broken ? q->broken_err : out->err);
+            q->last_reap = 0;
+        }
+        PQclear(r.res);
+        return false;
+    }
+    if (q->broken) {
+        snprintf(out->err, sizeof out->err, "%s", q->broken_err);
+        out->rc = GR_EUNAVAIL;
+    } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        result_error(q, r.res, out->err, sizeof out->err);
+        out->rc = r.res ? gr_db_classify(q->conn, r.res) : GR_EUNAVAIL;
+    } else if (r.op == OP_CLAIM) {
+        out->jobs = claim_parse(r.res);
+    } else {
+        complete_parse(r.list, r.res);
+    }
+    PQclear(r.res);
+    return true;
+}
+
+static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out, bool *want_write)
 {
     struct pgq *q = (struct pgq *)f;
 
-    *finished = false;
-    *claimed = NULL;
     *want_write = false;
-    if (q->op == OP_NONE) {
-        *finished = true;
-        return GR_OK;
-    }
-    for (;;) {
-        int fl = PQflush(q->conn);
-        if (fl < 0 || !PQconsumeInput(q->conn)) {
-            snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
-            PQclear(q->res);
-            q->res = NULL;
-            q->op = OP_NONE;
-            *finished = true;
-            return gr_db_classify(q->conn, NULL);
+    while (q->rq_n > 0) {
+        struct pgreq *h = &q->rq[q->rq_head];
+        if (!q->broken) {
+            int fl = PQflush(q->conn);
+            if (fl < 0 || !PQconsumeInput(q->conn)) {
+                q->broken = true;
+                result_error(q, NULL, q->broken_err, sizeof q->broken_err);
+            }
+            *want_write = fl == 1;
         }
-        *want_write = fl == 1;
+        if (q->broken) {
+            if (pop_request(q, out))
+                return true;
+            continue;
+        }
         while (!PQisBusy(q->conn)) {
             PGresult *r = PQgetResult(q->conn);
             if (!r) {
-                enum gr_rc rc = finish_op(q, finished, claimed, err, errlen);
-                if (*finished || !block)
-                    return rc;
-                break;          /* a reap went on to its claim */
+                if (h->ended)
+                    break;      /* nothing more has arrived */
+                h->ended = true;
+                continue;
+            }
+            if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                if (pop_request(q, out))
+                    return true;
+                if (q->rq_n == 0)
+                    return false;
+                h = &q->rq[q->rq_head];
+                continue;
             }
             /* keep an error over anything that follows it */
-            if (q->res && PQresultStatus(q->res) != PGRES_TUPLES_OK && PQresultStatus(q->res) != PGRES_COMMAND_OK)
+            if (h->res && PQresultStatus(h->res) != PGRES_TUPLES_OK && PQresultStatus(h->res) != PGRES_COMMAND_OK)
                 PQclear(r);
             else {
-                PQclear(q->res);
-                q->res = r;
+                PQclear(h->res);
+                h->res = r;
             }
         }
         if (!block)
-            return GR_OK;
+            return false;
         wait_socket(q->conn, *want_write);
     }
+    return false;
 }
 
-/* The blocking forms, for callers without a loop. */
+/* The blocking forms, for callers without a loop (nothing else may be in
+ * flight). */
 static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen)
 {
-    bool fin, ww;
+    struct cr_reply r;
+    bool ww;
     enum gr_rc rc = pg_send_claim(f, max, err, errlen);
+
     *out = NULL;
-    return rc ? rc : pg_progress(f, true, &fin, out, &ww, err, errlen);
+    if (rc)
+        return rc;
+    while (pg_progress(f, true, &r, &ww)) {
+        *out = r.jobs;
+        snprintf(err, errlen, "%s", r.err);
+        rc = r.rc;
+    }
+    return rc;
 }
 
 static enum gr_rc pg_complete(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen)
 {
-    bool fin, ww;
-    struct cr_job *none = NULL;
+    struct cr_reply r;
+    bool ww;
     enum gr_rc rc = pg_send_complete(f, list, err, errlen);
-    return rc ? rc : pg_progress(f, true, &fin, &none, &ww, err, errlen);
+
+    if (rc)
+        return rc;
+    while (pg_progress(f, true, &r, &ww)) {
+        snprintf(err, errlen, "%s", r.err);
+        rc = r.rc;
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------------ the rest */
@@ -889,7 +938,11 @@ static void pg_free(struct cr_frontier *f)
         PQfinish(q->conn);
     if (q->side)
         PQfinish(q->side);
-    PQclear(q->res);
+    while (q->rq_n > 0) {
+        PQclear(q->rq[q->rq_head].res);
+        q->rq_head = (q->rq_head + 1) % 4;
+        q->rq_n--;
+    }
     for (int i = 0; i < NCOMPLETE; i++)
         arr_free(&q->arrs[i]);
     free(q);
@@ -961,6 +1014,11 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         /* the hot statements, planned once (their plans do not depend on
          * the values: custom plans would only cost planning time) */
         rc = gr_db_exec(q->conn, "SET plan_cache_mode = force_generic_plan", err, errlen);
+        /* A completion lost to a server crash only makes its URLs' leases
+         * expire and be fetched again (the WARC is synced before it is
+         * sent): it need not wait for its WAL flush. */
+        if (!rc)
+            rc = gr_db_exec(q->conn, "SET synchronous_commit = off", err, errlen);
         if (rc)
             goto fail;
         static const struct { const char *name, *sql; } stmts[] = {
@@ -978,8 +1036,8 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
             PQclear(res);
         }
         res = NULL;
-        if (PQsetnonblocking(q->conn, 1) != 0) {
-            snprintf(err, errlen, "cannot make the database connection non-blocking: %s", PQerrorMessage(q->conn));
+        if (PQsetnonblocking(q->conn, 1) != 0 || PQenterPipelineMode(q->conn) != 1) {
+            snprintf(err, errlen, "cannot put the database connection in non-blocking pipeline mode: %s", PQerrorMessage(q->conn));
             rc = GR_EUNAVAIL;
             goto fail;
         }

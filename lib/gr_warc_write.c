@@ -63,29 +63,54 @@ static char *xstrdup(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* Random bytes for record ids, drawn from the kernel 4 KiB at a time (a
+ * syscall per record was visible at 10,000 pages/s). */
+static __thread unsigned char tl_rand[4096];
+static __thread size_t tl_rand_left;
+
+static void random_bytes(unsigned char *u, size_t n)
+{
+    if (tl_rand_left < n) {
+        size_t got = 0;
+        while (got < sizeof tl_rand) {
+            ssize_t r = getrandom(tl_rand + got, sizeof tl_rand - got, 0);
+            if (r <= 0) {
+                /* getrandom cannot really fail; fall back to a time-seeded
+                 * mix rather than abort */
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                for (size_t i = got; i < sizeof tl_rand; i++)
+                    tl_rand[i] = (unsigned char)((unsigned long)ts.tv_nsec >> (i % 4 * 8)) ^
+                                 (unsigned char)(i * 131 + (unsigned)getpid());
+                break;
+            }
+            got += (size_t)r;
+        }
+        tl_rand_left = sizeof tl_rand;
+    }
+    tl_rand_left -= n;
+    memcpy(u, tl_rand + tl_rand_left, n);
+    memset(tl_rand + tl_rand_left, 0, n);    /* used bytes do not linger */
+}
+
 void gr_warc_record_id(char *out, size_t outlen)
 {
+    static const char hex[] = "0123456789abcdef";
+    char id[64] = "<urn:uuid:", *p = id + 10;
     unsigned char u[16];
-    size_t got = 0;
 
-    while (got < sizeof u) {
-        ssize_t n = getrandom(u + got, sizeof u - got, 0);
-        if (n <= 0) {
-            /* getrandom cannot really fail for 16 bytes; fall back to a
-             * time-seeded mix rather than abort. */
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            for (size_t i = got; i < sizeof u; i++)
-                u[i] = (unsigned char)((unsigned long)ts.tv_nsec >> (i % 4 * 8)) ^ (unsigned char)(i * 131 + (unsigned)getpid());
-            break;
-        }
-        got += (size_t)n;
-    }
+    random_bytes(u, sizeof u);
     u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
     u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
-    snprintf(out, outlen,
-             "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x>", u[0], u[1],
-             u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hex[u[i] >> 4];
+        *p++ = hex[u[i] & 15];
+    }
+    *p++ = '>';
+    *p = '\0';
+    snprintf(out, outlen, "%s", id);
 }
 
 static int64_t now_us(void)

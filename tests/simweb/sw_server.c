@@ -664,11 +664,14 @@ static enum MHD_Result handler_cb(void *cls, struct MHD_Connection *conn, const 
             memcpy(flat + r.head.len, r.mid_ptr, r.mid_len);
         memcpy(flat + r.head.len + r.mid_len, r.tail.data ? r.tail.data : "", r.tail.len);
         if (gzip) {
-            struct libdeflate_compressor *c = libdeflate_alloc_compressor(1);
+            /* one compressor per server thread: allocating one per
+             * response cost as much as compressing */
+            static __thread struct libdeflate_compressor *c;
+            if (!c)
+                c = libdeflate_alloc_compressor(1);
             size_t bound = c ? libdeflate_gzip_compress_bound(c, total) : 0;
             char *z = c ? malloc(bound) : NULL;
             size_t zn = z ? libdeflate_gzip_compress(c, flat, total, z, bound) : 0;
-            libdeflate_free_compressor(c);
             free(flat);
             if (!zn) {
                 free(z);
