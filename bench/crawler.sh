@@ -5,7 +5,8 @@
 #   2. curl -Z --parallel-max 64 over the same URLs to /dev/null (libcurl's ceiling)
 #   3. wrk against the same simweb (the server's ceiling)
 #   4. bin/crawler over the Postgres frontier seeded by `loader targets`
-#      (claims, completions, discovery), for a fixed time
+#      (claims, completions, discovery: the real crawl), for a fixed time;
+#      PostgreSQL's own CPU is printed beside the crawler's
 # Prints pages/s, CPU ms per page and peak RSS, and the ratios. Figures, not
 # pass/fail. Run by `make bench` (bench/run), in its own directory with
 # PGDATABASE set; BENCH_CRAWLER_N (default 50000) and BENCH_CRAWLER_SECONDS
@@ -31,7 +32,7 @@ measure() { /usr/bin/time -f '%e %U %S %M' -o time.out "$@" >/dev/null 2>run.err
 
 # 1. crawler, URL-list mode
 read -r el us sy rss < <(measure "$B/crawler" --urls urls.txt --out warc1 --connect-to "127.0.0.1:$P" \
-    --concurrency 64 --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=64 --set crawler.robots=false \
+    --concurrency 64 --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 --set crawler.robots=false \
     --set log.level=notice)
 ok=$(grep -o 'summary: [0-9]* pages' run.err | grep -o '[0-9]*')
 cr_rate=$(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}')
@@ -61,14 +62,30 @@ echo "ratios: crawler/curl -Z = $(echo "$cr_rate $cu_rate" | awk '{printf "%.2f"
 echo "targets: >= 10000 pages/s, >= 0.4x curl -Z, <= 0.15 ms CPU/page, peak RSS <= 64 MB"
 
 # 4. crawler over the Postgres frontier (discovery on), for SECS seconds
+# PostgreSQL's CPU: the postmaster's own and its reaped children's times plus
+# the live children's, read after the stages before it have settled.
+pg_cpu() {
+  local pm s c
+  pm=$(head -n 1 "$PGHOST/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  s=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat" 2>/dev/null || echo 0)
+  for p in $(pgrep -P "$pm"); do c=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && s=$((s + c)); done
+  echo "$s"
+}
 if "$B/loader" migrate >/dev/null 2>&1 && "$B/loader" targets targets >/dev/null 2>&1; then
+  sleep 3
+  pg0=$(pg_cpu)
   read -r el us sy rss < <(measure "$B/crawler" --out warc2 --connect-to "127.0.0.1:$P" --concurrency 64 \
-      --time-budget "$SECS" --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=64 \
+      --time-budget "$SECS" --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 \
       --set crawler.robots=false --set crawler.stats_schedule=0 --set log.level=notice)
+  sleep 2
+  pg1=$(pg_cpu)
   ok=$(grep -o 'summary: [0-9]* pages' run.err | grep -o '[0-9]*')
-  echo "crawler frontier: $ok pages in ${el}s = $(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}') pages/s," \
-       "$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}') ms crawler CPU/page (Postgres not counted)," \
+  fr_rate=$(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}')
+  echo "crawler frontier: $ok pages in ${el}s = $fr_rate pages/s," \
+       "$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}') ms crawler CPU/page" \
+       "+ $(echo "$pg0 $pg1 $ok $(getconf CLK_TCK)" | awk '{printf "%.3f", ($2 - $1) * 1000 / $4 / $3}') ms PostgreSQL CPU/page," \
        "peak RSS $((rss / 1024)) MB, frontier $(psql -XAtqc 'SELECT count(*) FROM crawl.frontier') URLs"
+  echo "ratios (frontier): crawler/curl -Z = $(echo "$fr_rate $cu_rate" | awk '{printf "%.2f", $1 / $2}')"
 else
   echo "crawler frontier: skipped (loader migrate/targets failed)"
 fi

@@ -1033,9 +1033,13 @@ static void db_kick(struct engine *e)
             }
             sent = true;
         }
+        /* Claim: in bulk once half the window is free while claims come
+         * back full; when they come back short (the hosts' limits bind),
+         * right behind each completion, which frees host slots; and at least
+         * every poll_ms (delays run out). */
         if (!e->claiming && !e->stopping && room > 0 &&
             !(e->o->max_pages > 0 && e->started_pages >= e->o->max_pages) &&
-            ((room >= e->window / 2 && !e->claim_short) ||
+            ((room >= e->window / 2 && !e->claim_short) || (e->claim_short && sent) ||
              gr_now() - e->last_claim >= e->poll_ms / 1000.0)) {
             struct cr_job *list = NULL;
             int64_t lim = e->o->max_pages > 0 ? e->o->max_pages - e->started_pages : room;
