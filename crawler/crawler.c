@@ -191,7 +191,6 @@ struct engine {
     int temp_failures;
     /* the frontier's request in flight (a frontier behind a server) */
     uv_poll_t db_poll;
-    bool db_poll_ok;
     bool claiming;              /* a claim is outstanding */
     struct cr_job *committing;  /* the jobs of the completion outstanding */
     double last_claim;
@@ -1493,7 +1492,6 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
             goto out;
         }
         e->db_poll.data = e;
-        e->db_poll_ok = true;
     }
     uv_signal_init(&e->loop, &e->sigint);
     uv_signal_init(&e->loop, &e->sigterm);
