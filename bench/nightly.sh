@@ -13,7 +13,7 @@ cat > nightly.conf <<CONF
 [crawler]
 connect_to = 127.0.0.1:$(cat port)
 delay_ms = 0
-max_inflight_per_host = 256
+max_inflight_per_host = 100000
 concurrency = 256
 robots = false
 stats_schedule = 0,86400,604800

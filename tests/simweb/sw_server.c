@@ -783,7 +783,11 @@ static enum gr_rc slurp(const char *path, char **out, char *err, size_t errlen)
 
 static struct MHD_Daemon *start_daemon(struct sockaddr_in *sa, bool tls, const char *key, const char *cert)
 {
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    /* poll(), not epoll: libmicrohttpd 0.9.75's epoll loop stopped reading
+     * requests when exactly 256 or 512 keep-alive connections were open
+     * (crawler --concurrency 256 stalled until its low-speed timeout; 255
+     * and 257 ran through) */
+    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     struct MHD_OptionItem opts[12];
     size_t n = 0;
 
