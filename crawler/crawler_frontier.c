@@ -765,37 +765,32 @@ static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out,
 }
 
 /* The blocking forms, for callers without a loop (nothing else may be in
- * flight). */
-static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen)
+ * flight): wait for the reply to the request just sent (rc its sending). */
+static enum gr_rc wait_reply(struct cr_frontier *f, enum gr_rc rc, struct cr_job **jobs, char *err, size_t errlen)
 {
     struct cr_reply r;
     bool ww;
-    enum gr_rc rc = pg_send_claim(f, max, err, errlen);
 
-    *out = NULL;
     if (rc)
         return rc;
     while (pg_progress(f, true, &r, &ww)) {
-        *out = r.jobs;
+        if (jobs)
+            *jobs = r.jobs;
         snprintf(err, errlen, "%s", r.err);
         rc = r.rc;
     }
     return rc;
 }
 
+static enum gr_rc pg_claim(struct cr_frontier *f, int max, struct cr_job **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    return wait_reply(f, pg_send_claim(f, max, err, errlen), out, err, errlen);
+}
+
 static enum gr_rc pg_complete(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen)
 {
-    struct cr_reply r;
-    bool ww;
-    enum gr_rc rc = pg_send_complete(f, list, err, errlen);
-
-    if (rc)
-        return rc;
-    while (pg_progress(f, true, &r, &ww)) {
-        snprintf(err, errlen, "%s", r.err);
-        rc = r.rc;
-    }
-    return rc;
+    return wait_reply(f, pg_send_complete(f, list, err, errlen), NULL, err, errlen);
 }
 
 /* ------------------------------------------------------------ the rest */
