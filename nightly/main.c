@@ -30,7 +30,7 @@ static void usage(FILE *f)
           "\n"
           "Runs the nightly pipeline: lock, loader migrate, loader targets (if configured), crawler\n"
           "(within a time budget), parser (new WARC files only), loader load (new TSV files only),\n"
-          "scorer (every period the loads touched). The stages' logs go to the log file; on success\n"
+          "scorer run --pending (every month the new observations touch). The stages' logs go to the log file; on success\n"
           "only the summary is printed (cron mails what is printed).\n"
           "\n"
           "Options:\n"
