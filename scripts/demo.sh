@@ -15,7 +15,7 @@ cd "$top"
 export GOVREACH_SHARE=$top
 unset PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGHOSTADDR GOVREACH_DB_CONNINFO
 make -s -j2 all
-demo=$top/var/demo
+demo=${GOVREACH_DEMO_DIR:-$top/var/demo}
 export GOVREACH_VAR=$demo
 scripts/pgembed.sh stop 2>/dev/null || true
 rm -rf "$demo" "$(readlink -f "$demo/pg" 2>/dev/null || echo "$demo/pg")"
@@ -58,7 +58,8 @@ for i in "${!nights[@]}"; do
   day=${nights[$i]}
   at=$(date -u -d "2014-10-01 00:00:00 UTC + $day days + 23 hours" +%s)
   # every process of this night: the same offset from the real clock
-  night() { FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$faketime_lib "$@"; }
+  # (env execs the program, so "$!" of a night in the background is the program itself)
+  night() { env FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$faketime_lib" "$@"; }
   offset=$((at - $(date +%s)))
   scripts/pgembed.sh stop
   base=$(night scripts/pgembed.sh start | sed 's/ dbname=.*//')
@@ -67,7 +68,7 @@ for i in "${!nights[@]}"; do
     psql "$base dbname=postgres" -X -q -c "CREATE DATABASE govreach_demo"
   fi
   rm -f "$demo/port"
-  night bin/simweb --seed 2014 --scale small --date 2014-10-01 --day "$day" --listen 127.0.0.1:0 \
+  env FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$faketime_lib" bin/simweb --seed 2014 --scale small --date 2014-10-01 --day "$day" --listen 127.0.0.1:0 \
     --port-file "$demo/port" --gzip --log "$demo/simweb-$day.log" 2>"$demo/simweb-$day.err" &
   simweb=$!
   for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
