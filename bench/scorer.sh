@@ -52,7 +52,7 @@ SELECT 'a' || i, '应用' || i, CASE WHEN i % 10 = 0 THEN 'central' ELSE 'provin
 INSERT INTO src.store_listing (store, listing_id, app_key, url)
 SELECT s, 'a' || i, 'a' || i, 'u' FROM generate_series(1, 377) i, unnest(ARRAY['360','baidu','wandoujia']) s;
 INSERT INTO obs.app_listing (store, listing_id, downloads, status, warc_file, warc_offset, url, fetched_at)
-SELECT s, 'a' || i, (random() * 1e7)::bigint, 'ok', 'b', i, 'u', '2014-10-20T00:00:00Z'
+SELECT s, 'a' || i, (random() * 1e7)::bigint, 'ok', 'b', i, 'u', '2014-10-30T00:00:00Z'
   FROM generate_series(1, 377) i, unnest(ARRAY['360','baidu','wandoujia']) s;
 VACUUM ANALYZE;
 SQL

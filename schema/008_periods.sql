@@ -437,6 +437,10 @@ COMMENT ON COLUMN report.coverage.last_failure_reason IS 'What that failure was,
 COMMENT ON COLUMN report.coverage.scored_in_latest_final IS 'True when the latest final period''s run of the default methodology scored it.';
 COMMENT ON COLUMN report.coverage.reason IS 'Why it was not scored (NULL when it was).';
 
+-- report.coverage finds each registry entry's seed URL by target_key: a partial
+-- index over the seeds only (one row per registry URL, a sliver of the frontier).
+CREATE INDEX frontier_seed_target ON crawl.frontier (target_key) WHERE depth = 0;
+
 -- Views and functions created here: research reads them (functions are executable by PUBLIC).
 GRANT SELECT ON ALL TABLES IN SCHEMA score, report TO research;
 

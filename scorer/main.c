@@ -184,7 +184,9 @@ static enum gr_rc run_pending(PGconn *conn, const struct cli *cl, const struct s
             (*failed)++;
             if (!first) {
                 first = rc;
-                snprintf(err, errlen, "scoring %s failed: %s", p.label, e1);
+                size_t k = (size_t)snprintf(err, errlen, "scoring %s failed: ", p.label);
+                if (k < errlen)
+                    snprintf(err + k, errlen - k, "%.*s", (int)(errlen - k - 1), e1);
             }
             /* a lost database fails every other month too */
             if (rc == GR_EUNAVAIL)
