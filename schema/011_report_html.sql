@@ -1,0 +1,87 @@
+-- 011_report_html: what the HTML report (govreach report) needs beyond the
+-- report tables: the registry's panorama (accounts by province, level and
+-- function, scored or not) and the movers of a run since the previous period
+-- of the same methodology. The report reads report.* only; these objects are
+-- its window onto src.* and score.*.
+
+CREATE VIEW report.panorama AS
+SELECT 'wechat'::text AS platform, d.dimension, d.value, count(*)::integer AS accounts
+  FROM src.wechat_account a
+ CROSS JOIN LATERAL (VALUES ('province', coalesce(a.province, '(中央)')), ('level', a.level),
+                            ('function', coalesce(a.function, '(未分类)'))) d (dimension, value)
+ GROUP BY d.dimension, d.value
+UNION ALL
+SELECT 'weibo', d.dimension, d.value, count(*)::integer
+  FROM src.weibo_account a
+ CROSS JOIN LATERAL (VALUES ('province', coalesce(a.province, '(中央)')), ('level', a.level),
+                            ('function', coalesce(a.function, '(未分类)'))) d (dimension, value)
+ GROUP BY d.dimension, d.value
+UNION ALL
+SELECT 'apps', d.dimension, d.value, count(*)::integer
+  FROM src.app a
+ CROSS JOIN LATERAL (VALUES ('province', coalesce(a.province, '(中央)')), ('level', a.level),
+                            ('function', coalesce(a.function, '(未分类)'))) d (dimension, value)
+ GROUP BY d.dimension, d.value;
+COMMENT ON VIEW report.panorama IS 'The registry (src.*) counted by province, level and function, per platform, scored or not: the report''s panorama. Central bodies have no province: (中央); accounts without a function: (未分类).';
+COMMENT ON COLUMN report.panorama.platform IS 'wechat, weibo or apps.';
+COMMENT ON COLUMN report.panorama.dimension IS 'province, level or function.';
+COMMENT ON COLUMN report.panorama.value IS 'The province, level or function.';
+COMMENT ON COLUMN report.panorama.accounts IS 'Registered accounts (apps for platform apps) with that value.';
+
+-- The previous run of a run: same methodology name, same kind of period
+-- (a calendar month, a 7-day week, else a custom range of the same length),
+-- ending before the run's period starts; the latest such period, then the
+-- highest run_id.
+CREATE FUNCTION report.previous_run(p_run_id bigint)
+RETURNS bigint LANGUAGE sql STABLE AS $$
+  WITH r AS (
+    SELECT r.run_id, m.name, r.period_start, r.period_end, r.period_days,
+           (r.period_start = date_trunc('month', r.period_start)::date
+            AND r.period_end = (date_trunc('month', r.period_start) + interval '1 month - 1 day')::date) AS is_month
+      FROM score.run r JOIN score.methodology m USING (methodology_id)
+     WHERE r.run_id = p_run_id)
+  SELECT p.run_id
+    FROM r
+    JOIN score.methodology pm ON pm.name = r.name
+    JOIN score.run p ON p.methodology_id = pm.methodology_id
+   WHERE p.period_end < r.period_start
+     AND CASE WHEN r.is_month
+              THEN p.period_start = date_trunc('month', p.period_start)::date
+               AND p.period_end = (date_trunc('month', p.period_start) + interval '1 month - 1 day')::date
+              ELSE p.period_days = r.period_days END
+   ORDER BY p.period_end DESC, p.run_id DESC
+   LIMIT 1
+$$;
+COMMENT ON FUNCTION report.previous_run(bigint) IS 'The run of the previous period of a run (same methodology name, same kind of period, latest period ending before it starts, then highest run_id); NULL when there is none.';
+
+CREATE FUNCTION report.movers(p_run_id bigint)
+RETURNS TABLE (list text, key text, name text, rank integer, prev_rank integer, rank_move integer,
+               score numeric, prev_score numeric, status text, prev_run_id bigint)
+LANGUAGE sql STABLE AS $$
+  WITH p AS (SELECT report.previous_run(p_run_id) AS prev),
+  cur AS (
+    SELECT 'combined'::text AS list, org_key AS key, name, rank_all AS rank, combined::numeric AS score
+      FROM score.combined WHERE run_id = p_run_id
+    UNION ALL SELECT 'wechat', biz, name, rank_all, wci::numeric FROM score.wci WHERE run_id = p_run_id
+    UNION ALL SELECT 'weibo', account, name, rank_all, bci::numeric FROM score.bci WHERE run_id = p_run_id
+    UNION ALL SELECT 'apps', app_key, name, rank, downloads::numeric FROM score.app_total WHERE run_id = p_run_id),
+  old AS (
+    SELECT 'combined'::text AS list, org_key AS key, name, rank_all AS rank, combined::numeric AS score
+      FROM score.combined, p WHERE run_id = p.prev
+    UNION ALL SELECT 'wechat', biz, name, rank_all, wci::numeric FROM score.wci, p WHERE run_id = p.prev
+    UNION ALL SELECT 'weibo', account, name, rank_all, bci::numeric FROM score.bci, p WHERE run_id = p.prev
+    UNION ALL SELECT 'apps', app_key, name, rank, downloads::numeric FROM score.app_total, p WHERE run_id = p.prev)
+  SELECT coalesce(c.list, o.list), coalesce(c.key, o.key), coalesce(c.name, o.name), c.rank, o.rank,
+         o.rank - c.rank, round(c.score, 2), round(o.score, 2),
+         CASE WHEN o.key IS NULL THEN 'new' WHEN c.key IS NULL THEN 'dropped'
+              WHEN c.rank < o.rank THEN 'up' WHEN c.rank > o.rank THEN 'down' ELSE 'same' END,
+         (SELECT prev FROM p)
+    FROM cur c
+    FULL JOIN old o ON o.list = c.list AND o.key = c.key
+   WHERE (SELECT prev FROM p) IS NOT NULL
+   ORDER BY 1, c.rank NULLS LAST, o.rank, 2
+$$;
+COMMENT ON FUNCTION report.movers(bigint) IS 'Every entry of a run''s combined, WeChat (WCI), Weibo (BCI) and app (total downloads) rankings against the previous period''s run (report.previous_run): rank then and now, move, status up, down, same, new or dropped. No rows when there is no previous run. Columns: list (combined, wechat, weibo, apps), key (org_key, biz, account, app_key), name, rank (NULL when dropped), prev_rank (NULL when new), rank_move (prev_rank - rank: positive is up), score and prev_score (index, or downloads for apps; 2 decimals), status, prev_run_id.';
+
+GRANT SELECT ON report.panorama TO research;
+GRANT EXECUTE ON FUNCTION report.previous_run(bigint), report.movers(bigint) TO research;
