@@ -153,7 +153,7 @@ enum gr_rc report_write(const struct report_opts *o, char *run_status, size_t ru
         if (rc)
             goto out;
     }
-    rc = report_json(&d, &page);
+    rc = report_json(&d, 0, &page);
     if (rc) {
         snprintf(err, errlen, "unable to build the report's JSON: %s", gr_strerror(rc));
         goto out;

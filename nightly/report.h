@@ -53,6 +53,10 @@ const struct report_table *report_data_table(const struct report_data *d, const 
 /* The run_info value of column col ("" when NULL or absent); owned by d. */
 const char *report_run_value(const struct report_data *d, const char *col);
 
+/* Rows of t the page shows: every row, or at most html_rows (when not 0) of
+ * a ranked table (one with a "rank" column); the CSV files have them all. */
+int report_table_shown(const struct report_table *t, int html_rows);
+
 /* HTML: appends s with & < > " ' escaped. */
 enum gr_rc report_html_escape(struct gr_buf *b, const char *s);
 /* The whole page into b. */
@@ -63,8 +67,9 @@ enum gr_rc report_csv_field(FILE *f, const char *s, bool first);
 /* Writes t as CSV with a UTF-8 BOM and a header line to path. */
 enum gr_rc report_csv_write(const struct report_table *t, const char *path, char *err, size_t errlen);
 /* The page's data (run and every table) as one JSON text into b, with < > &
- * written as \u escapes so it can sit inside a <script> element. */
-enum gr_rc report_json(const struct report_data *d, struct gr_buf *b);
+ * written as \u escapes so it can sit inside a <script> element. html_rows
+ * as for report_table_shown (0: every row, as in data.json). */
+enum gr_rc report_json(const struct report_data *d, int html_rows, struct gr_buf *b);
 
 /* Writes the report into o->out_dir: index.html, data.json, csv/NAME.csv and
  * assets/ (ECharts and the page's script). On success *run_status holds

@@ -93,10 +93,10 @@ static json_t *value_json(const PGresult *res, int r, int c)
     return json_string(v);
 }
 
-static json_t *table_json(const struct report_table *t)
+static json_t *table_json(const struct report_table *t, int html_rows)
 {
     json_t *o = json_object(), *cols = json_array(), *rows = json_array();
-    int nc = PQnfields(t->res), nr = PQntuples(t->res);
+    int nc = PQnfields(t->res), nr = report_table_shown(t, html_rows);
 
     for (int c = 0; c < nc; c++)
         json_array_append_new(cols, json_string(PQfname(t->res, c)));
@@ -110,10 +110,11 @@ static json_t *table_json(const struct report_table *t)
     json_object_set_new(o, "section", json_string(t->section));
     json_object_set_new(o, "columns", cols);
     json_object_set_new(o, "rows", rows);
+    json_object_set_new(o, "total_rows", json_integer(PQntuples(t->res)));
     return o;
 }
 
-enum gr_rc report_json(const struct report_data *d, struct gr_buf *b)
+enum gr_rc report_json(const struct report_data *d, int html_rows, struct gr_buf *b)
 {
     json_t *root = json_object(), *run = json_object(), *tables = json_object();
     enum gr_rc rc = GR_OK;
@@ -126,7 +127,7 @@ enum gr_rc report_json(const struct report_data *d, struct gr_buf *b)
     for (int c = 0; d->run && c < PQnfields(d->run); c++)
         json_object_set_new(run, PQfname(d->run, c), value_json(d->run, 0, c));
     for (int i = 0; i < d->ntables; i++)
-        json_object_set_new(tables, d->tables[i].name, table_json(&d->tables[i]));
+        json_object_set_new(tables, d->tables[i].name, table_json(&d->tables[i], html_rows));
     json_object_set_new(root, "generated_at", json_string(d->generated_at));
     json_object_set_new(root, "run", run);
     json_object_set_new(root, "tables", tables);

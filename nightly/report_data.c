@@ -191,3 +191,11 @@ const char *report_run_value(const struct report_data *d, const char *col)
         return "";
     return PQgetvalue(d->run, 0, c);
 }
+
+int report_table_shown(const struct report_table *t, int html_rows)
+{
+    int nr = PQntuples(t->res);
+    if (html_rows > 0 && nr > html_rows && PQfnumber(t->res, "rank") >= 0)
+        return html_rows;
+    return nr;
+}

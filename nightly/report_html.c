@@ -76,7 +76,7 @@ static enum gr_rc table_html(struct gr_buf *b, const struct report_table *t, int
 {
     enum gr_rc rc = GR_OK;
     int nc = PQnfields(t->res), nr = PQntuples(t->res);
-    int shown = html_rows > 0 && nr > html_rows ? html_rows : nr;
+    int shown = report_table_shown(t, html_rows);
 
     P("<section class=\"table\" id=\"tbl-%s\">\n<h3>", t->name);
     E(t->title);
@@ -255,7 +255,7 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
     E(meth);
     A(" --out DIR\n</pre>\n<p>同一方法文本（SHA-256 相同）与相同输入给出相同结果；方法文件改动一个字节即为新方法、新运行，旧运行保留。</p>\n"
       "</section>\n</main>\n<script id=\"gr-data\" type=\"application/json\">");
-    if ((rc = report_json(d, b)))
+    if ((rc = report_json(d, html_rows, b)))
         goto out;
     A("</script>\n<script src=\"assets/echarts.min.js\"></script>\n<script src=\"assets/report.js\"></script>\n"
       "</body>\n</html>\n");
