@@ -192,7 +192,14 @@ static enum gr_rc take_locks(const struct nightly_opts *o, PGconn *conn, int *lo
         return GR_EIO;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        ssize_t k = pread(fd, holder, sizeof holder - 1, 0);
+        /* The holder writes its line just after taking the database lock too:
+         * give it a moment rather than report "holder unknown". */
+        ssize_t k = 0;
+        for (int i = 0; i < 40 && k <= 0; i++) {
+            if (i)
+                usleep(50000);
+            k = pread(fd, holder, sizeof holder - 1, 0);
+        }
         holder[k > 0 ? k : 0] = '\0';
         holder[strcspn(holder, "\n")] = '\0';
         fprintf(stderr, "govreach: another nightly run holds %s (%s); not starting\n", o->lock_file,
