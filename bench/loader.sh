@@ -21,7 +21,7 @@ cols=$(head -n 1 bench.app_listing.tsv | tr '\t' ',')
 t0=$(date +%s.%N)
 psql -X -q -c "\\copy bench_copy ($cols) FROM 'bench.app_listing.tsv' WITH (FORMAT text, HEADER true)"
 t1=$(date +%s.%N)
-$B/loader -q --no-score load bench.app_listing.tsv
+$B/loader -q load bench.app_listing.tsv
 t2=$(date +%s.%N)
 python3 - "$N" "$t0" "$t1" "$t2" <<'PY'
 import sys

@@ -11,10 +11,6 @@
 
 struct loader_opts {
     const char *schema_dir;     /* directory of NNN_name.sql migrations */
-    bool score_after_load;      /* run the scorer for the periods a load touched */
-    const char *scorer_path;    /* bin/scorer; NULL = next to this program */
-    const char *methodology;    /* methodology file for triggered runs, NULL = scorer default */
-    const char *conninfo;       /* passed on to the scorer (may be NULL) */
 };
 
 /* Applies pending migrations in order, each in its own transaction.
@@ -30,9 +26,13 @@ enum gr_rc loader_targets(PGconn *conn, const char *dir);
  * file that fails, after committing the ones before it. */
 enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles);
 
-/* Runs the scorer for every month in meta.score_pending (marked by loads)
- * and clears each mark once its run succeeded. */
-enum gr_rc loader_score(PGconn *conn, const struct loader_opts *o);
+/* Creates the login role name (or repairs an existing one that is not a
+ * superuser): LOGIN, member of research and of nothing else, no other
+ * attribute, read-only transactions by default, a generated password
+ * (written to password, at least 33 bytes). GR_EUSAGE for a name that is not
+ * a plain identifier; GR_EDATA for an existing role with other powers. */
+enum gr_rc loader_grant_research(PGconn *conn, const char *name, char *password, size_t passlen, char *err,
+                                 size_t errlen);
 
 /* SHA-256 of a file as 64 hex digits plus NUL. */
 enum gr_rc loader_sha256_file(const char *path, char hex[65]);

@@ -10,12 +10,9 @@
  * needed. Nothing from a failing file is committed. */
 #include <errno.h>
 #include <openssl/evp.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gr_buf.h"
@@ -88,79 +85,6 @@ static bool record_type_of(const char *path, char *out, size_t outlen)
     return true;
 }
 
-/* The column whose month a row belongs to, for marking periods to score.
- * A wechat_stat row counts for the month of its article's publication, which
- * the row does not carry: stats are fetched days after publishing, so the
- * month it was fetched in and the month before are both marked. */
-static const char *period_column(const char *type, bool *also_previous)
-{
-    *also_previous = false;
-    if (!strcmp(type, "wechat_article") || !strcmp(type, "wechat_history"))
-        return "published_at";
-    if (!strcmp(type, "weibo_post"))
-        return "posted_at";
-    if (!strcmp(type, "wechat_stat")) {
-        *also_previous = true;
-        return "fetched_at";
-    }
-    if (!strcmp(type, "weibo_account") || !strcmp(type, "app_listing"))
-        return "fetched_at";
-    return NULL;
-}
-
-/* Months ("YYYY-MM") seen in one column while a file streams past. */
-struct month_scan {
-    int col;                 /* column index, -1 = none */
-    bool also_previous;
-    int field;               /* current column in the current line */
-    char cur[8];
-    int curlen;
-    char seen[512][8];
-    int nseen;
-    bool overflow;           /* more than 512 distinct months: the rest are not marked */
-};
-
-static void month_add(struct month_scan *m, const char *v)
-{
-    for (int i = 0; i < m->nseen; i++)
-        if (!memcmp(m->seen[i], v, 7))
-            return;
-    if (m->nseen == 512) {
-        m->overflow = true;
-        return;
-    }
-    memcpy(m->seen[m->nseen++], v, 8);
-}
-
-static void month_end_field(struct month_scan *m)
-{
-    if (m->field == m->col && m->curlen == 7 && m->cur[4] == '-') {
-        m->cur[7] = '\0';
-        month_add(m, m->cur);
-    }
-}
-
-/* Feeds bytes of the COPY text (after the header) to the scan. */
-static void month_feed(struct month_scan *m, const char *p, size_t n)
-{
-    if (m->col < 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c == '\t' || c == '\n') {
-            month_end_field(m);
-            m->curlen = 0;
-            m->field = c == '\t' ? m->field + 1 : 0;
-        } else if (m->field == m->col && m->curlen < 7) {
-            m->cur[m->curlen++] = c;
-        } else if (m->field == m->col && m->curlen == 7) {
-            /* only the first 7 characters (YYYY-MM) matter */
-        }
-    }
-}
-
-/* Rewrites a COPY error ("CONTEXT: COPY gr_stage, line 3, column reads: ...")
- * into "FILE line N column C: message", N counting the header as line 1. */
 static void copy_error(const char *path, const PGresult *res, PGconn *conn)
 {
     const char *prim = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -194,7 +118,7 @@ static void copy_error(const char *path, const PGresult *res, PGconn *conn)
  * error, the error is logged with file, line and column, and *res keeps the
  * failed result for the caller to inspect (caller PQclear()s). */
 static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data_start, const char *sql,
-                              struct month_scan *mscan, long long *rows, PGresult **resp)
+                              long long *rows, PGresult **resp)
 {
     static char chunk[CHUNK];
     PGresult *res;
@@ -206,8 +130,6 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
         gr_error("cannot read %s: %s", path, strerror(errno));
         return GR_EIO;
     }
-    mscan->field = 0;
-    mscan->curlen = 0;
     res = PQexec(conn, sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         gr_error("unable to load %s: %s", path, PQerrorMessage(conn));
@@ -217,7 +139,6 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
     }
     PQclear(res);
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        month_feed(mscan, chunk, n);
         if (PQputCopyData(conn, chunk, (int)n) != 1)
             break;
     }
@@ -288,8 +209,6 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     enum gr_rc rc;
     bool in_tx = false;
     long data_start;
-    struct month_scan mscan;
-    const char *pcol;
 
     *skipped = false;
     *rows_read = *rows_new = 0;
@@ -358,17 +277,6 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
             goto out;
         }
         data_start = ftell(f);
-        memset(&mscan, 0, sizeof mscan);
-        mscan.col = -1;
-        pcol = period_column(type, &mscan.also_previous);
-        if (pcol) {
-            int k = 0;
-            for (char *tok = line, *end; tok; tok = end ? end + 1 : NULL, k++) {
-                end = strchr(tok, '\t');
-                if ((end ? (size_t)(end - tok) : strlen(tok)) == strlen(pcol) && !strncmp(tok, pcol, strlen(pcol)))
-                    mscan.col = k;
-            }
-        }
     }
 
     params[0] = hex;
@@ -384,7 +292,7 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
      * A key already stored (an overlapping file) aborts it with a unique
      * violation; then the slow path stages the rows and skips the duplicates. */
     snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
-    rc = copy_stream(conn, path, f, data_start, sql, &mscan, rows_read, &res);
+    rc = copy_stream(conn, path, f, data_start, sql, rows_read, &res);
     if (rc == GR_EDATA && res && PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
         !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")) {
         PQclear(res);
@@ -406,9 +314,7 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         if (rc)
             goto dberr;
         snprintf(sql, sizeof sql, "COPY gr_stage (%s) FROM STDIN", cols);
-        memset(&mscan.seen, 0, sizeof mscan.seen);
-        mscan.nseen = 0;
-        rc = copy_stream(conn, path, f, data_start, sql, &mscan, rows_read, &res);
+        rc = copy_stream(conn, path, f, data_start, sql, rows_read, &res);
         if (rc)
             goto out;
         snprintf(sql, sizeof sql, "INSERT INTO obs.%s (%s) SELECT %s FROM gr_stage ON CONFLICT (%s) DO NOTHING",
@@ -430,28 +336,6 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         *rows_new = *rows_read;
     }
 
-    if (mscan.overflow)
-        gr_warn("%s: rows span more than 512 months; only the first 512 are marked for scoring", path);
-    if (*rows_new > 0 && mscan.col >= 0) {
-        /* Mark the months this file touched, durably and atomically with the
-         * rows themselves; they are scored after the load (loader_score). */
-        for (int i = 0; i < mscan.nseen && !rc; i++) {
-            char month[16];
-            const char *mp[2];
-            snprintf(month, sizeof month, "%.7s-01", mscan.seen[i]);
-            mp[0] = month;
-            mp[1] = mscan.also_previous ? "t" : "f";
-            rc = gr_db_execp(conn,
-                             "INSERT INTO meta.score_pending (period_start)"
-                             " SELECT m FROM (VALUES ($1::date), (CASE WHEN $2::bool THEN ($1::date - interval '1 month')::date END)) v(m)"
-                             " WHERE m IS NOT NULL ON CONFLICT DO NOTHING",
-                             2, mp, &res, err, sizeof err);
-            PQclear(res);
-            res = NULL;
-        }
-        if (rc)
-            goto dberr;
-    }
     {
         char rr[32], rn[32];
         snprintf(rr, sizeof rr, "%lld", *rows_read);
@@ -486,105 +370,6 @@ out:
     return rc;
 }
 
-static int days_in_month(int y, int m)
-{
-    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return d[m - 1];
-}
-
-static enum gr_rc run_scorer(const struct loader_opts *o, const char *month)
-{
-    char exe[4096], period[32], *argv[8];
-    int argc = 0, status, y = 0, m = 0;
-    pid_t pid;
-
-    if (o->scorer_path) {
-        snprintf(exe, sizeof exe, "%s", o->scorer_path);
-    } else {
-        ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        char *slash;
-        if (k <= 0)
-            return GR_EINTERNAL;
-        exe[k] = '\0';
-        slash = strrchr(exe, '/');
-        if (!slash)
-            return GR_EINTERNAL;
-        snprintf(slash + 1, sizeof exe - (size_t)(slash + 1 - exe), "scorer");
-    }
-    for (int i = 0; i < 4; i++)
-        y = y * 10 + (month[i] - '0');
-    m = (month[5] - '0') * 10 + (month[6] - '0');
-    snprintf(period, sizeof period, "%.8s01..%.8s%02d", month, month, days_in_month(y, m));
-    argv[argc++] = exe;
-    argv[argc++] = (char *)"run";
-    argv[argc++] = (char *)"--period";
-    argv[argc++] = period;
-    if (o->methodology) {
-        argv[argc++] = (char *)"--methodology";
-        argv[argc++] = (char *)o->methodology;
-    }
-    argv[argc] = NULL;
-    /* The conninfo may hold a password: hand it over in the environment, not argv. */
-    if (o->conninfo && *o->conninfo)
-        setenv("GOVREACH_DB_CONNINFO", o->conninfo, 1);
-    gr_info("scoring period %s", period);
-    /* fork + exec rather than posix_spawn: the scorer must die with the
-     * loader (PR_SET_PDEATHSIG), as the loader dies with the nightly driver. */
-    pid = fork();
-    if (pid < 0) {
-        gr_error("cannot run %s: %s", exe, strerror(errno));
-        return GR_EINTERNAL;
-    }
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() == 1)
-            _exit(75);
-        execv(exe, argv);
-        fprintf(stderr, "loader: cannot run %s: %s\n", exe, strerror(errno));
-        _exit(70);
-    }
-    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        gr_error("scoring period %s failed (%s exited %d); the loaded data stays, rerun `scorer run --period %s`",
-                 period, exe, WIFEXITED(status) ? WEXITSTATUS(status) : -1, period);
-        return GR_EPARTIAL;
-    }
-    return GR_OK;
-}
-
-enum gr_rc loader_score(PGconn *conn, const struct loader_opts *o)
-{
-    PGresult *res = PQexec(conn, "SELECT to_char(period_start, 'YYYY-MM-DD') FROM meta.score_pending ORDER BY 1");
-    enum gr_rc rc = GR_OK;
-
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        gr_error("cannot read meta.score_pending: %s", PQresultErrorMessage(res));
-        rc = gr_db_classify(conn, res);
-        PQclear(res);
-        return rc;
-    }
-    if (PQntuples(res) == 0)
-        gr_info("no period waits for scoring");
-    for (int i = 0; i < PQntuples(res); i++) {
-        const char *month = PQgetvalue(res, i, 0);
-        const char *params[1] = { month };
-        PGresult *del = NULL;
-        char err[1024];
-        enum gr_rc src = run_scorer(o, month);
-        if (src) {
-            rc = src;
-            continue;
-        }
-        if (gr_db_execp(conn, "DELETE FROM meta.score_pending WHERE period_start = $1::date", 1, params, &del, err,
-                        sizeof err) != GR_OK)
-            gr_warn("cannot clear the pending mark of %s: %s", month, err);
-        PQclear(del);
-    }
-    PQclear(res);
-    return rc;
-}
-
 enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles)
 {
     struct gr_progress prog;
@@ -592,6 +377,7 @@ enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *f
     int loaded = 0, skipped_n = 0;
     enum gr_rc rc = GR_OK;
 
+    (void)o;
     gr_progress_start(&prog, "files", (uint64_t)nfiles, 0);
     for (int i = 0; i < nfiles; i++) {
         bool skipped;
@@ -613,7 +399,5 @@ enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *f
     gr_progress_end(&prog);
     gr_notice("loaded %d file(s) (%lld rows, %lld new), %d already loaded%s", loaded, total_read, total_new,
               skipped_n, rc ? ", stopped at the first failing file" : "");
-    if (!rc && o->score_after_load)
-        rc = loader_score(conn, o);
     return rc;
 }

@@ -14,11 +14,9 @@ static const struct gr_config_key keys[] = {
     { "db.conninfo", GR_CFG_SECRET, NULL, 0, 0, "libpq conninfo; empty = PG* environment or the embedded cluster" },
     { "log.level", GR_CFG_STR, "info", 0, 0, "debug, info, notice, warn or error" },
     { "log.format", GR_CFG_STR, "text", 0, 0, "text or json" },
-    { "loader.score_after_load", GR_CFG_BOOL, "true", 0, 0, "run the scorer for the periods a load touched" },
-    { "loader.methodology", GR_CFG_STR, NULL, 0, 0, "methodology file for triggered scoring runs" },
     { NULL, 0, NULL, 0, 0, NULL },
 };
-static const char *const sections[] = { "db", "log", "loader", NULL };
+static const char *const sections[] = { "db", "log", NULL };
 
 static void usage(FILE *f)
 {
@@ -29,22 +27,24 @@ static void usage(FILE *f)
           "  targets DIR        load the target lists (DIR/*.csv, see conf/targets/FORMAT.md) and seed\n"
           "                     the crawl frontier\n"
           "  load FILE...       load parser output files (<anything>.<record_type>.tsv); a file already\n"
-          "                     loaded (same SHA-256) is skipped; then score the periods touched\n"
-          "  score              run the scorer for every period a load marked and that is not yet\n"
-          "                     scored (after a crash between loading and scoring, or --no-score)\n"
+          "                     loaded (same SHA-256) is skipped. Scoring is the scorer's: run\n"
+          "                     `scorer run --pending` after loads (the nightly driver does)\n"
+          "  grant-research NAME\n"
+          "                     create (or repair) the login NAME for research staff: a member of the\n"
+          "                     read-only role research and nothing else, read-only by default; prints\n"
+          "                     a generated password once (run it as a role that may create roles)\n"
           "\n"
           "Options:\n"
           "  -d, --db CONNINFO  libpq connection string (default: config db.conninfo, PG* variables,\n"
           "                     else the project's embedded cluster in var/pg)\n"
           "  -c, --config FILE  configuration file (default: $GOVREACH_CONFIG if set)\n"
           "      --set KEY=VAL  set a configuration key (section.key)\n"
-          "      --no-score     do not run the scorer after a load\n"
           "      --schema DIR   migrations directory (default: <share>/schema)\n"
           "  -q, --quiet        log warnings and errors only\n"
           "  -v, --verbose      log debug messages\n"
           "  -h, --help         show this help\n"
           "\n"
-          "Exit status: 0 ok, 1 loaded but scoring failed, 64 usage, 65 bad input data (file and line\n"
+          "Exit status: 0 ok, 64 usage, 65 bad input data (file and line\n"
           "named, nothing from that file committed), 66 input missing, 69 database unavailable,\n"
           "70 internal error, 74 I/O error, 75 temporary failure (retry), 78 bad configuration.\n"
           "\nConfiguration keys:\n",
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },      { "config", required_argument, NULL, 'c' },
-        { "set", required_argument, NULL, 's' },     { "no-score", no_argument, NULL, 'n' },
+        { "set", required_argument, NULL, 's' },
         { "schema", required_argument, NULL, 'S' },  { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },       { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -66,7 +66,6 @@ int main(int argc, char **argv)
     const char *db = NULL, *schema = NULL;
     char schema_buf[4096], err[1024];
     struct loader_opts o = { 0 };
-    bool no_score = false;
     int quiet = 0, verbose = 0, c;
     PGconn *conn = NULL;
     enum gr_rc rc;
@@ -85,7 +84,6 @@ int main(int argc, char **argv)
             if (nsets < 64)
                 sets[nsets++] = optarg;
             break;
-        case 'n': no_score = true; break;
         case 'S': schema = optarg; break;
         case 'q': quiet = 1; break;
         case 'v': verbose = 1; break;
@@ -97,7 +95,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fputs("loader: missing command (migrate, targets, load or score); try --help\n", stderr);
+        fputs("loader: missing command (migrate, targets, load or grant-research); try --help\n", stderr);
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }
@@ -114,18 +112,15 @@ int main(int argc, char **argv)
         schema = schema_buf;
     }
     o.schema_dir = schema;
-    o.score_after_load = !no_score && gr_config_bool(cfg, "loader.score_after_load");
-    o.methodology = gr_config_get(cfg, "loader.methodology");
-    o.conninfo = db;
 
     const char *cmd = argv[optind];
-    if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "score")) {
+    if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "grant-research")) {
         fprintf(stderr, "loader: unknown command \"%s\"; try --help\n", cmd);
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }
-    if ((!strcmp(cmd, "targets") && argc - optind != 2) || (!strcmp(cmd, "load") && argc - optind < 2) ||
-        ((!strcmp(cmd, "migrate") || !strcmp(cmd, "score")) && argc - optind != 1)) {
+    if (((!strcmp(cmd, "targets") || !strcmp(cmd, "grant-research")) && argc - optind != 2) ||
+        (!strcmp(cmd, "load") && argc - optind < 2) || (!strcmp(cmd, "migrate") && argc - optind != 1)) {
         fprintf(stderr, "loader: wrong arguments for %s; try --help\n", cmd);
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
@@ -145,8 +140,16 @@ int main(int argc, char **argv)
             gr_notice("%d migration(s) applied", applied);
     } else if (!strcmp(cmd, "targets")) {
         rc = loader_targets(conn, argv[optind + 1]);
-    } else if (!strcmp(cmd, "score")) {
-        rc = loader_score(conn, &o);
+    } else if (!strcmp(cmd, "grant-research")) {
+        char password[64];
+        rc = loader_grant_research(conn, argv[optind + 1], password, sizeof password, err, sizeof err);
+        if (rc) {
+            gr_error("%s", err);
+        } else {
+            printf("login %s: member of research only (SELECT on src, obs, score, report), read-only\n"
+                   "password: %s\n(shown once; give it to the person, or set another with ALTER ROLE)\n",
+                   argv[optind + 1], password);
+        }
     } else {
         rc = loader_load(conn, &o, argv + optind + 1, argc - optind - 1);
     }

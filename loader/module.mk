@@ -1,2 +1,3 @@
-LOADER_OBJS := $(BUILD)/loader/loader_migrate.o $(BUILD)/loader/loader_load.o $(BUILD)/loader/loader_targets.o
+LOADER_OBJS := $(BUILD)/loader/loader_migrate.o $(BUILD)/loader/loader_load.o $(BUILD)/loader/loader_targets.o \
+               $(BUILD)/loader/loader_roles.o
 $(eval $(call link-program,loader,$(BUILD)/loader/main.o $(LOADER_OBJS)))

@@ -484,7 +484,6 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         nfiles = MAX_ARGS - 16;
     if (nfiles > 0) {
         n = argv_base(o, argv, "loader");
-        argv[n++] = (char *)"--no-score";
         argv[n++] = (char *)"load";
         for (int i = 0; i < nfiles; i++)
             argv[n++] = files[i];
@@ -504,14 +503,33 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
     if (stop_signal)
         goto interrupted;
 
-    /* 6. score every period a load marked (also those left by an earlier crash) */
-    n = argv_base(o, argv, "loader");
-    argv[n++] = (char *)"score";
+    /* 6. score: the scorer alone decides which periods the new observations
+     * touch (also those an earlier, interrupted night left unscored); it reads
+     * the database from GOVREACH_DB_CONNINFO, set above. */
+    snprintf(done, sizeof done, "%s/scorer", o->bindir);
+    argv[0] = done;
+    n = 1;
+    argv[n++] = (char *)"run";
+    argv[n++] = (char *)"--pending";
     argv[n] = NULL;
-    if (run_stage(o, &st[S_SCORE], argv) != 0)
+    run_stage(o, &st[S_SCORE], argv);
+    {
+        char q[256];
+        PGresult *r;
+        snprintf(q, sizeof q,
+                 "SELECT count(*), coalesce(string_agg(period || ' ' || status, ', ' ORDER BY period), '')"
+                 " FROM score.run WHERE run_id > (SELECT coalesce(max(run_id), 0) FROM score.run) - %lld",
+                 count(conn, "SELECT count(*) FROM score.run") - runs0);
+        r = PQexec(conn, q);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+            snprintf(st[S_SCORE].detail, sizeof st[S_SCORE].detail, "%s new scoring run(s)%s%s",
+                     PQgetvalue(r, 0, 0), *PQgetvalue(r, 0, 1) ? ": " : "", PQgetvalue(r, 0, 1));
+        PQclear(r);
+    }
+    if (st[S_SCORE].status == 1)
+        partial = true;
+    else if (st[S_SCORE].status != 0)
         goto failed;
-    snprintf(st[S_SCORE].detail, sizeof st[S_SCORE].detail, "%lld new scoring run(s)",
-             count(conn, "SELECT count(*) FROM score.run") - runs0);
 
     /* 7. the HTML report (nightly/report.c); a failure there leaves the scores standing */
     if (nightly_report_stage(o, &st[S_REPORT], argv) != 0)

@@ -127,14 +127,19 @@ COMMENT ON COLUMN src.store_listing.updated_at IS 'Last time `loader targets` ch
 CREATE INDEX ON src.store_listing (app_key);
 
 -- ---------------------------------------------------------------- research role
+-- The pipeline's own role need not be able to create roles (on the embedded
+-- cluster it cannot: scripts/pgembed.sh creates research as the cluster's
+-- superuser); a DBA creates research beforehand on a shared server.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'research') THEN
         CREATE ROLE research NOLOGIN;
     END IF;
+    IF (SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user) THEN
+        COMMENT ON ROLE research IS 'Read-only access for research staff: SELECT on src, obs, score and report; nothing on crawl or meta.';
+    END IF;
 END
 $$;
-COMMENT ON ROLE research IS 'Read-only access for research staff: SELECT on src, obs, score and report; nothing on crawl or meta.';
 REVOKE ALL ON SCHEMA crawl, meta FROM research;
 GRANT USAGE ON SCHEMA src, obs, score, report TO research;
 GRANT SELECT ON ALL TABLES IN SCHEMA src, obs, score, report TO research;

@@ -51,10 +51,10 @@ static void print_cell(FILE *out, const PGresult *res, int row, int col, bool nu
     }
 }
 
-enum gr_rc scorer_compare(PGconn *conn, int64_t run_a, int64_t run_b, FILE *out, int64_t *comparison_id,
-                          char *err, size_t errlen)
+enum gr_rc scorer_compare(PGconn *conn, int64_t run_a, int64_t run_b, bool across_periods, FILE *out,
+                          int64_t *comparison_id, char *err, size_t errlen)
 {
-    char a[32], b[32], cid[32];
+    char a[32], b[32], cid[32], per_a[40] = "", per_b[40] = "";
     const char *pa[3] = { NULL, a, b };
     PGresult *res = NULL;
     bool in_tx = false;
@@ -65,12 +65,26 @@ enum gr_rc scorer_compare(PGconn *conn, int64_t run_a, int64_t run_b, FILE *out,
     if ((rc = gr_db_exec(conn, "BEGIN", err, errlen)))
         return rc;
     in_tx = true;
-    if ((rc = gr_db_execp(conn, "SELECT count(*) FROM score.run WHERE run_id IN ($1, $2)", 2, pa + 1, &res,
-                          err, errlen)))
+    if ((rc = gr_db_execp(conn,
+                          "SELECT (SELECT period || ' (' || status || ')' FROM score.run WHERE run_id = $1),"
+                          "       (SELECT period || ' (' || status || ')' FROM score.run WHERE run_id = $2),"
+                          "       (SELECT period FROM score.run WHERE run_id = $1)"
+                          "         IS NOT DISTINCT FROM (SELECT period FROM score.run WHERE run_id = $2)",
+                          2, pa + 1, &res, err, errlen)))
         goto out;
-    if (strtol(PQgetvalue(res, 0, 0), NULL, 10) != (run_a == run_b ? 1 : 2)) {
-        snprintf(err, errlen, "no such run: %s or %s (see `scorer list`)", a, b);
+    if (PQgetisnull(res, 0, 0) || PQgetisnull(res, 0, 1)) {
+        snprintf(err, errlen, "no such run: %s (see `scorer list`)", PQgetisnull(res, 0, 0) ? a : b);
         rc = GR_ENOINPUT;
+        goto out;
+    }
+    snprintf(per_a, sizeof per_a, "%s", PQgetvalue(res, 0, 0));
+    snprintf(per_b, sizeof per_b, "%s", PQgetvalue(res, 0, 1));
+    if (strcmp(PQgetvalue(res, 0, 2), "t") != 0 && !across_periods) {
+        snprintf(err, errlen,
+                 "run %s covers %s and run %s covers %s: comparing different periods mixes a change of data with "
+                 "a change of method; pass --across-periods to compare them anyway",
+                 a, per_a, b, per_b);
+        rc = GR_EUSAGE;
         goto out;
     }
     PQclear(res);
@@ -102,7 +116,10 @@ enum gr_rc scorer_compare(PGconn *conn, int64_t run_a, int64_t run_b, FILE *out,
                           " FROM score.comparison_row WHERE comparison_id = $1 GROUP BY list ORDER BY list",
                           1, pa, &res, err, errlen)))
         goto out;
-    fprintf(out, "# comparison %s: run %s -> run %s\n", cid, a, b);
+    fprintf(out, "# comparison %s: run %s (%s) -> run %s (%s)\n", cid, a, per_a, b, per_b);
+    if (strncmp(per_a, per_b, strcspn(per_a, " ")) != 0 || strcspn(per_a, " ") != strcspn(per_b, " "))
+        fprintf(out, "# ACROSS PERIODS: the runs cover different periods; moves mix new data with any change of "
+                     "methodology\n");
     for (int i = 0; i < PQntuples(res); i++)
         fprintf(out, "# %s: %s entries, %s up, %s down, %s new, %s dropped\n", PQgetvalue(res, i, 0),
                 PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
@@ -138,7 +155,7 @@ enum gr_rc scorer_list(PGconn *conn, FILE *out, char *err, size_t errlen)
 {
     PGresult *res = NULL;
     enum gr_rc rc = gr_db_execp(conn,
-                                "SELECT r.run_id, m.name, m.version, left(m.sha256, 12), r.period_start, r.period_end,"
+                                "SELECT r.run_id, m.name, m.version, left(m.sha256, 12), r.period, r.status, r.period_start, r.period_end,"
                                 " to_char(r.finished_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), r.wechat_accounts,"
                                 " r.weibo_accounts, r.organisations, r.app_listings,"
                                 " CASE WHEN r.forced THEN 'forced' ELSE '' END"
@@ -147,7 +164,7 @@ enum gr_rc scorer_list(PGconn *conn, FILE *out, char *err, size_t errlen)
                                 0, NULL, &res, err, errlen);
     if (rc)
         return rc;
-    fputs("run\tmethodology\tversion\tsha256\tperiod_start\tperiod_end\tfinished_at\twechat\tweibo\t"
+    fputs("run\tmethodology\tversion\tsha256\tperiod\tstatus\tperiod_start\tperiod_end\tfinished_at\twechat\tweibo\t"
           "combined\tlistings\tnote\n",
           out);
     for (int i = 0; i < PQntuples(res); i++) {

@@ -14,8 +14,10 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: scorer run [--methodology FILE] --period START..END [--force] [--db CONNINFO]\n"
-            "       scorer compare RUN_A RUN_B [--db CONNINFO]\n"
+            "usage: scorer run [--methodology FILE] --period PERIOD [--force] [--final] [--db CONNINFO]\n"
+            "       scorer run --pending [--methodology FILE] [--db CONNINFO]\n"
+            "       scorer pending [--methodology FILE] [--db CONNINFO]\n"
+            "       scorer compare RUN_A RUN_B [--across-periods] [--db CONNINFO]\n"
             "       scorer list [--db CONNINFO]\n"
             "       scorer check-report DIR\n"
             "       scorer --help | --help-methodology\n"
@@ -23,13 +25,22 @@ static void usage(FILE *f)
             "Scores WeChat (WCI), Tencent Weibo (BCI), combined and app rankings from the obs.*\n"
             "observations, inside PostgreSQL, and writes them to score.* (report.* views read them).\n"
             "\n"
-            "  run            score one period (dates YYYY-MM-DD, both inclusive) with one methodology,\n"
-            "                 in one transaction. Without --methodology: %s\n"
+            "  run            score one period with one methodology, in one transaction. PERIOD is a\n"
+            "                 calendar month (2014-10), an ISO week (2014-W46) or a date range\n"
+            "                 (2014-10-01..2014-10-31, both ends inclusive), days in period.timezone.\n"
+            "                 Without --methodology: %s\n"
             "                 ($GOVREACH_SHARE/conf/methodology/2014.conf). When a run of the same\n"
             "                 methodology text over the same period and the same inputs exists, nothing\n"
-            "                 is done (exit 0) unless --force. Prints the run number.\n"
-            "  compare        compare two runs (rank and score moves per WCI, BCI, combined, app list),\n"
-            "                 store the comparison in score.comparison*, print the moves as TSV.\n"
+            "                 is done (exit 0) unless --force. The run is final when the period end plus\n"
+            "                 its settle days (period.stat_grace_days) had passed at the fetch time of the\n"
+            "                 newest observation, else provisional (--final declares it final). Prints\n"
+            "                 the run number and its status.\n"
+            "  run --pending  score every calendar month that observations loaded since the last\n"
+            "                 `run --pending` of this methodology touch (the nightly driver does this).\n"
+            "  pending        list those months, one per line, without scoring.\n"
+            "  compare        compare two runs of the same period (rank and score moves per WCI, BCI,\n"
+            "                 combined, app list), store the comparison in score.comparison*, print the\n"
+            "                 moves as TSV. Runs of different periods need --across-periods.\n"
             "  list           print every run as TSV.\n"
             "  check-report   check the report tables in DIR (TSV files named like report/tables/)\n"
             "                 against the four identities and cross-table consistency; print every\n"
@@ -38,8 +49,11 @@ static void usage(FILE *f)
             "\n"
             "options:\n"
             "  -m, --methodology FILE  methodology file (INI; see --help-methodology)\n"
-            "  -p, --period A..B       period, e.g. 2014-10-01..2014-10-31\n"
+            "  -p, --period PERIOD     2014-10, 2014-W46 or 2014-10-01..2014-10-31\n"
             "  -f, --force             score again even when an identical run exists\n"
+            "      --final             declare the run final although its settle days have not passed\n"
+            "      --pending           (run) score every month new observations touch\n"
+            "      --across-periods    (compare) allow runs of different periods\n"
             "  -d, --db CONNINFO       libpq conninfo; default $GOVREACH_DB_CONNINFO, then the PG*\n"
             "                          environment, then the embedded cluster in $GOVREACH_VAR/pg\n"
             "  -h, --help              this text\n"
@@ -49,7 +63,8 @@ static void usage(FILE *f)
             "GR_LOG_LEVEL, GR_LOG_FORMAT=json; GOVREACH_SCORER_PAUSE_MS pauses between the SQL\n"
             "steps of a run inside its transaction (a test hook for the kill -9 test).\n"
             "\n"
-            "exit status: 0 ok (check-report: no violation); 1 check-report found violations;\n"
+            "exit status: 0 ok (check-report: no violation); 1 check-report found violations, or\n"
+            "a month of run --pending failed to score (the others are scored);\n"
             "64 usage; 65 bad data (a malformed report table, a run failing on data);\n"
             "66 missing input (methodology file, report directory, run number); 69 database\n"
             "unavailable; 70 internal error; 74 I/O error; 75 temporary failure, retry;\n"
@@ -80,7 +95,7 @@ static bool parse_run_id(const char *s, int64_t *out) { return gr_parse_i64(s, o
 
 struct cli {
     const char *method_path, *period, *db;
-    bool force;
+    bool force, final, pending, across;
 };
 
 static int cmd_check_report(const char *dir)
@@ -100,21 +115,108 @@ static int cmd_check_report(const char *dir)
     return 0;
 }
 
-static int cmd_run(const struct cli *cl)
+static void print_run(const struct scorer_method *m, const struct scorer_period *p,
+                      const struct scorer_run_result *r)
 {
-    struct scorer_method m;
+    if (r->skipped)
+        printf("up to date: run %" PRId64 " (methodology %s %s, %s, same inputs)\n", r->run_id, m->name,
+               m->version, p->label);
+    else
+        printf("run %" PRId64 ": methodology %s %s, %s (%s..%s), %s: %ld WeChat, %ld Weibo, %ld combined, "
+               "%ld app listings\n",
+               r->run_id, m->name, m->version, p->label, p->start, p->end, r->status, r->wechat, r->weibo,
+               r->combined, r->listings);
+    fflush(stdout);
+}
+
+static enum gr_rc run_one(PGconn *conn, const struct cli *cl, const struct scorer_method *m,
+                          const struct scorer_period *p, unsigned pause_ms, char *err, size_t errlen)
+{
     struct scorer_run_opts o;
     struct scorer_run_result r;
-    char start[11], end[11], err[2048] = "";
+    enum gr_rc rc;
+
+    memset(&o, 0, sizeof o);
+    o.period_start = p->start;
+    o.period_end = p->end;
+    o.period_kind = p->kind;
+    o.period_label = p->label;
+    o.force = cl->force;
+    o.final = cl->final;
+    o.pause_ms = pause_ms;
+    rc = scorer_run(conn, m, &o, &r, err, errlen);
+    if (!rc)
+        print_run(m, p, &r);
+    return rc;
+}
+
+/* run --pending and pending: the months new observations touch. */
+static enum gr_rc run_pending(PGconn *conn, const struct cli *cl, const struct scorer_method *m, bool score,
+                              unsigned pause_ms, int *failed, char *err, size_t errlen)
+{
+    struct scorer_pending pend;
+    enum gr_rc rc = scorer_pending(conn, m, &pend, err, errlen), first = GR_OK;
+    char e1[2048] = "";
+
+    *failed = 0;
+    if (rc)
+        return rc;
+    if (!score) {
+        for (int i = 0; i < pend.n; i++)
+            printf("%s\n", pend.months[i]);
+        gr_info("%d month(s) touched by observations loaded since the last `scorer run --pending` of %s", pend.n,
+                m->name);
+        scorer_pending_free(&pend);
+        return GR_OK;
+    }
+    if (pend.n == 0)
+        gr_info("no period waits for scoring (methodology %s)", m->name);
+    for (int i = 0; i < pend.n; i++) {
+        struct scorer_period p;
+        if (!scorer_period_month(pend.months[i], &p)) {
+            snprintf(err, errlen, "internal: pending month \"%s\" is not YYYY-MM", pend.months[i]);
+            scorer_pending_free(&pend);
+            return GR_EINTERNAL;
+        }
+        rc = run_one(conn, cl, m, &p, pause_ms, e1, sizeof e1);
+        if (rc) {
+            gr_error("scoring %s failed: %s", p.label, e1);
+            (*failed)++;
+            if (!first) {
+                first = rc;
+                snprintf(err, errlen, "scoring %s failed: %s", p.label, e1);
+            }
+            /* a lost database fails every other month too */
+            if (rc == GR_EUNAVAIL)
+                break;
+        }
+    }
+    if (!*failed)
+        first = scorer_pending_done(conn, m, &pend, err, errlen);
+    scorer_pending_free(&pend);
+    return first;
+}
+
+static int cmd_run(const struct cli *cl, bool score)
+{
+    struct scorer_method m;
+    struct scorer_period p;
+    char err[2048] = "";
     const char *pause = getenv("GOVREACH_SCORER_PAUSE_MS"); /* test hook, see --help */
     int64_t pms = 0;
+    int failed = 0;
     PGconn *conn = NULL;
     enum gr_rc rc;
 
-    if (!cl->period)
-        return usage_error("run needs --period START..END");
-    if (!scorer_parse_period(cl->period, start, end))
-        return usage_error("--period must be YYYY-MM-DD..YYYY-MM-DD with real dates, start <= end");
+    if (!score || cl->pending) {
+        if (cl->period)
+            return usage_error("--pending and pending take no --period: they find the periods themselves");
+    } else if (!cl->period) {
+        return usage_error("run needs --period (2014-10, 2014-W46 or 2014-10-01..2014-10-31) or --pending");
+    } else if (!scorer_period_parse(cl->period, &p)) {
+        return usage_error("--period must be YYYY-MM, YYYY-Www or YYYY-MM-DD..YYYY-MM-DD with real dates, "
+                           "start <= end");
+    }
     if (pause && (!gr_parse_i64(pause, &pms) || pms < 0 || pms > 600000))
         return usage_error("GOVREACH_SCORER_PAUSE_MS must be 0..600000");
     scorer_method_init(&m);
@@ -122,23 +224,16 @@ static int cmd_run(const struct cli *cl)
                             sizeof err);
     if (!rc)
         rc = connect_db(cl->db, &conn, err, sizeof err);
-    if (!rc) {
-        memset(&o, 0, sizeof o);
-        o.period_start = start;
-        o.period_end = end;
-        o.force = cl->force;
-        o.pause_ms = (unsigned)pms;
-        rc = scorer_run(conn, &m, &o, &r, err, sizeof err);
-    }
-    if (!rc && r.skipped)
-        printf("up to date: run %" PRId64 " (methodology %s %s, %s..%s, same inputs)\n", r.run_id, m.name,
-               m.version, start, end);
+    if (!rc && score && !cl->pending)
+        rc = run_one(conn, cl, &m, &p, (unsigned)pms, err, sizeof err);
     else if (!rc)
-        printf("run %" PRId64 ": methodology %s %s, %s..%s: %ld WeChat, %ld Weibo, %ld combined, "
-               "%ld app listings\n",
-               r.run_id, m.name, m.version, start, end, r.wechat, r.weibo, r.combined, r.listings);
+        rc = run_pending(conn, cl, &m, score, (unsigned)pms, &failed, err, sizeof err);
     scorer_method_free(&m);
     PQfinish(conn);
+    if (rc && failed && rc != GR_EUNAVAIL) {
+        gr_error("%d month(s) failed to score; the others are scored", failed);
+        return 1;
+    }
     return rc ? fail(rc, err) : 0;
 }
 
@@ -153,7 +248,7 @@ static int cmd_compare(const struct cli *cl, const char *ra, const char *rb)
         return usage_error("compare takes two run numbers");
     rc = connect_db(cl->db, &conn, err, sizeof err);
     if (!rc)
-        rc = scorer_compare(conn, a, b, stdout, &cid, err, sizeof err);
+        rc = scorer_compare(conn, a, b, cl->across, stdout, &cid, err, sizeof err);
     PQfinish(conn);
     return rc ? fail(rc, err) : 0;
 }
@@ -179,9 +274,12 @@ int main(int argc, char **argv)
         { "db", required_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { "help-methodology", no_argument, NULL, 'M' },
+        { "final", no_argument, NULL, 'F' },
+        { "pending", no_argument, NULL, 'P' },
+        { "across-periods", no_argument, NULL, 'A' },
         { NULL, 0, NULL, 0 },
     };
-    struct cli cl = { NULL, NULL, NULL, false };
+    struct cli cl = { NULL, NULL, NULL, false, false, false, false };
     const char *const *ops;
     int c, nops;
     char m[256];
@@ -194,6 +292,9 @@ int main(int argc, char **argv)
         case 'm': cl.method_path = optarg; break;
         case 'p': cl.period = optarg; break;
         case 'f': cl.force = true; break;
+        case 'F': cl.final = true; break;
+        case 'P': cl.pending = true; break;
+        case 'A': cl.across = true; break;
         case 'd': cl.db = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'M':
@@ -208,11 +309,13 @@ int main(int argc, char **argv)
     ops = (const char *const *)argv + optind;
     nops = argc - optind;
     if (nops == 0)
-        return usage_error("missing command (run, compare, list or check-report)");
+        return usage_error("missing command (run, pending, compare, list or check-report)");
     if (strcmp(ops[0], "check-report") == 0)
         return nops == 2 ? cmd_check_report(ops[1]) : usage_error("check-report takes one directory");
     if (strcmp(ops[0], "run") == 0)
-        return nops == 1 ? cmd_run(&cl) : usage_error("run takes no operands");
+        return nops == 1 ? cmd_run(&cl, true) : usage_error("run takes no operands");
+    if (strcmp(ops[0], "pending") == 0)
+        return nops == 1 ? cmd_run(&cl, false) : usage_error("pending takes no operands");
     if (strcmp(ops[0], "compare") == 0)
         return nops == 3 ? cmd_compare(&cl, ops[1], ops[2]) : usage_error("compare takes two run numbers");
     if (strcmp(ops[0], "list") == 0)

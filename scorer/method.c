@@ -25,8 +25,12 @@ static const struct gr_config_key method_keys[] = {
     { "methodology.version", GR_CFG_STR, "1", 0, 0, "version label of this parameter set" },
     { "methodology.description", GR_CFG_STR, "", 0, 0, "one line for humans" },
     { "period.timezone", GR_CFG_STR, "Asia/Shanghai", 0, 0, "time zone in which period days start and end" },
-    { "period.stat_grace_days", GR_CFG_INT, "7", 0, 3660,
-      "count snapshots fetched up to this many days after the period are used" },
+    { "period.stat_grace_days", GR_CFG_INT, "7", 0, 27,
+      "settle days: flow counts come from the latest snapshot fetched before the period end plus this many "
+      "days, stock snapshots count up to then, and a run is final once they have passed" },
+    { "period.stock_before_days", GR_CFG_INT, "7", 0, 27,
+      "stock metrics (followers, downloads) take the snapshot nearest the period end within this many days "
+      "before it and the settle days after it (the same window around the start for new followers)" },
     { "wci.aggregation", GR_CFG_STR, "linear_of_indices", 0, 0,
       "linear_of_indices: w_read*k*a^2 + w_like*k*b^2; square_of_linear: k*(w_read*a + w_like*b)^2" },
     { "wci.k", GR_CFG_DOUBLE, "10", 0, 0, "index scale k" },
@@ -80,8 +84,6 @@ static const struct gr_config_key method_keys[] = {
     { "combined.w_wci", GR_CFG_DOUBLE, "0.6", 0, 0, "combined index weight of WCI" },
     { "combined.w_bci", GR_CFG_DOUBLE, "0.4", 0, 0, "combined index weight of BCI" },
     { "apps.top_n", GR_CFG_INT, "10", 1, 100000, "apps per store in report.t4_1_app_store_top10" },
-    { "apps.max_age_days", GR_CFG_INT, "0", 0, 36600,
-      "ignore listing snapshots older than this before the period end; 0 = no limit" },
     { "report.hot_articles", GR_CFG_INT, "20", 1, 100000, "rows in score.hot_article" },
     { "report.cr_n", GR_CFG_INT, "20", 1, 100000, "N of the CR-N concentration ratios" },
     { NULL, 0, NULL, 0, 0, NULL },
@@ -327,6 +329,125 @@ size_t scorer__method_sql_columns(char *out, size_t outlen)
                               n ? ", " : "", sn, type);
     }
     return n;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+    long era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    long era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int month_days(int y, int m)
+{
+    static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : md[m - 1];
+}
+
+/* Monday of ISO week 1 of year y: the week that holds 4 January. */
+static long iso_week1_monday(int y)
+{
+    long jan4 = days_from_civil(y, 1, 4);
+    long wd = ((jan4 % 7) + 7 + 3) % 7; /* 0 = Monday (1970-01-01 was a Thursday) */
+    return jan4 - wd;
+}
+
+static void fmt_day(long z, char out[11])
+{
+    int y, m, d;
+    civil_from_days(z, &y, &m, &d);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool scorer_period_month(const char *s, struct scorer_period *p)
+{
+    int64_t y, m;
+    if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || !gr_parse_i64n(s, 4, &y) ||
+        !gr_parse_i64n(s + 5, 2, &m) || y < 1990 || y > 2200 || m < 1 || m > 12)
+        return false;
+    snprintf(p->start, sizeof p->start, "%04u-%02u-01", (unsigned)y % 10000u, (unsigned)m % 100u);
+    snprintf(p->end, sizeof p->end, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)month_days((int)y, (int)m) % 100u);
+    snprintf(p->kind, sizeof p->kind, "month");
+    snprintf(p->label, sizeof p->label, "%04d-%02d", (int)y, (int)m);
+    return true;
+}
+
+bool scorer_period_parse(const char *s, struct scorer_period *p)
+{
+    size_t n = strlen(s);
+    int64_t y, w;
+
+    memset(p, 0, sizeof *p);
+    if (n == 7)
+        return scorer_period_month(s, p);
+    if (n == 8 && s[4] == '-' && s[5] == 'W') {
+        long mon;
+        if (!digits(s, 4) || !digits(s + 6, 2) || !gr_parse_i64n(s, 4, &y) || !gr_parse_i64n(s + 6, 2, &w) ||
+            y < 1990 || y > 2200 || w < 1)
+            return false;
+        mon = iso_week1_monday((int)y) + (w - 1) * 7;
+        if (w > 52 && mon >= iso_week1_monday((int)y + 1))
+            return false; /* the year has 52 weeks */
+        fmt_day(mon, p->start);
+        fmt_day(mon + 6, p->end);
+        snprintf(p->kind, sizeof p->kind, "week");
+        snprintf(p->label, sizeof p->label, "%04d-W%02d", (int)y, (int)w);
+        return true;
+    }
+    if (!scorer_parse_period(s, p->start, p->end))
+        return false;
+    {
+        int64_t ys, ms, ds, ye, me, de;
+        long a, b;
+        (void)gr_parse_i64n(p->start, 4, &ys), (void)gr_parse_i64n(p->start + 5, 2, &ms),
+            (void)gr_parse_i64n(p->start + 8, 2, &ds);
+        (void)gr_parse_i64n(p->end, 4, &ye), (void)gr_parse_i64n(p->end + 5, 2, &me),
+            (void)gr_parse_i64n(p->end + 8, 2, &de);
+        a = days_from_civil((int)ys, (int)ms, (int)ds);
+        b = days_from_civil((int)ye, (int)me, (int)de);
+        if (ys == ye && ms == me && ds == 1 && de == month_days((int)ye, (int)me))
+            return scorer_period_month(p->start, p);
+        if (b - a == 6 && ((a % 7) + 7 + 3) % 7 == 0) {
+            /* a Monday-to-Sunday week: its ISO year is the year of its Thursday */
+            int ty, tm, td;
+            civil_from_days(a + 3, &ty, &tm, &td);
+            snprintf(p->kind, sizeof p->kind, "week");
+            snprintf(p->label, sizeof p->label, "%04d-W%02ld", ty % 10000,
+                     ((a - iso_week1_monday(ty)) / 7 + 1) % 100);
+            return true;
+        }
+    }
+    snprintf(p->kind, sizeof p->kind, "custom");
+    snprintf(p->label, sizeof p->label, "%s..%s", p->start, p->end);
+    return true;
 }
 
 bool scorer_parse_period(const char *s, char start[11], char end[11])

@@ -37,12 +37,12 @@
 
 static const char sql_inputs[] =
     "SELECT x.inputs::text, encode(sha256(convert_to(x.inputs::text, 'UTF8')), 'hex') FROM (SELECT jsonb_build_object("
-    " 'obs.wechat_article', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.wechat_article),"
-    " 'obs.wechat_history', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.wechat_history),"
-    " 'obs.wechat_stat', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.wechat_stat),"
-    " 'obs.weibo_account', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.weibo_account),"
-    " 'obs.weibo_post', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.weibo_post),"
-    " 'obs.app_listing', (SELECT jsonb_build_array(count(*), max(loaded_at)) FROM obs.app_listing),"
+    " 'obs.wechat_article', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.wechat_article),"
+    " 'obs.wechat_history', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.wechat_history),"
+    " 'obs.wechat_stat', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.wechat_stat),"
+    " 'obs.weibo_account', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.weibo_account),"
+    " 'obs.weibo_post', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.weibo_post),"
+    " 'obs.app_listing', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.app_listing),"
     " 'src.organisation', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.organisation),"
     " 'src.wechat_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.wechat_account),"
     " 'src.weibo_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.weibo_account),"
@@ -157,13 +157,28 @@ static const struct step {
       "  JOIN src.wechat_account acc ON acc.biz = a.biz CROSS JOIN pg_temp.sc_p p"
       " ORDER BY s.reads DESC, s.likes DESC NULLS LAST, a.published_at, a.biz, a.mid, a.idx"
       " LIMIT (SELECT report_hot_articles FROM pg_temp.sc_p)" },
+    /* Stock: the ok snapshot nearest the period end inside [end - before,
+     * end + settle), and the one nearest the start inside the same window
+     * around the start; the change needs two different snapshots. */
     { "Weibo follower snapshots",
       "CREATE TEMP TABLE sc_fs ON COMMIT DROP AS "
-      "SELECT f.account, (array_agg(f.followers ORDER BY f.fetched_at DESC))[1] AS f_last,"
-      "       (array_agg(f.followers ORDER BY f.fetched_at))[1] AS f_first"
-      "  FROM obs.weibo_account f, pg_temp.sc_p p"
-      " WHERE f.status = 'ok' AND f.followers IS NOT NULL AND f.fetched_at >= p.t0 AND f.fetched_at < p.t1"
-      " GROUP BY f.account" },
+      "WITH s AS ("
+      "  SELECT f.account, f.followers, f.fetched_at FROM obs.weibo_account f, pg_temp.sc_p p"
+      "   WHERE f.status = 'ok' AND f.followers IS NOT NULL"
+      "     AND ((f.fetched_at >= p.ts_lo AND f.fetched_at < p.tstat) OR (f.fetched_at >= p.t0_lo AND f.fetched_at < p.t0_hi))"
+      "), e AS ("
+      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM s, pg_temp.sc_p p"
+      "   WHERE s.fetched_at >= p.ts_lo AND s.fetched_at < p.tstat"
+      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - p.t1)), s.fetched_at"
+      "), b AS ("
+      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM s, pg_temp.sc_p p"
+      "   WHERE s.fetched_at >= p.t0_lo AND s.fetched_at < p.t0_hi"
+      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - p.t0)), s.fetched_at"
+      ") "
+      "SELECT e.account, e.followers AS f_last, e.fetched_at AS f_last_at,"
+      "       CASE WHEN b.fetched_at <> e.fetched_at THEN b.followers END AS f_first,"
+      "       CASE WHEN b.fetched_at <> e.fetched_at THEN b.fetched_at END AS f_first_at"
+      "  FROM e LEFT JOIN b ON b.account = e.account" },
     { "statistics of sc_fs", "ANALYZE pg_temp.sc_fs" },
     { "Weibo posts",
       "CREATE TEMP TABLE sc_pa ON COMMIT DROP AS "
@@ -191,14 +206,17 @@ static const struct step {
       "WITH raw AS ("
       "  SELECT acc.account, acc.name, acc.org_key, acc.level, acc.province, acc.function,"
       "         CASE WHEN acc.level = 'central' THEN 'central' ELSE 'local' END AS scope,"
-      "         f.f_last, f.f_first, greatest(f.f_last - f.f_first, 0) AS newf,"
+      "         f.f_last, f.f_first, CASE WHEN f.f_first IS NOT NULL THEN greatest(f.f_last - f.f_first, 0) END AS newf,"
+      "         f.f_last_at, f.f_first_at,"
+      "         CASE WHEN f.f_first IS NULL THEN 'no ok follower snapshot from ' || to_char(p.t0_lo AT TIME ZONE p.period_timezone, 'YYYY-MM-DD')"
+      "              || ' to ' || to_char(p.t0_hi AT TIME ZONE p.period_timezone, 'YYYY-MM-DD') || ' (near the period start) other than the end one' END AS newf_missing,"
       "         coalesce(x.posts, 0) AS posts, coalesce(x.originals, 0) AS originals,"
       "         coalesce(x.reposts_made, 0) AS reposts_made, coalesce(x.replies, 0) AS replies,"
       "         coalesce(x.mentions, 0) AS mentions, coalesce(x.rr, 0) AS rr, coalesce(x.cr, 0) AS cr,"
       "         coalesce(x.orr, 0) AS orr, coalesce(x.ocr, 0) AS ocr, coalesce(x.srr, 0) AS srr,"
       "         coalesce(x.scr, 0) AS scr"
       "    FROM src.weibo_account acc JOIN pg_temp.sc_fs f ON f.account = acc.account"
-      "    LEFT JOIN pg_temp.sc_pa x ON x.account = acc.account"
+      "    LEFT JOIN pg_temp.sc_pa x ON x.account = acc.account CROSS JOIN pg_temp.sc_p p"
       "), sub AS ("
       "  SELECT raw.*, p.run_id,"
       "         p.bci_sub_k * (p.bci_coverage_w_followers * score.ln_off(f_last, p.bci_log_offset)"
@@ -222,13 +240,17 @@ static const struct step {
       ") "
       "SELECT run_id, account, name, org_key, level, scope, province, function, f_last, f_first, newf,"
       "       posts, originals, reposts_made, replies, mentions, rr, cr, orr, ocr, srr, scr,"
-      "       cov, act, inter, prop, bci"
+      "       cov, act, inter, prop, bci, f_last_at, f_first_at, newf_missing"
       "  FROM s" },
     /* Ranks are computed over a narrow projection: sorting the wide rows
      * costs more than the join back. */
     { "BCI ranks",
       "INSERT INTO score.bci "
-      "SELECT b.*, r.rank_all, r.rank_scope FROM pg_temp.sc_b b JOIN ("
+      "SELECT b.run_id, b.account, b.name, b.org_key, b.level, b.scope, b.province, b.function, b.f_last, b.f_first,"
+      "       b.newf, b.posts, b.originals, b.reposts_made, b.replies, b.mentions, b.rr, b.cr, b.orr, b.ocr, b.srr,"
+      "       b.scr, b.cov, b.act, b.inter, b.prop, b.bci, r.rank_all, r.rank_scope, b.f_last_at, b.f_first_at,"
+      "       b.newf_missing"
+      "  FROM pg_temp.sc_b b JOIN ("
       "  SELECT account, row_number() OVER (ORDER BY bci DESC, account) AS rank_all,"
       "         row_number() OVER (PARTITION BY scope ORDER BY bci DESC, account) AS rank_scope"
       "    FROM pg_temp.sc_b) r ON r.account = b.account" },
@@ -257,9 +279,8 @@ static const struct step {
       "WITH l AS ("
       "  SELECT DISTINCT ON (l.store, l.listing_id) l.*"
       "    FROM obs.app_listing l, pg_temp.sc_p p"
-      "   WHERE l.status = 'ok' AND l.fetched_at < p.t1"
-      "     AND (p.apps_max_age_days = 0 OR l.fetched_at >= p.t1 - make_interval(days => p.apps_max_age_days::integer))"
-      "   ORDER BY l.store, l.listing_id, l.fetched_at DESC"
+      "   WHERE l.status = 'ok' AND l.fetched_at >= p.ts_lo AND l.fetched_at < p.tstat"
+      "   ORDER BY l.store, l.listing_id, abs(extract(epoch FROM l.fetched_at - p.t1)), l.fetched_at"
       ") "
       "SELECT p.run_id, l.store, l.listing_id, a.app_key, a.name, a.level, a.province, l.downloads,"
       "       l.downloads_capped, l.downloads_raw, l.rating_count, l.rating_avg, l.fetched_at,"
@@ -302,6 +323,39 @@ static const struct step {
       "SELECT (SELECT run_id FROM pg_temp.sc_p), d.platform, d.dimension, d.value, count(*)::integer,"
       "       count(*)::float8 / m.total, avg(d.score), count(*) FILTER (WHERE d.score > m.mean)::integer"
       "  FROM d JOIN m USING (platform) GROUP BY d.platform, d.dimension, d.value, m.total" },
+    { "unscored registry entries",
+      "INSERT INTO score.unscored "
+      "SELECT p.run_id, 'wechat', acc.biz, acc.name,"
+      "       CASE WHEN x.n IS NULL THEN 'no article published in the period was seen (history page or article page)'"
+      "            ELSE x.n || ' article(s) published in the period, none with an ok stats snapshot fetched before '"
+      "                 || to_char(p.tstat AT TIME ZONE p.period_timezone, 'YYYY-MM-DD HH24:MI') END"
+      "  FROM src.wechat_account acc CROSS JOIN pg_temp.sc_p p"
+      "  LEFT JOIN (SELECT biz, count(*) AS n FROM pg_temp.sc_art GROUP BY biz) x ON x.biz = acc.biz"
+      " WHERE NOT EXISTS (SELECT 1 FROM score.wci w WHERE w.run_id = p.run_id AND w.biz = acc.biz)"
+      " UNION ALL "
+      "SELECT p.run_id, 'weibo', acc.account, acc.name,"
+      "       'no ok follower snapshot from ' || to_char(p.ts_lo AT TIME ZONE p.period_timezone, 'YYYY-MM-DD')"
+      "       || ' to ' || to_char(p.tstat AT TIME ZONE p.period_timezone, 'YYYY-MM-DD') || ' (near the period end)'"
+      "  FROM src.weibo_account acc CROSS JOIN pg_temp.sc_p p"
+      " WHERE NOT EXISTS (SELECT 1 FROM score.bci b WHERE b.run_id = p.run_id AND b.account = acc.account)"
+      " UNION ALL "
+      "SELECT p.run_id, 'app_listing', sl.store || ':' || sl.listing_id, a.name,"
+      "       'no ok listing snapshot from ' || to_char(p.ts_lo AT TIME ZONE p.period_timezone, 'YYYY-MM-DD')"
+      "       || ' to ' || to_char(p.tstat AT TIME ZONE p.period_timezone, 'YYYY-MM-DD') || ' (near the period end)'"
+      "  FROM src.store_listing sl JOIN src.app a USING (app_key) CROSS JOIN pg_temp.sc_p p"
+      " WHERE NOT EXISTS (SELECT 1 FROM score.app_listing l WHERE l.run_id = p.run_id AND l.store = sl.store"
+      "                     AND l.listing_id = sl.listing_id)" },
+    /* The report's own distribution figure (2.11): per scope, the share of
+     * accounts whose average reads (likes) per article are above the mean of
+     * those averages. */
+    { "shares above the mean",
+      "CREATE TEMP TABLE sc_above ON COMMIT DROP AS "
+      "WITH a AS (SELECT scope, reads::float8 / articles AS r, likes::float8 / articles AS z FROM score.wci"
+      "            WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)),"
+      " m AS (SELECT scope, avg(r) AS mr, avg(z) AS mz FROM a GROUP BY scope) "
+      "SELECT a.scope, v.what, avg(v.above::integer)::float8 AS share FROM a JOIN m USING (scope)"
+      " CROSS JOIN LATERAL (VALUES ('reads', a.r > m.mr), ('likes', a.z > m.mz)) v(what, above)"
+      " GROUP BY a.scope, v.what" },
     { "aggregates",
       "INSERT INTO score.aggregate "
       "SELECT p.run_id, v.platform, v.metric, v.value FROM pg_temp.sc_p p CROSS JOIN LATERAL (VALUES"
@@ -313,7 +367,7 @@ static const struct step {
       " ('wechat', 'reads', (SELECT sum(reads) FROM score.wci WHERE run_id = p.run_id)::float8),"
       " ('wechat', 'likes', (SELECT sum(likes) FROM score.wci WHERE run_id = p.run_id)::float8),"
       " ('wechat', 'mean_wci', (SELECT avg(wci) FROM score.wci WHERE run_id = p.run_id)),"
-      " ('wechat', 'share_above_mean', (SELECT avg((w.wci > m.v)::integer) FROM score.wci w,"
+      " ('wechat', 'share_wci_above_mean', (SELECT avg((w.wci > m.v)::integer) FROM score.wci w,"
       "      (SELECT avg(wci) AS v FROM score.wci WHERE run_id = p.run_id) m WHERE w.run_id = p.run_id)::float8),"
       " ('wechat', 'cr_reads', (SELECT sum(t.reads) FROM (SELECT reads FROM score.wci WHERE run_id = p.run_id"
       "      ORDER BY reads DESC LIMIT p.report_cr_n) t)::float8"
@@ -324,8 +378,12 @@ static const struct step {
       " ('weibo', 'accounts', (SELECT count(*) FROM score.bci WHERE run_id = p.run_id)::float8),"
       " ('weibo', 'posts', (SELECT sum(posts) FROM score.bci WHERE run_id = p.run_id)::float8),"
       " ('weibo', 'mean_bci', (SELECT avg(bci) FROM score.bci WHERE run_id = p.run_id)),"
-      " ('weibo', 'share_above_mean', (SELECT avg((b.bci > m.v)::integer) FROM score.bci b,"
+      " ('weibo', 'share_bci_above_mean', (SELECT avg((b.bci > m.v)::integer) FROM score.bci b,"
       "      (SELECT avg(bci) AS v FROM score.bci WHERE run_id = p.run_id) m WHERE b.run_id = p.run_id)::float8),"
+      " ('wechat', 'share_avg_reads_above_mean_central', (SELECT share FROM pg_temp.sc_above WHERE scope = 'central' AND what = 'reads')),"
+      " ('wechat', 'share_avg_reads_above_mean_local', (SELECT share FROM pg_temp.sc_above WHERE scope = 'local' AND what = 'reads')),"
+      " ('wechat', 'share_avg_likes_above_mean_central', (SELECT share FROM pg_temp.sc_above WHERE scope = 'central' AND what = 'likes')),"
+      " ('wechat', 'share_avg_likes_above_mean_local', (SELECT share FROM pg_temp.sc_above WHERE scope = 'local' AND what = 'likes')),"
       " ('combined', 'organisations', (SELECT count(*) FROM score.combined WHERE run_id = p.run_id)::float8),"
       " ('combined', 'mean_combined', (SELECT avg(combined) FROM score.combined WHERE run_id = p.run_id)),"
       " ('apps', 'listings', (SELECT count(*) FROM score.app_listing WHERE run_id = p.run_id)::float8),"
@@ -378,7 +436,8 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
              "CREATE TEMP TABLE sc_p ON COMMIT DROP AS "
              "SELECT NULL::bigint AS run_id, NULL::date AS period_start, NULL::date AS period_end,"
              " NULL::integer AS days, NULL::timestamptz AS t0, NULL::timestamptz AS t1,"
-             " NULL::timestamptz AS tstat, x.* FROM jsonb_to_record('{}'::jsonb) AS x(%s) WITH NO DATA",
+             " NULL::timestamptz AS tstat, NULL::timestamptz AS ts_lo, NULL::timestamptz AS t0_lo,"
+             " NULL::timestamptz AS t0_hi, x.* FROM jsonb_to_record('{}'::jsonb) AS x(%s) WITH NO DATA",
              cols);
     snprintf(insert_p, sizeof insert_p,
              "INSERT INTO pg_temp.sc_p "
@@ -386,6 +445,12 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
              " ($2::date)::timestamp AT TIME ZONE x.period_timezone,"
              " ($3::date + 1)::timestamp AT TIME ZONE x.period_timezone,"
              " ($3::date + 1)::timestamp AT TIME ZONE x.period_timezone"
+             "   + make_interval(days => x.period_stat_grace_days::integer),"
+             " ($3::date + 1)::timestamp AT TIME ZONE x.period_timezone"
+             "   - make_interval(days => x.period_stock_before_days::integer),"
+             " ($2::date)::timestamp AT TIME ZONE x.period_timezone"
+             "   - make_interval(days => x.period_stock_before_days::integer),"
+             " ($2::date)::timestamp AT TIME ZONE x.period_timezone"
              "   + make_interval(days => x.period_stat_grace_days::integer),"
              " x.* FROM jsonb_to_record($1::jsonb) AS x(%s)",
              cols);
@@ -467,16 +532,25 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
         }
     }
     {
-        const char *pa[] = { mid, m->sql_json, watermark, inputs, o->force ? "t" : "f" };
+        const char *pa[] = { mid, m->sql_json, watermark, inputs, o->force ? "t" : "f",
+                             o->period_kind, o->period_label, o->final ? "t" : "f" };
+        /* Final once the settle days had passed at the newest observation's
+         * fetch time (the pipeline's own clock, not the database's). */
         if ((rc = q(conn,
+                    "WITH n AS (SELECT max((v ->> 2)::timestamptz) AS t FROM jsonb_each($4::jsonb) e(k, v)"
+                    "            WHERE k LIKE 'obs.%' AND jsonb_typeof(v) = 'array') "
                     "INSERT INTO score.run (methodology_id, period_start, period_end, period_days,"
                     " window_start, window_end, stat_cutoff, params_effective, watermark, inputs, forced,"
-                    " started_at, finished_at) "
+                    " started_at, finished_at, period_kind, period, newest_input_at, status, forced_final) "
                     "SELECT $1, period_start, period_end, days, t0, t1, tstat, $2::jsonb, $3, $4::jsonb, $5,"
-                    " clock_timestamp(), clock_timestamp() FROM pg_temp.sc_p RETURNING run_id",
-                    5, pa, &res, "create run", err, errlen)))
+                    " clock_timestamp(), clock_timestamp(), $6, $7, n.t,"
+                    " CASE WHEN $8::bool OR n.t >= p.tstat THEN 'final' ELSE 'provisional' END,"
+                    " $8::bool AND NOT coalesce(n.t >= p.tstat, false)"
+                    " FROM pg_temp.sc_p p, n RETURNING run_id, status",
+                    8, pa, &res, "create run", err, errlen)))
             goto out;
         snprintf(runid, sizeof runid, "%s", PQgetvalue(res, 0, 0));
+        snprintf(out->status, sizeof out->status, "%s", PQgetvalue(res, 0, 1));
         PQclear(res);
         res = NULL;
     }

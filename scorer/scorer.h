@@ -51,18 +51,37 @@ void scorer_method_print_keys(FILE *f);
  * (11 bytes each) and checks that both are real dates with start <= end. */
 bool scorer_parse_period(const char *s, char start[11], char end[11]);
 
+/* A period as the scorer names it. */
+struct scorer_period {
+    char start[11], end[11];    /* "YYYY-MM-DD", both inclusive */
+    char kind[8];               /* "month", "week" or "custom" */
+    char label[24];             /* "2014-10", "2014-W46" or "2014-10-03..2014-10-09" */
+};
+
+/* Parses "YYYY-MM" (a calendar month), "YYYY-Www" (an ISO week, Monday to
+ * Sunday) or "YYYY-MM-DD..YYYY-MM-DD"; a range that is exactly a calendar
+ * month or an ISO week gets that kind and name. False on anything else. */
+bool scorer_period_parse(const char *s, struct scorer_period *p);
+
+/* The calendar month that contains the day "YYYY-MM-DD" (first 7 chars used). */
+bool scorer_period_month(const char *yyyy_mm, struct scorer_period *p);
+
 /* ---------------------------------------------------------------- runs */
 
 struct scorer_run_opts {
     const char *period_start;   /* "YYYY-MM-DD" */
     const char *period_end;
+    const char *period_kind;    /* "month", "week" or "custom" */
+    const char *period_label;   /* "2014-10", "2014-W46" or "START..END" */
     bool force;                 /* run even when an identical run exists */
+    bool final;                 /* declare the run final before its settle days have passed */
     unsigned pause_ms;          /* test hook: pause between steps inside the transaction */
 };
 
 struct scorer_run_result {
     int64_t run_id;             /* the new run, or the existing identical one */
     bool skipped;               /* true when an identical run existed and !force */
+    char status[16];            /* "final" or "provisional" (empty when skipped) */
     long wechat, weibo, combined, listings;
 };
 
@@ -70,10 +89,29 @@ struct scorer_run_result {
 enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct scorer_run_opts *o,
                       struct scorer_run_result *out, char *err, size_t errlen);
 
+/* The calendar months that observations loaded since the methodology's last
+ * `run --pending` touch (scorer/pending.c has the rule), and the marks that
+ * scorer_pending_done() advances to once they are all scored. */
+#define SCORER_PENDING_TABLES 8
+struct scorer_pending {
+    int n;
+    char (*months)[8];          /* "YYYY-MM", ascending; owned, freed by scorer_pending_free */
+    int nmarks;
+    struct {
+        char table[32];
+        char through[64];       /* latest loaded_at of that table, as text */
+    } marks[SCORER_PENDING_TABLES];
+};
+enum gr_rc scorer_pending(PGconn *conn, const struct scorer_method *m, struct scorer_pending *out, char *err,
+                          size_t errlen);
+enum gr_rc scorer_pending_done(PGconn *conn, const struct scorer_method *m, const struct scorer_pending *p,
+                               char *err, size_t errlen);
+void scorer_pending_free(struct scorer_pending *p);
+
 /* Compares two runs, stores the comparison and prints the moves to out.
  * *comparison_id receives the stored comparison. */
-enum gr_rc scorer_compare(PGconn *conn, int64_t run_a, int64_t run_b, FILE *out, int64_t *comparison_id,
-                          char *err, size_t errlen);
+enum gr_rc scorer_compare(PGconn *conn, int64_t run_a, int64_t run_b, bool across_periods, FILE *out,
+                          int64_t *comparison_id, char *err, size_t errlen);
 
 /* Prints every run, one line each, to out. */
 enum gr_rc scorer_list(PGconn *conn, FILE *out, char *err, size_t errlen);

@@ -36,23 +36,25 @@ t_eq "bad targets commit nothing" "2" "$(q 'SELECT count(*) FROM src.wechat_acco
 
 # --- load: each row once; overlapping files keep one row per key; second load is a no-op
 cp "$D/a.app_listing.tsv" "$D/b.app_listing.tsv" "$D/a.wechat_stat.tsv" .
-t_ok "load two files" $B/loader -q --no-score load a.app_listing.tsv a.wechat_stat.tsv
+t_ok "load two files" $B/loader -q load a.app_listing.tsv a.wechat_stat.tsv
 t_eq "app rows stored" "3" "$(q 'SELECT count(*) FROM obs.app_listing')"
 t_eq "exact count kept" "830000000" "$(q "SELECT downloads FROM obs.app_listing WHERE listing_id='com.MobileTicket'")"
 t_eq "missing stays NULL" "t" "$(q "SELECT downloads IS NULL FROM obs.app_listing WHERE store='appstore'")"
 t_eq "capped read stored as cap" "100001|t|10万+" "$(q "SELECT read_num, read_capped, read_raw FROM obs.wechat_stat WHERE mid=2650000001")"
-t_eq "loads mark the months to score (stats also the month before)" "2014-09-01 2014-10-01" "$(q "SELECT string_agg(period_start::text, ' ' ORDER BY period_start) FROM meta.score_pending")"
-out=$($B/loader --no-score load a.app_listing.tsv 2>&1)
+# The scorer, not the loader, decides the periods: stats fetched on 30 October
+# touch October; stock snapshots that day serve October's end and November's start.
+t_eq "the scorer lists the months the loads touch" "2014-10 2014-11" "$("$B/scorer" pending 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+out=$($B/loader load a.app_listing.tsv 2>&1)
 t_match "second load says already loaded" "already loaded" "$out"
 t_eq "second load stores nothing" "3" "$(q 'SELECT count(*) FROM obs.app_listing')"
-t_ok "overlapping file loads" $B/loader -q --no-score load b.app_listing.tsv
+t_ok "overlapping file loads" $B/loader -q load b.app_listing.tsv
 t_eq "overlap keeps one row per key" "4" "$(q 'SELECT count(*) FROM obs.app_listing')"
 t_eq "ledger has three files" "3" "$(q 'SELECT count(*) FROM meta.load_ledger')"
 
 # --- bad parser output: exit 65, file/line/column named, nothing committed
 check_bad() {  # name file pattern
   local out rc
-  out=$($B/loader --no-score load "$2" 2>&1); rc=$?
+  out=$($B/loader load "$2" 2>&1); rc=$?
   t_eq "bad $1 exits 65" 65 $rc
   t_match "bad $1 message names file, line and column" "$3" "$out"
 }
@@ -67,7 +69,7 @@ check_bad "header" header.app_listing.tsv "header.app_listing.tsv line 1"
 check_bad "negative count" negative.app_listing.tsv "negative.app_listing.tsv line 2"
 t_eq "bad files commit nothing" "4" "$(q 'SELECT count(*) FROM obs.app_listing')"
 t_eq "bad files leave no ledger rows" "3" "$(q 'SELECT count(*) FROM meta.load_ledger')"
-out=$($B/loader --no-score load nosuch.app_listing.tsv 2>&1); t_eq "missing file exits 66" 66 $?
+out=$($B/loader load nosuch.app_listing.tsv 2>&1); t_eq "missing file exits 66" 66 $?
 
 # --- database unreachable: 69, naming the socket tried
 out=$($B/loader --db "host=$GR_WORK/nowhere dbname=x" migrate 2>&1); rc=$?
@@ -75,11 +77,11 @@ t_eq "unreachable database exits 69" 69 $rc
 t_match "unreachable database names the socket" "nowhere/.s.PGSQL" "$out"
 
 # --- configuration errors: 78 with file:line
-printf '[db]\nconninfo = \n[loader]\nscore_after_load = maybe\n' > bad.conf
+printf '[db]\nconninfo = \n[log]\nlevel = maybe\n' > bad.conf
 out=$($B/loader --config bad.conf migrate 2>&1); rc=$?
 t_eq "bad config value exits 78" 78 $rc
 t_match "bad config names file:line" "bad.conf:4" "$out"
-printf '[loader]\nno_such_key = 1\n' > bad2.conf
+printf '[db]\nno_such_key = 1\n' > bad2.conf
 out=$($B/loader --config bad2.conf migrate 2>&1); rc=$?
 t_eq "unknown config key exits 78" 78 $rc
 t_match "unknown key names file:line" "bad2.conf:2: unknown key" "$out"

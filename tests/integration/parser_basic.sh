@@ -68,7 +68,7 @@ t_match "--help documents exit codes" "Exit status" "$("$B/parser" --help)"
 
 # the loader takes the files: the contract holds against the real tables
 if "$B/loader" migrate >/dev/null 2>&1; then
-  t_ok "loader loads the parser output" "$B/loader" --no-score load out/a.*.tsv
+  t_ok "loader loads the parser output" "$B/loader" load out/a.*.tsv
   t_eq "wechat_stat rows in obs" "$(( $(wc -l <out/a.wechat_stat.tsv) - 1 ))" "$(q 'select count(*) from obs.wechat_stat')"
   t_eq "capped read stored as 100001" "100001|t|100000+" "$(q "select read_num, read_capped, read_raw from obs.wechat_stat where origin='footer' and read_raw='100000+'")"
   t_eq "app_listing rows in obs" "$(( $(wc -l <out/a.app_listing.tsv) - 1 ))" "$(q 'select count(*) from obs.app_listing')"

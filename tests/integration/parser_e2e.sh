@@ -29,7 +29,7 @@ if "$B/loader" migrate >/dev/null && "$B/loader" targets targets >/dev/null; the
   out=$(python3 "$TOP/tests/data/cmp_truth.py" parsed2 truth); rc=$?
   echo "$out"
   t_eq "frontier crawl with discover(): every number equals the truth" 0 "$rc"
-  t_ok "load" "$B/loader" --no-score load parsed2/*.tsv
+  t_ok "load" "$B/loader" load parsed2/*.tsv
   t_eq "obs.wechat_stat holds every article's appmsgext row" "$(( $(wc -l <truth/wechat_stat.tsv) - 1 ))" "$(q "select count(*) from obs.wechat_stat where origin='appmsgext'")"
 else
   t_ok "loader migrate/targets (not ready)" false

@@ -85,8 +85,8 @@ INSERT INTO obs.weibo_account (account, nick, followers, following, posts, statu
   ('wb_a', '甲微博', 1500, 1, 14, 'ok', 'w.warc.gz', 4, 'u', '2014-10-30T00:00:00Z'),
   ('wb_b', '乙微博', 2050000, 5, 100, 'ok', 'w.warc.gz', 5, 'u', '2014-10-05T00:00:00Z'),
   ('wb_b', '乙微博', 2000000, 5, 106, 'ok', 'w.warc.gz', 6, 'u', '2014-10-25T00:00:00Z'),
-  ('wb_d', '丁微博', 777, 5, 1, 'ok', 'w.warc.gz', 7, 'u', '2014-11-03T00:00:00Z'),
-  ('wb_e', '戊微博', 50, 0, 0, 'ok', 'w.warc.gz', 8, 'u', '2014-10-10T00:00:00Z');
+  ('wb_d', '丁微博', 777, 5, 1, 'ok', 'w.warc.gz', 7, 'u', '2014-11-20T00:00:00Z'),
+  ('wb_e', '戊微博', 50, 0, 0, 'ok', 'w.warc.gz', 8, 'u', '2014-10-27T00:00:00Z');
 
 -- ------------------------------------------------------------------ Weibo posts
 INSERT INTO obs.weibo_post (account, post_id, posted_at, kind, reposts, comments, mentions, warc_file, warc_offset, url, fetched_at) VALUES
@@ -106,11 +106,11 @@ INSERT INTO obs.weibo_post (account, post_id, posted_at, kind, reposts, comments
 -- ------------------------------------------------------------------ app listings
 INSERT INTO obs.app_listing (store, listing_id, package, app_name, downloads, downloads_capped, downloads_raw, rating_count, rating_avg, status, warc_file, warc_offset, url, fetched_at) VALUES
   ('360', '111', 'com.rail', '12306', 8000000, false, '800万次', NULL, NULL, 'ok', 'a.warc.gz', 1, 'u', '2014-09-30T00:00:00Z'),
-  ('360', '111', 'com.rail', '12306', 8670000, false, '867万次', NULL, NULL, 'ok', 'a.warc.gz', 2, 'u', '2014-10-20T00:00:00Z'),
+  ('360', '111', 'com.rail', '12306', 8670000, false, '867万次', NULL, NULL, 'ok', 'a.warc.gz', 2, 'u', '2014-10-30T00:00:00Z'),
   ('360', '111', 'com.rail', '12306', 9000000, false, '900万次', NULL, NULL, 'ok', 'a.warc.gz', 3, 'u', '2014-11-05T00:00:00Z'),
-  ('baidu', 'd1', 'com.rail', '12306', 15520000, false, '1552万', NULL, NULL, 'ok', 'a.warc.gz', 4, 'u', '2014-10-10T00:00:00Z'),
-  ('appstore', '99', NULL, '12306', NULL, false, NULL, 1234, 2.50, 'ok', 'a.warc.gz', 5, 'u', '2014-10-10T00:00:00Z'),
-  ('360', '222', 'com.bjsubway', '北京地铁', 390000, false, '39万次', NULL, NULL, 'ok', 'a.warc.gz', 6, 'u', '2014-10-10T00:00:00Z'),
-  ('baidu', 'd2', 'com.bjsubway', '北京地铁', 100000, false, '10万', NULL, NULL, 'ok', 'a.warc.gz', 7, 'u', '2014-10-10T00:00:00Z'),
+  ('baidu', 'd1', 'com.rail', '12306', 15520000, false, '1552万', NULL, NULL, 'ok', 'a.warc.gz', 4, 'u', '2014-10-28T00:00:00Z'),
+  ('appstore', '99', NULL, '12306', NULL, false, NULL, 1234, 2.50, 'ok', 'a.warc.gz', 5, 'u', '2014-10-28T00:00:00Z'),
+  ('360', '222', 'com.bjsubway', '北京地铁', 390000, false, '39万次', NULL, NULL, 'ok', 'a.warc.gz', 6, 'u', '2014-10-28T00:00:00Z'),
+  ('baidu', 'd2', 'com.bjsubway', '北京地铁', 100000, false, '10万', NULL, NULL, 'ok', 'a.warc.gz', 7, 'u', '2014-10-28T00:00:00Z'),
   ('baidu', 'd2', 'com.bjsubway', '北京地铁', NULL, false, NULL, NULL, NULL, 'error', 'a.warc.gz', 8, 'u', '2014-10-25T00:00:00Z'),
-  ('360', '333', 'com.shsubway', '上海地铁', 170000, false, '17万次', NULL, NULL, 'ok', 'a.warc.gz', 9, 'u', '2014-10-10T00:00:00Z');
+  ('360', '333', 'com.shsubway', '上海地铁', 170000, false, '17万次', NULL, NULL, 'ok', 'a.warc.gz', 9, 'u', '2014-10-28T00:00:00Z');

@@ -106,19 +106,24 @@ P("## 4. BCI (sub-score = 100·Σ wᵢ·ln(xᵢ+1); BCI = 0.2C + 0.5A + 0.5I + 0
 P("""Interaction weights: private messages (0.3) cannot be observed, so replies 0.4 and mentions 0.3 are
 renormalised to 0.4/0.7 = 0.571429 and 0.3/0.7 = 0.428571.
 
-甲微博 (wb_a): ok snapshots in the period: 10-02 1000 and 10-30 1500 (09-25 is before, 10-15 is an
-error). followers 1500, new 500. Posts in the period (latest snapshot before the cut-off): p1 original
+Stock rule: the ok snapshot nearest the period end (2014-10-31T16:00Z) within 7 days before and 7
+settle days after it; new followers need the snapshot nearest the period start (2014-09-30T16:00Z)
+within the same window around the start.
+
+甲微博 (wb_a): ok snapshots 09-25 900, 10-02 1000, 10-30 1500 (10-15 is an error). End: 10-30 1500;
+start: 10-02 1000 (nearer the start than 09-25). followers 1500, new 500. Posts in the period (latest snapshot before the cut-off): p1 original
 10 reposts 5 comments 1 mention (the 11-25 snapshot is after the cut-off); p2 repost 2/1; p3 reply 0/0
 2 mentions; p4 was posted in September. posts 3, originals 1, reposts 1, replies 1, mentions 3;
 reposts of originals 10, of reposts 2; comments on originals 5, on reposts 1.
 
-乙微博 (wb_b): 10-05 2050000, 10-25 2000000: followers 2000000, new = -50000 -> 0. Posts: originals
+乙微博 (wb_b): 10-05 2050000 (start), 10-25 2000000 (end): followers 2000000, new = -50000 -> 0. Posts: originals
 o1 400/50, o2 0/10, o3 100/0, o4 0/0; reposts r1 20/5, r2 missing counts (add 0). posts 6,
 originals 4, reposts 2, replies 0, mentions 0; orig reposts 500, orig comments 60, second reposts 20,
 second comments 5.
 
-戊微博 (wb_e): one snapshot 10-10, 50 followers, new 0, no posts.
-丁微博 (wb_d): only a November snapshot: not scored.
+戊微博 (wb_e): one snapshot 10-27, 50 followers; none near the start: new followers missing (NULL,
+adding nothing to coverage), no posts.
+丁微博 (wb_d): only a snapshot on 11-20, outside the end window: not scored (score.unscored says why).
 """)
 L=lambda x: log(x+1)
 wb={'wb_a':(1500,500,3,1,1,1,3,10,2,5,1,'甲微博','central'),'wb_b':(2000000,0,6,4,2,0,0,500,20,60,5,'乙微博','local'),'wb_e':(50,0,0,0,0,0,0,0,0,0,0,'戊微博','local')}
@@ -133,7 +138,7 @@ for k,(f,new,posts,orig,rep,replies,ment,orr,srr,ocr,scr,name,scope) in wb.items
     P(f"I = 100·(0.571429·ln({replies}+1) + 0.428571·ln({ment}+1)) = 100·(0.571429·{L(replies):.6f} + 0.428571·{L(ment):.6f}) = {inter:.4f}")
     P(f"P = 100·(0.3·ln({orr}+1) + 0.2·ln({srr}+1) + 0.3·ln({ocr}+1) + 0.2·ln({scr}+1)) = 100·(0.3·{L(orr):.6f} + 0.2·{L(srr):.6f} + 0.3·{L(ocr):.6f} + 0.2·{L(scr):.6f}) = {prop:.4f}")
     P(f"BCI = 0.2·{cov:.4f} + 0.5·{act:.4f} + 0.5·{inter:.4f} + 0.8·{prop:.4f} = **{bci:.4f}**\n")
-    for col,v in [('followers',f),('new_followers',new),('posts',posts),('coverage',cov),('activity',act),('interaction',inter),('propagation',prop),('bci',bci)]:
+    for col,v in [('followers',f),('new_followers',new if k != 'wb_e' else ''),('posts',posts),('coverage',cov),('activity',act),('interaction',inter),('propagation',prop),('bci',bci)]:
         E('bci',k,col,v)
 border=sorted(wb,key=lambda k:-bres[k])
 for i,k in enumerate(border): E('bci',k,'rank_all',i+1)
@@ -149,10 +154,10 @@ corder=sorted(comb,key=lambda o:-comb[o])
 for i,o in enumerate(corder): E('combined',o,'rank_all',i+1)
 P("\norg_c has no Weibo account: no combined index. Ranks: " + ", ".join(f"{i+1}. {o}" for i,o in enumerate(corder)) + ".\n")
 
-P("## 6. Apps (latest ok snapshot fetched before 2014-10-31T16:00Z)\n")
-P("""- 360/111 (12306): 09-30 8000000, 10-20 8670000, 11-05 9000000 (after the period): **8670000**.
+P("## 6. Apps (the ok snapshot nearest 2014-10-31T16:00Z within 7 days before and 7 after)\n")
+P("""- 360/111 (12306): 09-30 8000000 (outside the window), 10-30 8670000, 11-05 9000000 (farther): **8670000**.
 - baidu/d1 (12306): 15520000. appstore/99 (12306): ratings only, downloads NULL, no rank.
-- 360/222 (北京地铁) 390000; baidu/d2 (北京地铁): 10-10 ok 100000, 10-25 `error` (ignored): **100000**.
+- 360/222 (北京地铁) 390000; baidu/d2 (北京地铁): 10-28 ok 100000, 10-25 `error` (ignored): **100000**.
 - 360/333 (上海地铁) 170000.
 
 Ranks: 360: 12306 1, 北京地铁 2, 上海地铁 3; baidu: 12306 1, 北京地铁 2.
@@ -180,8 +185,13 @@ P(f"WeChat: accounts 3, articles 3+3+1 = 7, reads {'+'.join(str(res[b][0]) for b
 P(f"mean WCI = ({' + '.join(f'{res[b][9]:.4f}' for b in res)})/3 = {mean:.4f}; above the mean: 2 of 3 = {above:.4f}.")
 P(f"CR20 over 3 accounts = 1 (all reads are in the top 20).")
 bmean=sum(bres.values())/3
+P("The report's own figure (2.11), per scope: share of accounts whose R/N (Z/N) is above the scope's mean R/N")
+P("(Z/N). Central: 甲微信 alone, not above its own mean: 0. Local: 乙发布 R/N 34667.00 and Z/N 276.67 against")
+P("丙健康 200 and 0 (means 17433.50 and 138.33): 1 of 2 = 0.5 for both.")
 P(f"Weibo: accounts 3, mean BCI = {bmean:.4f}, above the mean: {sum(1 for v in bres.values() if v>bmean)} of 3.\n")
-for m,v in [('accounts',3),('articles',7),('articles_unobserved',2),('reads',tr),('likes',tz),('mean_wci',mean),('share_above_mean',above),('cr_reads',1.0)]:
+for m,v in [('accounts',3),('articles',7),('articles_unobserved',2),('reads',tr),('likes',tz),('mean_wci',mean),('share_wci_above_mean',above),('cr_reads',1.0),
+            ('share_avg_reads_above_mean_central',0.0),('share_avg_reads_above_mean_local',0.5),
+            ('share_avg_likes_above_mean_central',0.0),('share_avg_likes_above_mean_local',0.5)]:
     E('aggregate','wechat',m,v)
 E('aggregate','weibo','accounts',3); E('aggregate','weibo','mean_bci',bmean)
 

@@ -1,0 +1,165 @@
+/* `scorer pending` and `scorer run --pending`: which periods new observations
+ * touch. The rule lives here and nowhere else (the loader and the nightly
+ * driver only call the scorer).
+ *
+ * Every obs row loaded after the methodology's mark (score.pending_mark) is
+ * reduced to a (kind, local day) pair, and a day touches the calendar months
+ * whose inputs it can change:
+ *  - flow (an article's or post's publish time): the month it falls in;
+ *  - a count snapshot (article stats, post counts) fetched on day d: every
+ *    month m with start(m) <= d < end(m) + settle days;
+ *  - a stock snapshot (followers, downloads): every month whose end window
+ *    [end - stock_before_days, end + settle) or start window (the same around
+ *    its first day, for new followers) holds d.
+ * The marks advance only after every touched month was scored, to the latest
+ * loaded_at seen in the same snapshot as the list, so rows loaded meanwhile
+ * are listed next time. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gr_config.h"
+#include "gr_db.h"
+#include "gr_log.h"
+#include "scorer.h"
+
+#define OBS_TABLES "ARRAY['obs.wechat_article', 'obs.wechat_history', 'obs.wechat_stat', 'obs.weibo_account'," \
+                   " 'obs.weibo_post', 'obs.app_listing']"
+
+/* $1 methodology name, $2 time zone, $3 settle days, $4 stock days before. */
+static const char sql_pending[] =
+    "WITH mk AS (SELECT t, coalesce((SELECT loaded_through FROM score.pending_mark"
+    "                                 WHERE methodology = $1 AND obs_table = t), '-infinity') AS since"
+    "              FROM unnest(" OBS_TABLES ") t),"
+    " ev AS ("
+    "  SELECT DISTINCT x.k, (x.t AT TIME ZONE $2)::date AS d FROM ("
+    "    SELECT 'flow' AS k, published_at AS t FROM obs.wechat_article"
+    "     WHERE published_at IS NOT NULL AND loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_article')"
+    "    UNION ALL SELECT 'flow', published_at FROM obs.wechat_history"
+    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_history')"
+    "    UNION ALL SELECT 'snap', fetched_at FROM obs.wechat_stat"
+    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_stat')"
+    "    UNION ALL SELECT 'flow', posted_at FROM obs.weibo_post"
+    "     WHERE posted_at IS NOT NULL AND loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_post')"
+    "    UNION ALL SELECT 'snap', fetched_at FROM obs.weibo_post"
+    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_post')"
+    "    UNION ALL SELECT 'stock', fetched_at FROM obs.weibo_account"
+    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_account')"
+    "    UNION ALL SELECT 'stock', fetched_at FROM obs.app_listing"
+    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.app_listing')"
+    "  ) x"
+    "), m AS ("
+    "  SELECT DISTINCT mo::date AS m FROM ev"
+    "   CROSS JOIN LATERAL generate_series(date_trunc('month', (ev.d - 62)::timestamp),"
+    "                                      date_trunc('month', (ev.d + 62)::timestamp), interval '1 month') mo"
+    "   WHERE CASE ev.k"
+    "           WHEN 'flow' THEN mo = date_trunc('month', ev.d::timestamp)"
+    "           WHEN 'snap' THEN ev.d >= mo::date AND ev.d < (mo + interval '1 month')::date + $3::integer"
+    "           ELSE (ev.d >= (mo + interval '1 month')::date - $4::integer"
+    "                 AND ev.d < (mo + interval '1 month')::date + $3::integer)"
+    "             OR (ev.d >= mo::date - $4::integer AND ev.d < mo::date + $3::integer)"
+    "         END"
+    ") "
+    "SELECT to_char(m, 'YYYY-MM') FROM m ORDER BY 1";
+
+static const char sql_marks[] =
+    "SELECT t, (SELECT max(loaded_at) FROM obs.wechat_article) FROM (VALUES ('obs.wechat_article')) v(t)"
+    " UNION ALL SELECT 'obs.wechat_history', max(loaded_at) FROM obs.wechat_history"
+    " UNION ALL SELECT 'obs.wechat_stat', max(loaded_at) FROM obs.wechat_stat"
+    " UNION ALL SELECT 'obs.weibo_account', max(loaded_at) FROM obs.weibo_account"
+    " UNION ALL SELECT 'obs.weibo_post', max(loaded_at) FROM obs.weibo_post"
+    " UNION ALL SELECT 'obs.app_listing', max(loaded_at) FROM obs.app_listing";
+
+void scorer_pending_free(struct scorer_pending *p)
+{
+    if (!p)
+        return;
+    free(p->months);
+    memset(p, 0, sizeof *p);
+}
+
+static enum gr_rc param(const struct scorer_method *m, const char *key, char *out, size_t n, char *err,
+                        size_t errlen)
+{
+    const char *v = gr_config_get(m->cfg, key);
+    if (!v) {
+        snprintf(err, errlen, "internal: methodology key %s has no value", key);
+        return GR_EINTERNAL;
+    }
+    snprintf(out, n, "%s", v);
+    return GR_OK;
+}
+
+enum gr_rc scorer_pending(PGconn *conn, const struct scorer_method *m, struct scorer_pending *out, char *err,
+                          size_t errlen)
+{
+    char tz[128], settle[16], before[16];
+    const char *pa[4] = { m->name, tz, settle, before };
+    PGresult *res = NULL;
+    enum gr_rc rc;
+    bool in_tx = false;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = param(m, "period.timezone", tz, sizeof tz, err, errlen)) ||
+        (rc = param(m, "period.stat_grace_days", settle, sizeof settle, err, errlen)) ||
+        (rc = param(m, "period.stock_before_days", before, sizeof before, err, errlen)))
+        return rc;
+    /* One snapshot for the list and the marks it will advance to. */
+    if ((rc = gr_db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen)))
+        return rc;
+    in_tx = true;
+    if ((rc = gr_db_execp(conn, sql_marks, 0, NULL, &res, err, errlen)))
+        goto out;
+    for (int i = 0; i < PQntuples(res) && out->nmarks < SCORER_PENDING_TABLES; i++) {
+        if (PQgetisnull(res, i, 1))
+            continue;
+        snprintf(out->marks[out->nmarks].table, sizeof out->marks[0].table, "%s", PQgetvalue(res, i, 0));
+        snprintf(out->marks[out->nmarks].through, sizeof out->marks[0].through, "%s", PQgetvalue(res, i, 1));
+        out->nmarks++;
+    }
+    PQclear(res);
+    res = NULL;
+    if ((rc = gr_db_execp(conn, sql_pending, 4, pa, &res, err, errlen)))
+        goto out;
+    out->n = PQntuples(res);
+    if (out->n && !(out->months = calloc((size_t)out->n, sizeof *out->months))) {
+        rc = GR_ENOMEM;
+        goto out;
+    }
+    for (int i = 0; i < out->n; i++)
+        snprintf(out->months[i], sizeof out->months[i], "%s", PQgetvalue(res, i, 0));
+    rc = gr_db_exec(conn, "COMMIT", err, errlen);
+    in_tx = false;
+out:
+    PQclear(res);
+    if (in_tx) {
+        char e2[256];
+        (void)gr_db_exec(conn, "ROLLBACK", e2, sizeof e2);
+    }
+    if (rc)
+        scorer_pending_free(out);
+    return rc;
+}
+
+enum gr_rc scorer_pending_done(PGconn *conn, const struct scorer_method *m, const struct scorer_pending *p,
+                               char *err, size_t errlen)
+{
+    enum gr_rc rc = gr_db_exec(conn, "BEGIN", err, errlen);
+    for (int i = 0; i < p->nmarks && !rc; i++) {
+        const char *pa[3] = { m->name, p->marks[i].table, p->marks[i].through };
+        PGresult *res = NULL;
+        rc = gr_db_execp(conn,
+                         "INSERT INTO score.pending_mark (methodology, obs_table, loaded_through) VALUES ($1, $2, $3)"
+                         " ON CONFLICT (methodology, obs_table) DO UPDATE SET loaded_through ="
+                         " greatest(score.pending_mark.loaded_through, EXCLUDED.loaded_through)",
+                         3, pa, &res, err, errlen);
+        PQclear(res);
+    }
+    if (!rc)
+        return gr_db_exec(conn, "COMMIT", err, errlen);
+    {
+        char e2[256];
+        (void)gr_db_exec(conn, "ROLLBACK", e2, sizeof e2);
+    }
+    return rc;
+}
