@@ -256,8 +256,8 @@ enum gr_rc report_nightly(const char *conninfo, const char *spool, char *detail,
     if (k >= detail_len)
         k = detail_len - 1;
     rc = nightly_one(conninfo, root, "provisional", "provisional", status, sizeof status, err, errlen);
-    if (rc == GR_ENOINPUT || rc == GR_EUSAGE) {
-        /* no month in progress has been scored (or the schema predates 008) */
+    if (rc == GR_ENOINPUT) {
+        /* no month in progress has been scored */
         gr_notice("%s", err);
         rc = GR_OK;
     } else if (rc) {

@@ -38,7 +38,6 @@ struct report_data {
     PGresult *run;              /* run_info: one row */
     struct report_table tables[REPORT_MAX_TABLES];
     int ntables;
-    bool periods_api;           /* schema 008 (report.run_info) is present */
     char generated_at[40];      /* UTC, ISO 8601 */
 };
 

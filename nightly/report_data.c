@@ -1,7 +1,7 @@
 /* See report.h. The report reads report.* only, in one read-only snapshot, so
- * every number on the page comes from the same moment. With schema 008 the
- * tables are the period-aware functions report.tN(period, methodology); on an
- * older schema the plain views (latest run of the default methodology). */
+ * every number on the page comes from the same moment: report.run_info picks
+ * the run, the period-aware functions report.tN(period, methodology) give the
+ * tables, report.movers(run) and the registry views (011) the rest. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,86 +11,63 @@
 #include "gr_log.h"
 #include "report.h"
 
-/* $1 period, $2 methodology, $3 run id: every statement gets all three. */
+/* $1 period, $2 methodology, $3 run id: every statement gets all three (a
+ * statement that needs fewer still names them, so their types are known). */
 struct table_spec {
     const char *name, *title, *section;
-    const char *sql;        /* with schema 008 */
-    const char *sql_old;    /* without it: plain views; NULL = only with 008 */
+    const char *sql;
 };
 
 #define FN(f, order) "SELECT * FROM report." f "($1, $2) WHERE $3::bigint IS NOT NULL ORDER BY " order
-#define VW(v, order) "SELECT * FROM report." v " WHERE $1::text IS NULL AND $2::text IS NULL AND $3::bigint IS NOT NULL ORDER BY " order
 
 #define PANORAMA                                                                                               \
     "SELECT * FROM report.panorama WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"      \
     " ORDER BY platform, dimension, accounts DESC, value"
 
 static const struct table_spec specs[] = {
-    { "panorama", "全景：注册账号按省份、级别、职能", "panorama", PANORAMA, PANORAMA },
+    { "panorama", "全景：注册账号按省份、级别、职能", "panorama", PANORAMA },
     { "t1_2_central_combined", "表1.2 中央机构微信、微博综合传播力", "ranking",
-      FN("t1_2_central_combined", "rank"), VW("t1_2_central_combined", "rank") },
+      FN("t1_2_central_combined", "rank") },
     { "t1_3_local_combined", "表1.3 地方政府微信、微博综合传播力", "ranking",
-      FN("t1_3_local_combined", "rank"), VW("t1_3_local_combined", "rank") },
+      FN("t1_3_local_combined", "rank") },
     { "t2_1_central_wechat", "表2.1 中央机构政务微信传播力（WCI）", "wechat",
-      FN("t2_1_central_wechat", "rank"), VW("t2_1_central_wechat", "rank") },
+      FN("t2_1_central_wechat", "rank") },
     { "t2_2_local_wechat", "表2.2 地方政务微信传播力（WCI）", "wechat",
-      FN("t2_2_local_wechat", "rank"), VW("t2_2_local_wechat", "rank") },
+      FN("t2_2_local_wechat", "rank") },
     { "t2_3_party_publicity_wechat", "表2.3 党政宣传类政务微信", "sublist",
-      FN("t2_3_party_publicity_wechat", "rank"), VW("t2_3_party_publicity_wechat", "rank") },
+      FN("t2_3_party_publicity_wechat", "rank") },
     { "t2_4_police_traffic_wechat", "表2.4 公安交通类政务微信", "sublist",
-      FN("t2_4_police_traffic_wechat", "rank"), VW("t2_4_police_traffic_wechat", "rank") },
+      FN("t2_4_police_traffic_wechat", "rank") },
     { "t2_5_judicial_wechat", "表2.5 司法类政务微信", "sublist",
-      FN("t2_5_judicial_wechat", "rank"), VW("t2_5_judicial_wechat", "rank") },
+      FN("t2_5_judicial_wechat", "rank") },
     { "t2_6_health_wechat", "表2.6 卫生类政务微信", "sublist",
-      FN("t2_6_health_wechat", "rank"), VW("t2_6_health_wechat", "rank") },
+      FN("t2_6_health_wechat", "rank") },
     { "t2_7_hot_articles", "表2.7 政务微信热门文章", "wechat",
-      FN("t2_7_hot_articles", "rank"), VW("t2_7_hot_articles", "rank") },
+      FN("t2_7_hot_articles", "rank") },
     { "t3_1_central_weibo", "表3.1 中央机构腾讯政务微博传播力（BCI）", "weibo",
-      FN("t3_1_central_weibo", "rank"), VW("t3_1_central_weibo", "rank") },
+      FN("t3_1_central_weibo", "rank") },
     { "t3_2_local_weibo", "表3.2 地方腾讯政务微博传播力（BCI）", "weibo",
-      FN("t3_2_local_weibo", "rank"), VW("t3_2_local_weibo", "rank") },
+      FN("t3_2_local_weibo", "rank") },
     { "accounts_by_group", "参评账号分布（省份、级别、职能）", "distribution",
-      FN("accounts_by_group", "platform, dimension, accounts DESC, value"),
-      VW("accounts_by_group", "platform, dimension, accounts DESC, value") },
+      FN("accounts_by_group", "platform, dimension, accounts DESC, value") },
     { "aggregates", "总体指标（均值以上比例、CR20 集中度）", "distribution",
-      FN("aggregates", "platform, metric"), VW("aggregates", "platform, metric") },
+      FN("aggregates", "platform, metric") },
     { "t4_1_app_store_top10", "表4.1 各应用商店政务应用下载量前十", "apps",
-      FN("t4_1_app_store_top10", "store, rank"), VW("t4_1_app_store_top10", "store, rank") },
-    { "app_store_summary", "各应用商店政务应用概况", "apps", FN("app_store_summary", "store"),
-      "SELECT store, listings, listings_with_downloads AS ranked, downloads, downloads_avg AS mean_downloads"
-      " FROM report.app_store_summary_by_methodology"
-      " WHERE methodology = (SELECT value FROM score.setting WHERE key = 'default_methodology')"
-      " AND $1::text IS NULL AND $2::text IS NULL AND $3::bigint IS NOT NULL ORDER BY store" },
-    { "app_province_summary", "各省份政务应用概况", "apps", FN("app_province_summary", "downloads DESC, province"),
-      "SELECT province, apps, downloads, downloads_avg AS mean_downloads"
-      " FROM report.app_province_summary_by_methodology"
-      " WHERE methodology = (SELECT value FROM score.setting WHERE key = 'default_methodology')"
-      " AND $1::text IS NULL AND $2::text IS NULL AND $3::bigint IS NOT NULL ORDER BY downloads DESC, province" },
+      FN("t4_1_app_store_top10", "store, rank") },
+    { "app_store_summary", "各应用商店政务应用概况", "apps", FN("app_store_summary", "store") },
+    { "app_province_summary", "各省份政务应用概况", "apps", FN("app_province_summary", "downloads DESC, province") },
     { "movers", "与上一期相比的排名变化（上升、下降、新进、退出）", "movers",
       "SELECT * FROM report.movers($3::bigint) WHERE $1::text IS NULL OR $2::text IS NULL OR true"
-      " ORDER BY list, rank NULLS LAST, prev_rank, key",
-      "SELECT * FROM report.movers($3::bigint) WHERE $1::text IS NULL AND $2::text IS NULL"
       " ORDER BY list, rank NULLS LAST, prev_rank, key" },
-    { "coverage_summary", "覆盖情况：注册、本期参评、抓取失败", "provenance",
-      "SELECT platform, count(*) AS registered, count(*) FILTER (WHERE scored_in_latest_final) AS scored,"
-      " count(*) FILTER (WHERE last_ok_at IS NULL) AS never_fetched,"
-      " count(*) FILTER (WHERE last_failure_status IS NOT NULL) AS with_failures"
-      " FROM report.coverage WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"
-      " GROUP BY platform ORDER BY platform", NULL },
-    { "coverage_reasons", "未参评原因", "provenance",
-      "SELECT platform, coalesce(reason, '(none)') AS reason, count(*) AS accounts FROM report.coverage"
-      " WHERE NOT scored_in_latest_final AND ($1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL)"
-      " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 100", NULL },
+    { "coverage_summary", "覆盖情况（最新最终周期）：注册、参评、从未观测到、有抓取失败", "provenance",
+      "SELECT * FROM report.coverage_summary WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"
+      " ORDER BY platform" },
+    { "coverage_reasons", "未参评原因（最新最终周期）", "provenance",
+      "SELECT * FROM report.coverage_reasons WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"
+      " ORDER BY entries DESC, platform, reason" },
 };
 
 static const char run_sql[] = "SELECT * FROM report.run_info($1, $2)";
-static const char run_sql_old[] =
-    "SELECT run_id, methodology, version, sha256, params, 'month'::text AS period_kind,"
-    " to_char(period_start, 'YYYY-MM') AS period, period_start, period_end, 'final'::text AS status,"
-    " NULL::timestamptz AS newest_input_at, finished_at, NULL::integer AS wechat_accounts,"
-    " NULL::integer AS weibo_accounts, NULL::integer AS organisations, NULL::integer AS app_listings"
-    " FROM report.latest_run WHERE is_default AND $1::text IS NULL AND $2::text IS NULL";
-
 static enum gr_rc query(PGconn *conn, const char *sql, int n, const char *const *p, PGresult **res,
                         const char *what, char *err, size_t errlen)
 {
@@ -105,7 +82,6 @@ enum gr_rc report_data_read(PGconn *conn, const char *period, const char *method
                             char *err, size_t errlen)
 {
     const char *params[3] = { period, methodology, NULL };
-    PGresult *res = NULL;
     enum gr_rc rc;
     time_t now = time(NULL);
     struct tm tm;
@@ -116,19 +92,7 @@ enum gr_rc report_data_read(PGconn *conn, const char *period, const char *method
     rc = gr_db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen);
     if (rc)
         goto out;
-    rc = query(conn, "SELECT to_regprocedure('report.run_info(text,text)') IS NOT NULL", 0, NULL, &res,
-               "the schema version", err, errlen);
-    if (rc)
-        goto out;
-    d->periods_api = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    res = NULL;
-    if (!d->periods_api && (period || methodology)) {
-        snprintf(err, errlen, "--period and --methodology need schema 008 (report.run_info); run loader migrate");
-        rc = GR_EUSAGE;
-        goto out;
-    }
-    rc = query(conn, d->periods_api ? run_sql : run_sql_old, 2, params, &d->run, "report.run_info", err, errlen);
+    rc = query(conn, run_sql, 2, params, &d->run, "report.run_info", err, errlen);
     if (rc)
         goto out;
     if (PQntuples(d->run) != 1) {
@@ -140,12 +104,8 @@ enum gr_rc report_data_read(PGconn *conn, const char *period, const char *method
     params[2] = report_run_value(d, "run_id");
     for (size_t i = 0; i < sizeof specs / sizeof specs[0] && d->ntables < REPORT_MAX_TABLES; i++) {
         const struct table_spec *s = &specs[i];
-        const char *sql = d->periods_api ? s->sql : s->sql_old;
-        struct report_table *t;
-        if (!sql)
-            continue;
-        t = &d->tables[d->ntables];
-        rc = query(conn, sql, 3, params, &t->res, s->name, err, errlen);
+        struct report_table *t = &d->tables[d->ntables];
+        rc = query(conn, s->sql, 3, params, &t->res, s->name, err, errlen);
         if (rc)
             goto out;
         t->name = s->name;
@@ -155,7 +115,6 @@ enum gr_rc report_data_read(PGconn *conn, const char *period, const char *method
     }
     rc = gr_db_exec(conn, "COMMIT", err, errlen);
 out:
-    PQclear(res);
     if (rc) {
         PQclear(PQexec(conn, "ROLLBACK"));
         report_data_free(d);

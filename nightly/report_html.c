@@ -61,7 +61,7 @@ static const char *const labels[][2] = {
     { "key", "标识" },           { "prev_rank", "上期排名" }, { "rank_move", "名次变化" },
     { "score", "得分" },         { "prev_score", "上期得分" }, { "status", "状态" },
     { "prev_run_id", "上期运行" }, { "registered", "注册" },   { "scored", "参评" },
-    { "never_fetched", "从未抓取成功" }, { "with_failures", "有抓取失败" }, { "reason", "原因" },
+    { "never_observed", "从未观测到" }, { "entries", "条目数" }, { "with_failures", "有抓取失败" }, { "reason", "原因" },
 };
 
 static const char *label(const char *col)
@@ -236,8 +236,7 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
     A("</dl>\n<h3>方法参数</h3>\n<pre class=\"params\">");
     E(report_run_value(d, "params"));
     A("</pre>\n");
-    if (!d->periods_api)
-        A("<p class=\"note\">数据库尚无周期接口（schema 008），覆盖情况未列出；表格为默认方法的最新运行。</p>\n");
+    A("<p class=\"note\">覆盖情况按最新最终周期（默认方法）统计（report.coverage）。</p>\n");
     if ((rc = section_tables(b, d, "provenance", html_rows)))
         goto out;
     A("<h3>数据质量说明</h3>\n<ul>\n<li>“10万+”等封顶阅读数按页面原样显示，计分时按方法参数（wci.read_cap）计。</li>\n"

@@ -29,30 +29,24 @@ COMMENT ON COLUMN report.panorama.value IS 'The province, level or function.';
 COMMENT ON COLUMN report.panorama.accounts IS 'Registered accounts (apps for platform apps) with that value.';
 
 -- The previous run of a run: same methodology name, same kind of period
--- (a calendar month, a 7-day week, else a custom range of the same length),
--- ending before the run's period starts; the latest such period, then the
--- highest run_id.
+-- (score.run.period_kind: month, week, or a custom range of the same length),
+-- the latest such period ending before the run's period starts, final runs
+-- before provisional ones, then the highest run_id.
 CREATE FUNCTION report.previous_run(p_run_id bigint)
 RETURNS bigint LANGUAGE sql STABLE AS $$
-  WITH r AS (
-    SELECT r.run_id, m.name, r.period_start, r.period_end, r.period_days,
-           (r.period_start = date_trunc('month', r.period_start)::date
-            AND r.period_end = (date_trunc('month', r.period_start) + interval '1 month - 1 day')::date) AS is_month
-      FROM score.run r JOIN score.methodology m USING (methodology_id)
-     WHERE r.run_id = p_run_id)
   SELECT p.run_id
-    FROM r
-    JOIN score.methodology pm ON pm.name = r.name
+    FROM score.run r
+    JOIN score.methodology m ON m.methodology_id = r.methodology_id
+    JOIN score.methodology pm ON pm.name = m.name
     JOIN score.run p ON p.methodology_id = pm.methodology_id
-   WHERE p.period_end < r.period_start
-     AND CASE WHEN r.is_month
-              THEN p.period_start = date_trunc('month', p.period_start)::date
-               AND p.period_end = (date_trunc('month', p.period_start) + interval '1 month - 1 day')::date
-              ELSE p.period_days = r.period_days END
-   ORDER BY p.period_end DESC, p.run_id DESC
+   WHERE r.run_id = p_run_id
+     AND p.period_kind = r.period_kind
+     AND (r.period_kind <> 'custom' OR p.period_days = r.period_days)
+     AND p.period_end < r.period_start
+   ORDER BY p.period_end DESC, (p.status = 'final') DESC, p.run_id DESC
    LIMIT 1
 $$;
-COMMENT ON FUNCTION report.previous_run(bigint) IS 'The run of the previous period of a run (same methodology name, same kind of period, latest period ending before it starts, then highest run_id); NULL when there is none.';
+COMMENT ON FUNCTION report.previous_run(bigint) IS 'The run of the previous period of a run: same methodology name, same period kind (a custom range: the same length), the latest period ending before it starts, a final run before a provisional one, then the highest run_id; NULL when there is none.';
 
 CREATE FUNCTION report.movers(p_run_id bigint)
 RETURNS TABLE (list text, key text, name text, rank integer, prev_rank integer, rank_move integer,
@@ -83,5 +77,31 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION report.movers(bigint) IS 'Every entry of a run''s combined, WeChat (WCI), Weibo (BCI) and app (total downloads) rankings against the previous period''s run (report.previous_run): rank then and now, move, status up, down, same, new or dropped. No rows when there is no previous run. Columns: list (combined, wechat, weibo, apps), key (org_key, biz, account, app_key), name, rank (NULL when dropped), prev_rank (NULL when new), rank_move (prev_rank - rank: positive is up), score and prev_score (index, or downloads for apps; 2 decimals), status, prev_run_id.';
 
-GRANT SELECT ON report.panorama TO research;
+-- Coverage of the latest final period, counted: what the report's provenance
+-- section shows (report.coverage has one row per registered entry).
+CREATE VIEW report.coverage_summary AS
+SELECT platform, count(*)::integer AS registered,
+       count(*) FILTER (WHERE scored_in_latest_final)::integer AS scored,
+       count(*) FILTER (WHERE last_ok_at IS NULL)::integer AS never_observed,
+       count(*) FILTER (WHERE last_failure_status IS NOT NULL)::integer AS with_failures
+  FROM report.coverage
+ GROUP BY platform;
+COMMENT ON VIEW report.coverage_summary IS 'report.coverage counted per platform: registered entries, scored in the latest final period (default methodology), never observed, with a failure.';
+COMMENT ON COLUMN report.coverage_summary.platform IS 'wechat, weibo or app_listing.';
+COMMENT ON COLUMN report.coverage_summary.registered IS 'Registered entries (accounts, store listings).';
+COMMENT ON COLUMN report.coverage_summary.scored IS 'Entries the latest final period scored.';
+COMMENT ON COLUMN report.coverage_summary.never_observed IS 'Entries with no ok observation ever.';
+COMMENT ON COLUMN report.coverage_summary.with_failures IS 'Entries whose latest failure is recorded (deleted, blocked, HTTP errors ...).';
+
+CREATE VIEW report.coverage_reasons AS
+SELECT platform, coalesce(reason, '(none)') AS reason, count(*)::integer AS entries
+  FROM report.coverage
+ WHERE NOT scored_in_latest_final
+ GROUP BY 1, 2;
+COMMENT ON VIEW report.coverage_reasons IS 'Why registered entries were not scored in the latest final period: report.coverage.reason counted per platform.';
+COMMENT ON COLUMN report.coverage_reasons.platform IS 'wechat, weibo or app_listing.';
+COMMENT ON COLUMN report.coverage_reasons.reason IS 'The reason (report.coverage.reason).';
+COMMENT ON COLUMN report.coverage_reasons.entries IS 'Entries not scored for that reason.';
+
+GRANT SELECT ON report.panorama, report.coverage_summary, report.coverage_reasons TO research;
 GRANT EXECUTE ON FUNCTION report.previous_run(bigint), report.movers(bigint) TO research;
