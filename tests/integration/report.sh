@@ -95,6 +95,15 @@ else
   _t_res "ok report: browser checks skipped (chromium absent)"
 fi
 
+# ---- the month in progress: its own report, marked provisional
+t_match "November scored, provisional" ", provisional: " "$("$B/scorer" run --period 2014-11 2>/dev/null)"
+out=$("$B/govreach" report --period provisional --out "$GR_WORK/prov" 2>&1)
+t_match "report --period provisional" "^govreach report: $GR_WORK/prov/index.html \\(provisional\\)$" "$out"
+t_eq "the provisional page is marked" "1" "$(grep -c 'data-status="provisional"' "$GR_WORK/prov/index.html")"
+t_eq "the final page is not" "0" "$(grep -c 'data-status="provisional"' "$OUT/index.html")"
+t_eq "the final report still shows October" "2014-10" \
+  "$("$B/govreach" report --out "$GR_WORK/final2" >/dev/null 2>&1; node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).run.period)' "$GR_WORK/final2/data.json")"
+
 # ---- the nightly run writes the report and names it
 out=$("$B/govreach" --set nightly.spool="$GR_WORK/spool" --set nightly.log_file="$GR_WORK/nightly.log" --no-crawl nightly); rc=$?
 echo "$out"
@@ -102,6 +111,8 @@ t_eq "nightly exits 0" "0" "$rc"
 t_match "the nightly summary names the report" "^  report +ok .*$GR_WORK/spool/report/latest/index.html" "$out"
 t_ok "the nightly report is under the stable latest/ path" test -s "$GR_WORK/spool/report/latest/index.html"
 t_ok "latest/ is a link to one run's directory" test -L "$GR_WORK/spool/report/latest"
+t_match "the nightly summary names the provisional report too" "provisional/index.html" "$(echo "$out" | grep '^  report ')"
+t_eq "the nightly provisional report is marked" "1" "$(grep -c 'data-status="provisional"' "$GR_WORK/spool/report/provisional/index.html")"
 first=$(readlink "$GR_WORK/spool/report/latest")
 sleep 1
 "$B/govreach" --set nightly.spool="$GR_WORK/spool" --set nightly.log_file="$GR_WORK/nightly.log" --no-crawl nightly >/dev/null
