@@ -59,12 +59,9 @@ static const struct table_spec specs[] = {
     { "movers", "与上一期相比的排名变化（上升、下降、新进、退出）", "movers",
       "SELECT * FROM report.movers($3::bigint) WHERE $1::text IS NULL OR $2::text IS NULL OR true"
       " ORDER BY list, rank NULLS LAST, prev_rank, key" },
-    { "coverage_summary", "覆盖情况（最新最终周期）：注册、参评、从未观测到、有抓取失败", "provenance",
-      "SELECT * FROM report.coverage_summary WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"
-      " ORDER BY platform" },
-    { "coverage_reasons", "未参评原因（最新最终周期）", "provenance",
-      "SELECT * FROM report.coverage_reasons WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"
-      " ORDER BY entries DESC, platform, reason" },
+    { "coverage_counts", "覆盖情况（最新最终周期）：注册条目按是否参评、是否观测到、是否有失败及原因计数", "provenance",
+      "SELECT * FROM report.coverage_counts WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"
+      " ORDER BY platform, scored DESC, entries DESC, reason" },
 };
 
 static const char run_sql[] = "SELECT * FROM report.run_info($1, $2)";

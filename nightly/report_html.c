@@ -3,6 +3,7 @@
  * sits in a <script type="application/json"> element (report_json escapes
  * < > & in it). Nothing is loaded from the network. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -61,7 +62,7 @@ static const char *const labels[][2] = {
     { "key", "标识" },           { "prev_rank", "上期排名" }, { "rank_move", "名次变化" },
     { "score", "得分" },         { "prev_score", "上期得分" }, { "status", "状态" },
     { "prev_run_id", "上期运行" }, { "registered", "注册" },   { "scored", "参评" },
-    { "never_observed", "从未观测到" }, { "entries", "条目数" }, { "with_failures", "有抓取失败" }, { "reason", "原因" },
+    { "observed", "已观测到" }, { "failed", "有失败" }, { "entries", "条目数" }, { "reason", "原因" },
 };
 
 static const char *label(const char *col)
@@ -144,6 +145,42 @@ out:
     return rc;
 }
 
+/* The summary's per-platform counts, summed from report.coverage_counts. */
+static enum gr_rc summary_counts(struct gr_buf *b, const struct report_data *d)
+{
+    static const char *const platforms[][2] = { { "wechat", "微信公众号" }, { "weibo", "腾讯微博账号" },
+                                                { "app_listing", "应用商店条目" } };
+    const struct report_table *t = report_data_table(d, "coverage_counts");
+    enum gr_rc rc = GR_OK;
+    int cp, cs, co, ce;
+
+    if (!t)
+        return GR_OK;
+    cp = PQfnumber(t->res, "platform");
+    cs = PQfnumber(t->res, "scored");
+    co = PQfnumber(t->res, "observed");
+    ce = PQfnumber(t->res, "entries");
+    if (cp < 0 || cs < 0 || co < 0 || ce < 0)
+        return GR_OK;
+    A("<table class=\"summary\"><thead><tr><th>平台</th><th>注册</th><th>观测到</th><th>最新最终周期参评</th></tr></thead>"
+      "<tbody>\n");
+    for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++) {
+        long long reg = 0, obs = 0, scored = 0;
+        for (int r = 0; r < PQntuples(t->res); r++) {
+            long long n = strtoll(PQgetvalue(t->res, r, ce), NULL, 10);
+            if (strcmp(PQgetvalue(t->res, r, cp), platforms[i][0]) != 0)
+                continue;
+            reg += n;
+            obs += PQgetvalue(t->res, r, co)[0] == 't' ? n : 0;
+            scored += PQgetvalue(t->res, r, cs)[0] == 't' ? n : 0;
+        }
+        P("<tr><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>\n", platforms[i][1], reg, obs, scored);
+    }
+    A("</tbody></table>\n");
+out:
+    return rc;
+}
+
 enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct gr_buf *b)
 {
     enum gr_rc rc = GR_OK;
@@ -181,7 +218,10 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
         (rc = dl_item(b, "同时开设微信、微博的机构", report_run_value(d, "organisations"))) ||
         (rc = dl_item(b, "参评应用商店条目", report_run_value(d, "app_listings"))))
         goto out;
-    A("</dl>\n<p>注册账号总数见“全景”，覆盖情况见“方法与来源”。</p>\n</section>\n");
+    A("</dl>\n");
+    if ((rc = summary_counts(b, d)))
+        goto out;
+    A("<p>注册账号的分布见“全景”，未参评的原因见“方法与来源”。</p>\n</section>\n");
 
     A("<section id=\"panorama\"><h2>全景</h2>\n<div class=\"charts\">\n");
     if ((rc = chart(b, "panorama-province", "注册账号：按省份")) || (rc = chart(b, "panorama-level", "注册账号：按级别")) ||

@@ -1,7 +1,8 @@
 -- 011_report_html: what the HTML report (govreach report) needs beyond the
 -- report tables: the registry's panorama (accounts by province, level and
--- function, scored or not) and the movers of a run since the previous period
--- of the same methodology. The report reads report.* only; these objects are
+-- function, scored or not), the movers of a run since the previous period
+-- of the same methodology, and coverage counted (with the index that keeps
+-- report.coverage fast). The report reads report.* only; these objects are
 -- its window onto src.* and score.*.
 
 CREATE VIEW report.panorama AS
@@ -78,30 +79,26 @@ $$;
 COMMENT ON FUNCTION report.movers(bigint) IS 'Every entry of a run''s combined, WeChat (WCI), Weibo (BCI) and app (total downloads) rankings against the previous period''s run (report.previous_run): rank then and now, move, status up, down, same, new or dropped. No rows when there is no previous run. Columns: list (combined, wechat, weibo, apps), key (org_key, biz, account, app_key), name, rank (NULL when dropped), prev_rank (NULL when new), rank_move (prev_rank - rank: positive is up), score and prev_score (index, or downloads for apps; 2 decimals), status, prev_run_id.';
 
 -- Coverage of the latest final period, counted: what the report's provenance
--- section shows (report.coverage has one row per registered entry).
-CREATE VIEW report.coverage_summary AS
-SELECT platform, count(*)::integer AS registered,
-       count(*) FILTER (WHERE scored_in_latest_final)::integer AS scored,
-       count(*) FILTER (WHERE last_ok_at IS NULL)::integer AS never_observed,
-       count(*) FILTER (WHERE last_failure_status IS NOT NULL)::integer AS with_failures
+-- section shows (report.coverage has one row per registered entry; one scan
+-- of it gives every figure).
+CREATE VIEW report.coverage_counts AS
+SELECT platform, scored_in_latest_final AS scored, last_ok_at IS NOT NULL AS observed,
+       last_failure_status IS NOT NULL AS failed, coalesce(reason, '') AS reason, count(*)::integer AS entries
   FROM report.coverage
- GROUP BY platform;
-COMMENT ON VIEW report.coverage_summary IS 'report.coverage counted per platform: registered entries, scored in the latest final period (default methodology), never observed, with a failure.';
-COMMENT ON COLUMN report.coverage_summary.platform IS 'wechat, weibo or app_listing.';
-COMMENT ON COLUMN report.coverage_summary.registered IS 'Registered entries (accounts, store listings).';
-COMMENT ON COLUMN report.coverage_summary.scored IS 'Entries the latest final period scored.';
-COMMENT ON COLUMN report.coverage_summary.never_observed IS 'Entries with no ok observation ever.';
-COMMENT ON COLUMN report.coverage_summary.with_failures IS 'Entries whose latest failure is recorded (deleted, blocked, HTTP errors ...).';
+ GROUP BY 1, 2, 3, 4, 5;
+COMMENT ON VIEW report.coverage_counts IS 'report.coverage counted: registered entries per platform, by whether the latest final period (default methodology) scored them, whether they were ever observed, whether a failure is recorded, and why they were not scored.';
+COMMENT ON COLUMN report.coverage_counts.platform IS 'wechat, weibo or app_listing.';
+COMMENT ON COLUMN report.coverage_counts.scored IS 'Scored in the latest final period.';
+COMMENT ON COLUMN report.coverage_counts.observed IS 'Has an ok observation (report.coverage.last_ok_at is set).';
+COMMENT ON COLUMN report.coverage_counts.failed IS 'Its latest failure is recorded (deleted, blocked, HTTP errors ...).';
+COMMENT ON COLUMN report.coverage_counts.reason IS 'Why it was not scored (report.coverage.reason); empty when scored.';
+COMMENT ON COLUMN report.coverage_counts.entries IS 'Registered entries (accounts, store listings) in this group.';
 
-CREATE VIEW report.coverage_reasons AS
-SELECT platform, coalesce(reason, '(none)') AS reason, count(*)::integer AS entries
-  FROM report.coverage
- WHERE NOT scored_in_latest_final
- GROUP BY 1, 2;
-COMMENT ON VIEW report.coverage_reasons IS 'Why registered entries were not scored in the latest final period: report.coverage.reason counted per platform.';
-COMMENT ON COLUMN report.coverage_reasons.platform IS 'wechat, weibo or app_listing.';
-COMMENT ON COLUMN report.coverage_reasons.reason IS 'The reason (report.coverage.reason).';
-COMMENT ON COLUMN report.coverage_reasons.entries IS 'Entries not scored for that reason.';
+-- report.coverage looks up each registered entry's depth-0 frontier row by
+-- target_key; without an index that is one scan of the frontier per entry
+-- (50,000 entries over a 150,000-row frontier took 4 min 44 s, with it 0.25 s).
+-- Partial: only the target pages (depth 0), not the articles they lead to.
+CREATE INDEX frontier_target_key ON crawl.frontier (target_key) WHERE depth = 0;
 
-GRANT SELECT ON report.panorama, report.coverage_summary, report.coverage_reasons TO research;
+GRANT SELECT ON report.panorama, report.coverage_counts TO research;
 GRANT EXECUTE ON FUNCTION report.previous_run(bigint), report.movers(bigint) TO research;
