@@ -132,7 +132,7 @@ enum gr_rc report_json(const struct report_data *d, int html_rows, struct gr_buf
     json_object_set_new(root, "run", run);
     json_object_set_new(root, "tables", tables);
     run = tables = NULL;
-    text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     if (!text) {
         rc = GR_ENOMEM;
         goto out;

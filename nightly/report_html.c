@@ -2,6 +2,7 @@
  * charts are drawn by assets/report.js (ECharts) from the page's data, which
  * sits in a <script type="application/json"> element (report_json escapes
  * < > & in it). Nothing is loaded from the network. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,7 +275,16 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
         (rc = dl_item(b, "报告生成时间 (UTC)", d->generated_at)))
         goto out;
     A("</dl>\n<h3>方法参数</h3>\n<pre class=\"params\">");
-    E(report_run_value(d, "params"));
+    {
+        /* one parameter a line, sorted, as the methodology file names them */
+        json_t *j = json_loads(report_run_value(d, "params"), 0, NULL);
+        char *pretty = j ? json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)) : NULL;
+        rc = report_html_escape(b, pretty ? pretty : report_run_value(d, "params"));
+        free(pretty);
+        json_decref(j);
+        if (rc)
+            goto out;
+    }
     A("</pre>\n");
     A("<p class=\"note\">覆盖情况按最新最终周期（默认方法）统计（report.coverage）。</p>\n");
     if ((rc = section_tables(b, d, "provenance", html_rows)))
@@ -282,12 +292,12 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
     A("<h3>数据质量说明</h3>\n<ul>\n<li>“10万+”等封顶阅读数按页面原样显示，计分时按方法参数（wci.read_cap）计。</li>\n"
       "<li>无法解析的数字记为缺失，从不记为零；未观测到阅读数的文章不计入 R、Z、N。</li>\n"
       "<li>应用商店 App Store 不公布下载量：列出但不排名。</li>\n</ul>\n<h3>如何复现</h3>\n<pre class=\"repro\">");
-    A("bin/scorer run --methodology conf/methodology/");
+    A("# the methodology file whose text has SHA-256 ");
+    E(report_run_value(d, "sha256"));
+    A(" (conf/methodology/ or score.methodology.text)\nbin/scorer run --methodology conf/methodology/");
     E(meth);
     A(".conf --period ");
-    E(report_run_value(d, "period_start"));
-    A("..");
-    E(report_run_value(d, "period_end"));
+    E(period);
     A("\nbin/govreach report --period ");
     E(period);
     A(" --methodology ");
