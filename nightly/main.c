@@ -12,6 +12,8 @@
 #include "nightly.h"
 #include "report.h"
 
+#define GOVREACH_VERSION "0.1"
+
 static const struct gr_config_key keys[] = {
     { "db.conninfo", GR_CFG_SECRET, NULL, 0, 0, "libpq conninfo; empty = PG* environment or the embedded cluster" },
     { "log.level", GR_CFG_STR, "warn", 0, 0, "debug, info, notice, warn or error (the driver's own messages)" },
@@ -59,6 +61,7 @@ static void usage(FILE *f)
           "      --set KEY=VAL      set a configuration key\n"
           "      --no-crawl         skip the crawl (parse, load and score what is in the spool)\n"
           "  -h, --help             show this help\n"
+          "  -V, --version          show the version\n"
           "\n"
           "Exit status: 0 all went well; 1 finished with item-level failures (failed fetches,\n"
           "rejected pages, a failed scoring run); 75 another run holds the lock (its holder is named)\n"
@@ -130,7 +133,8 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' }, { "db", required_argument, NULL, 'd' },
         { "set", required_argument, NULL, 's' },    { "no-crawl", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
     };
     struct gr_config *cfg;
     struct nightly_opts o = { 0 };
@@ -144,7 +148,7 @@ int main(int argc, char **argv)
     cfg = gr_config_new(keys, sections);
     if (!cfg)
         return gr_rc_exit(GR_ENOMEM);
-    while ((c = getopt_long(argc, argv, "+c:d:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:d:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': config_path = optarg; break;
         case 'd': o.conninfo = optarg; break;
@@ -154,6 +158,7 @@ int main(int argc, char **argv)
             break;
         case 'n': o.skip_crawl = true; break;
         case 'h': usage(stdout); gr_config_free(cfg); return 0;
+        case 'V': puts("govreach " GOVREACH_VERSION); gr_config_free(cfg); return 0;
         default: fputs("govreach: try --help\n", stderr); gr_config_free(cfg); return gr_rc_exit(GR_EUSAGE);
         }
     }
