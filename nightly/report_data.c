@@ -59,8 +59,8 @@ static const struct table_spec specs[] = {
     { "movers", "与上一期相比的排名变化（上升、下降、新进、退出）", "movers",
       "SELECT * FROM report.movers($3::bigint) WHERE $1::text IS NULL OR $2::text IS NULL OR true"
       " ORDER BY list, rank NULLS LAST, prev_rank, key" },
-    { "coverage_counts", "覆盖情况（最新最终周期）：注册条目按是否参评、是否观测到、是否有失败及原因计数", "provenance",
-      "SELECT * FROM report.coverage_counts WHERE $1::text IS NULL OR $2::text IS NULL OR $3::bigint IS NOT NULL"
+    { "run_coverage", "覆盖情况：本期参评与未参评的注册条目（按原因计数）", "provenance",
+      "SELECT * FROM report.run_coverage($3::bigint) WHERE $1::text IS NULL OR $2::text IS NULL OR true"
       " ORDER BY platform, scored DESC, entries DESC, reason" },
 };
 
@@ -87,6 +87,11 @@ enum gr_rc report_data_read(PGconn *conn, const char *period, const char *method
     gmtime_r(&now, &tm);
     strftime(d->generated_at, sizeof d->generated_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     rc = gr_db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen);
+    if (rc)
+        goto out;
+    /* Each statement runs once: compiling it (JIT) costs more than it saves,
+     * and sorts of the largest tables fit in memory. */
+    rc = gr_db_exec(conn, "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", err, errlen);
     if (rc)
         goto out;
     rc = query(conn, run_sql, 2, params, &d->run, "report.run_info", err, errlen);

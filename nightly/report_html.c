@@ -146,36 +146,37 @@ out:
     return rc;
 }
 
-/* The summary's per-platform counts, summed from report.coverage_counts. */
+/* The summary's per-platform counts, summed from report.run_coverage. */
 static enum gr_rc summary_counts(struct gr_buf *b, const struct report_data *d)
 {
     static const char *const platforms[][2] = { { "wechat", "微信公众号" }, { "weibo", "腾讯微博账号" },
                                                 { "app_listing", "应用商店条目" } };
-    const struct report_table *t = report_data_table(d, "coverage_counts");
+    const struct report_table *t = report_data_table(d, "run_coverage");
     enum gr_rc rc = GR_OK;
-    int cp, cs, co, ce;
+    int cp, cs, ce;
 
     if (!t)
         return GR_OK;
     cp = PQfnumber(t->res, "platform");
     cs = PQfnumber(t->res, "scored");
-    co = PQfnumber(t->res, "observed");
     ce = PQfnumber(t->res, "entries");
-    if (cp < 0 || cs < 0 || co < 0 || ce < 0)
+    if (cp < 0 || cs < 0 || ce < 0)
         return GR_OK;
-    A("<table class=\"summary\"><thead><tr><th>平台</th><th>注册</th><th>观测到</th><th>最新最终周期参评</th></tr></thead>"
+    A("<table class=\"summary\"><thead><tr><th>平台</th><th>注册</th><th>本期参评</th><th>未参评</th></tr></thead>"
       "<tbody>\n");
     for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++) {
-        long long reg = 0, obs = 0, scored = 0;
+        long long scored = 0, not_scored = 0;
         for (int r = 0; r < PQntuples(t->res); r++) {
             long long n = strtoll(PQgetvalue(t->res, r, ce), NULL, 10);
             if (strcmp(PQgetvalue(t->res, r, cp), platforms[i][0]) != 0)
                 continue;
-            reg += n;
-            obs += PQgetvalue(t->res, r, co)[0] == 't' ? n : 0;
-            scored += PQgetvalue(t->res, r, cs)[0] == 't' ? n : 0;
+            if (PQgetvalue(t->res, r, cs)[0] == 't')
+                scored += n;
+            else
+                not_scored += n;
         }
-        P("<tr><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>\n", platforms[i][1], reg, obs, scored);
+        P("<tr><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>\n", platforms[i][1], scored + not_scored, scored,
+          not_scored);
     }
     A("</tbody></table>\n");
 out:
@@ -286,7 +287,7 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
             goto out;
     }
     A("</pre>\n");
-    A("<p class=\"note\">覆盖情况按最新最终周期（默认方法）统计（report.coverage）。</p>\n");
+    A("<p class=\"note\">每个注册条目最近一次成功与失败的抓取见视图 report.coverage（最新最终周期）。</p>\n");
     if ((rc = section_tables(b, d, "provenance", html_rows)))
         goto out;
     A("<h3>数据质量说明</h3>\n<ul>\n<li>“10万+”等封顶阅读数按页面原样显示，计分时按方法参数（wci.read_cap）计。</li>\n"

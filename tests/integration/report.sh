@@ -48,7 +48,7 @@ t_eq "no run for the period exits 66" "66" "$("$B/govreach" report --period 2001
 run_id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).run.run_id)' "$OUT/data.json")
 source_of() {  # the report.* relation behind an HTML table / CSV file
   case $1 in
-    movers) echo "report.movers($run_id)" ;;
+    movers|run_coverage) echo "report.$1($run_id)" ;;
     app_store_summary|app_province_summary) echo "report.$1(NULL, NULL)" ;;
     *) echo "report.$1" ;;
   esac
