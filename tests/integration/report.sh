@@ -44,6 +44,11 @@ t_eq "capped reads shown as the page showed them" "1" "$(grep -c '<td>10万+</td
 t_eq "usage error exits 64" "64" "$("$B/govreach" report >/dev/null 2>&1; echo $?)"
 t_eq "no run for the period exits 66" "66" "$("$B/govreach" report --period 2001-01 --out "$GR_WORK/none" >/dev/null 2>&1; echo $?)"
 
+t_eq "the research role (read-only) can write the report" "0" \
+  "$(PGOPTIONS='-c role=research' "$B/govreach" report --out "$GR_WORK/as_research" >/dev/null 2>research.err; echo $?)"
+t_eq "011's objects are commented" "" "$(q "SELECT string_agg(p.proname, ' ') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname = 'report' AND p.proname IN ('panorama', 'previous_run', 'movers', 'run_coverage') AND obj_description(p.oid, 'pg_proc') IS NULL")"
+
 # ---- each table's view, as psql prints it, for the browser check and the CSV round trip
 run_id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).run.run_id)' "$OUT/data.json")
 source_of() {  # the report.* relation behind an HTML table / CSV file
