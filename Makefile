@@ -92,6 +92,7 @@ db:
 
 db-stop:
 	$(Q)scripts/pgembed.sh stop
+	$(Q)GOVREACH_VAR=$(CURDIR)/var/demo scripts/pgembed.sh stop
 
 demo:
 	$(Q)scripts/demo.sh

@@ -105,7 +105,9 @@ LANGUAGE sql STABLE AS $$
    WHERE CASE
            WHEN $1 IS NULL OR $1 = 'final' THEN r.period_kind = 'month' AND r.status = 'final'
            WHEN $1 = 'provisional' THEN r.period_kind = 'month' AND r.status = 'provisional'
-                                        AND r.period_start > coalesce(lf.s, '-infinity'::date)
+                                        AND r.period_start = (SELECT min(p.period_start) FROM r p
+                                                               WHERE p.period_kind = 'month' AND p.status = 'provisional'
+                                                                 AND p.period_start > coalesce(lf.s, '-infinity'::date))
            WHEN position('..' IN $1) > 0 THEN r.period_start = split_part($1, '..', 1)::date
                                               AND r.period_end = split_part($1, '..', 2)::date
            ELSE r.period = $1
@@ -113,7 +115,7 @@ LANGUAGE sql STABLE AS $$
    ORDER BY r.period_start DESC, r.run_id DESC
    LIMIT 1
 $$;
-COMMENT ON FUNCTION report.run_of(text, text) IS 'The run that answers for a period and a methodology. period: NULL or ''final'' = the latest final calendar month; ''provisional'' = the month in progress (latest provisional month after the latest final one); ''YYYY-MM'', ''YYYY-Www'' or ''YYYY-MM-DD..YYYY-MM-DD'' = that period''s latest run. methodology: a name, NULL = the default. NULL when there is no such run.';
+COMMENT ON FUNCTION report.run_of(text, text) IS 'The run that answers for a period and a methodology. period: NULL or ''final'' = the latest final calendar month; ''provisional'' = the month being settled (the oldest month after the latest final one, still provisional); ''YYYY-MM'', ''YYYY-Www'' or ''YYYY-MM-DD..YYYY-MM-DD'' = that period''s latest run. methodology: a name, NULL = the default. NULL when there is no such run.';
 
 CREATE FUNCTION report.run_info(period text DEFAULT NULL, methodology text DEFAULT NULL)
 RETURNS TABLE (run_id bigint, methodology text, version text, sha256 text, params jsonb, period_kind text,
@@ -164,11 +166,21 @@ COMMENT ON COLUMN report.latest_run.period IS 'The period (the same on every row
 COMMENT ON COLUMN report.latest_run.period_kind IS 'month.';
 COMMENT ON COLUMN report.latest_run.status IS 'final or provisional (a methodology scored before the period settled).';
 
+-- Reads as a reader saw them: the page's own text for a capped count (阅读 10万+,
+-- 100000+); the in-app JSON gives the cap as the number 100001, which the app shows
+-- as 10万+.
+CREATE FUNCTION report.reads_shown(capped boolean, raw text, reads bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN capped THEN CASE WHEN raw LIKE '%+%' THEN raw ELSE '10万+' END
+              ELSE coalesce(raw, reads::text) END
+$$;
+COMMENT ON FUNCTION report.reads_shown(boolean, text, bigint) IS 'Reads as shown to readers: a capped count as the page showed it (10万+ or 100000+; the JSON''s 100001 becomes 10万+), else the exact number.';
+
 CREATE OR REPLACE VIEW report.hot_articles_by_methodology AS
 SELECT l.methodology, h.run_id, h.rank, h.account_name AS account,
        to_char(h.published_at AT TIME ZONE coalesce(l.params ->> 'period.timezone', 'Asia/Shanghai'),
                'YYYY-MM-DD HH24:MI:SS') AS published_at,
-       h.title, CASE WHEN h.read_capped THEN coalesce(h.read_raw, '10万+') ELSE coalesce(h.read_raw, h.reads::text) END AS reads_raw,
+       h.title, report.reads_shown(h.read_capped, h.read_raw, h.reads) AS reads_raw,
        h.reads, h.read_capped, h.likes, h.biz, h.mid, h.idx
   FROM report.latest_run l JOIN score.hot_article h USING (run_id);
 COMMENT ON COLUMN report.hot_articles_by_methodology.reads_raw IS 'Reads as shown to readers: the page''s own text when a footer snapshot was used (阅读 10万+ or 100000+), else 10万+ for a capped count (as the page shows it) or the exact number.';
@@ -228,7 +240,7 @@ LANGUAGE sql STABLE AS $$
          to_char(h.published_at AT TIME ZONE coalesce(r.params_effective ->> 'period_timezone', 'Asia/Shanghai'),
                  'YYYY-MM-DD HH24:MI:SS'),
          h.title,
-         CASE WHEN h.read_capped THEN coalesce(h.read_raw, '10万+') ELSE coalesce(h.read_raw, h.reads::text) END,
+         report.reads_shown(h.read_capped, h.read_raw, h.reads),
          h.likes
     FROM score.hot_article h JOIN score.run r USING (run_id)
    WHERE h.run_id = report.run_of($1, $2) ORDER BY h.rank
@@ -358,7 +370,7 @@ SELECT t.table_name, i.period, i.status, i.run_id, i.newest_input_at, t.rows
    ('t3_2_local_weibo', (SELECT count(*) FROM report.t3_2_local_weibo('provisional'))),
    ('t4_1_app_store_top10', (SELECT count(*) FROM report.t4_1_app_store_top10('provisional')))
  ) t(table_name, rows);
-COMMENT ON VIEW report.provisional IS 'The month in progress (PROVISIONAL: its counts may still change): its run and how many rows each report table has for it. Read its tables with the functions and the period ''provisional'', e.g. SELECT * FROM report.t2_2_local_wechat(''provisional'').';
+COMMENT ON VIEW report.provisional IS 'The month in progress: the oldest month after the latest final one, still settling (PROVISIONAL: its counts may still change): its run and how many rows each report table has for it. Read its tables with the functions and the period ''provisional'', e.g. SELECT * FROM report.t2_2_local_wechat(''provisional'').';
 COMMENT ON COLUMN report.provisional.table_name IS 'Report table (function) name.';
 COMMENT ON COLUMN report.provisional.period IS 'The month in progress.';
 COMMENT ON COLUMN report.provisional.status IS 'Always provisional.';

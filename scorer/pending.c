@@ -11,6 +11,8 @@
  *  - a stock snapshot (followers, downloads): every month whose end window
  *    [end - stock_before_days, end + settle) or start window (the same around
  *    its first day, for new followers) holds d.
+ * A provisional month whose settle days have passed by the newest fetch time
+ * of the new rows is listed too: it becomes final when scored again.
  * The marks advance only after every touched month was scored, to the latest
  * loaded_at seen in the same snapshot as the list, so rows loaded meanwhile
  * are listed next time. */
@@ -31,23 +33,31 @@ static const char sql_pending[] =
     "WITH mk AS (SELECT t, coalesce((SELECT loaded_through FROM score.pending_mark"
     "                                 WHERE methodology = $1 AND obs_table = t), '-infinity') AS since"
     "              FROM unnest(" OBS_TABLES ") t),"
-    " ev AS ("
-    "  SELECT DISTINCT x.k, (x.t AT TIME ZONE $2)::date AS d FROM ("
-    "    SELECT 'flow' AS k, published_at AS t FROM obs.wechat_article"
+    " x AS ("
+    "    SELECT 'flow' AS k, published_at AS t, fetched_at AS f FROM obs.wechat_article"
     "     WHERE published_at IS NOT NULL AND loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_article')"
-    "    UNION ALL SELECT 'flow', published_at FROM obs.wechat_history"
+    "    UNION ALL SELECT 'flow', published_at, fetched_at FROM obs.wechat_history"
     "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_history')"
-    "    UNION ALL SELECT 'snap', fetched_at FROM obs.wechat_stat"
+    "    UNION ALL SELECT 'snap', fetched_at, fetched_at FROM obs.wechat_stat"
     "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_stat')"
-    "    UNION ALL SELECT 'flow', posted_at FROM obs.weibo_post"
+    "    UNION ALL SELECT 'flow', posted_at, fetched_at FROM obs.weibo_post"
     "     WHERE posted_at IS NOT NULL AND loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_post')"
-    "    UNION ALL SELECT 'snap', fetched_at FROM obs.weibo_post"
+    "    UNION ALL SELECT 'snap', fetched_at, fetched_at FROM obs.weibo_post"
     "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_post')"
-    "    UNION ALL SELECT 'stock', fetched_at FROM obs.weibo_account"
+    "    UNION ALL SELECT 'stock', fetched_at, fetched_at FROM obs.weibo_account"
     "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_account')"
-    "    UNION ALL SELECT 'stock', fetched_at FROM obs.app_listing"
+    "    UNION ALL SELECT 'stock', fetched_at, fetched_at FROM obs.app_listing"
     "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.app_listing')"
-    "  ) x"
+    " ), ev AS (SELECT DISTINCT k, (t AT TIME ZONE $2)::date AS d FROM x),"
+    " nw AS (SELECT max(f) AS f FROM x),"
+    /* a provisional month whose settle days have passed by the newest fetch
+     * time: scored again to become final, even if nothing of it changed */
+    " settled AS ("
+    "  SELECT r.period_start AS m FROM ("
+    "    SELECT DISTINCT ON (r.period) r.period_start, r.status, r.stat_cutoff"
+    "      FROM score.run r JOIN score.methodology me USING (methodology_id)"
+    "     WHERE me.name = $1 AND r.period_kind = 'month' ORDER BY r.period, r.run_id DESC) r, nw"
+    "   WHERE r.status = 'provisional' AND r.stat_cutoff <= nw.f"
     "), m AS ("
     "  SELECT DISTINCT mo::date AS m FROM ev"
     "   CROSS JOIN LATERAL generate_series(date_trunc('month', (ev.d - 62)::timestamp),"
@@ -60,7 +70,7 @@ static const char sql_pending[] =
     "             OR (ev.d >= mo::date - $4::integer AND ev.d < mo::date + $3::integer)"
     "         END"
     ") "
-    "SELECT to_char(m, 'YYYY-MM') FROM m ORDER BY 1";
+    "SELECT to_char(m, 'YYYY-MM') FROM (SELECT m FROM m UNION SELECT m FROM settled) u ORDER BY 1";
 
 static const char sql_marks[] =
     "SELECT t, (SELECT max(loaded_at) FROM obs.wechat_article) FROM (VALUES ('obs.wechat_article')) v(t)"

@@ -494,11 +494,13 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
         goto out;
     }
     {
-        const char *pa[] = { mid, o->period_start, o->period_end, watermark };
+        const char *pa[] = { mid, o->period_start, o->period_end, watermark, o->final ? "t" : "f" };
+        /* (--final on a provisional run with the same inputs is a new run) */
         if ((rc = q(conn,
                     "SELECT run_id FROM score.run WHERE methodology_id = $1 AND period_start = $2"
-                    " AND period_end = $3 AND watermark = $4 ORDER BY run_id DESC LIMIT 1",
-                    4, pa, &res, "find identical run", err, errlen)))
+                    " AND period_end = $3 AND watermark = $4 AND (NOT $5::bool OR status = 'final')"
+                    " ORDER BY run_id DESC LIMIT 1",
+                    5, pa, &res, "find identical run", err, errlen)))
             goto out;
         if (PQntuples(res) == 1 && !o->force) {
             int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);

@@ -1,35 +1,45 @@
 #!/usr/bin/env bash
-# make demo: build, start the embedded PostgreSQL and the simulated web, run the
-# nightly pipeline once on a small universe that holds every account and app the
-# 2014 report names, and print the top of the rankings.
+# make demo: build, then replay the nights of October and November 2014 on the
+# simulated web (a small universe that holds every account and app the 2014 report
+# names), so that October 2014, the report's month, is fully crawled and final; print
+# the report's tables from that one final run, and how to open psql on the result.
+#
+# The nights run under a simulated clock (libfaketime: every process of a night, the
+# PostgreSQL server included, sees the same 2014 time, while monotonic clocks stay
+# real), because fetch times, publish times and "has the month settled" all have to
+# agree as they would have in 2014. The demo has a database cluster of its own,
+# var/demo/pg, that stays running on the last night's clock; `make db-stop` stops it.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export GOVREACH_SHARE=$top
-unset PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGHOSTADDR
+unset PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGHOSTADDR GOVREACH_DB_CONNINFO
 make -s -j2 all
 demo=$top/var/demo
-rm -rf "$demo"
+export GOVREACH_VAR=$demo
+scripts/pgembed.sh stop 2>/dev/null || true
+rm -rf "$demo" "$(readlink -f "$demo/pg" 2>/dev/null || echo "$demo/pg")"
 mkdir -p "$demo"
-base=$(scripts/pgembed.sh start | sed 's/ dbname=.*//')
-# A fresh database for each demo, so every run crawls the whole universe.
-psql "$base dbname=postgres" -X -q -c "DROP DATABASE IF EXISTS govreach_demo" -c "CREATE DATABASE govreach_demo"
-conn="$base dbname=govreach_demo"
 
-# The simulated web, on a free loopback port, for this run only.
-bin/simweb --seed 2014 --scale small --emit-targets "$demo/targets" --truth "$demo/truth" >/dev/null
-bin/simweb --seed 2014 --scale small --listen 127.0.0.1:0 --port-file "$demo/port" --gzip \
-  --log "$demo/simweb.log" 2>"$demo/simweb.err" &
-simweb=$!
-trap 'kill $simweb 2>/dev/null; wait $simweb 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
-port=$(cat "$demo/port")
+faketime_lib=
+for f in /usr/lib/*/faketime/libfaketimeMT.so.1 /usr/lib/faketime/libfaketimeMT.so.1; do
+  [ -f "$f" ] && { faketime_lib=$f; break; }
+done
+[ -n "$faketime_lib" ] || { echo "demo: libfaketime is missing (scripts/deps.sh installs it: apt-get install faketime)" >&2; exit 69; }
 
-cat >"$demo/govreach.conf" <<CONF
-[db]
-conninfo = $conn
+# The simulated web's universe starts on 1 October 2014 (its day 0). Each night runs
+# at 23:00 UTC (07:00 the next morning in Beijing) of its simweb day:
+#   day 1  (2 Oct):  the start of October: follower and download snapshots, 1-2 Oct
+#   day 31 (1 Nov):  the first night after October: every article and post of 3-31 Oct
+#                    (the history pages show 30 days), the end-of-month snapshots;
+#                    October is scored, provisional (its 7 settle days have not passed)
+#   day 38 (8 Nov):  the settle days have passed: October is scored again, final
+nights=(1 31 38)
+names=("2014-10-02" "2014-11-01" "2014-11-08")
+
+cat >"$demo/govreach.conf.in" <<CONF
 [crawler]
-connect_to = 127.0.0.1:$port
+connect_to = 127.0.0.1:@PORT@
 delay_ms = 0
 ; take a first stats snapshot at once, then the default +1 and +7 days
 stats_schedule = 0,86400,604800
@@ -40,19 +50,56 @@ crawl_budget = 600
 log_file = $demo/nightly.log
 CONF
 
-echo "== govreach nightly (simulated web on 127.0.0.1:$port)"
-rc=0
-bin/govreach --config "$demo/govreach.conf" nightly || rc=$?
-[ $rc -le 1 ] || { echo "demo: the nightly run failed (exit $rc); see $demo/nightly.log" >&2; exit $rc; }
+bin/simweb --seed 2014 --scale small --date 2014-10-01 --emit-targets "$demo/targets" --truth "$demo/truth" >/dev/null
+simweb=
+trap '[ -n "$simweb" ] && kill $simweb 2>/dev/null; wait 2>/dev/null || true' EXIT
 
-show() { echo; echo "== $1"; psql "$conn" -X -P pager=off -c "$2"; }
-show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), top 5" "SELECT * FROM report.t1_2_central_combined ORDER BY rank LIMIT 5"
-show "表1.3 local governments, combined index, top 5" "SELECT * FROM report.t1_3_local_combined ORDER BY rank LIMIT 5"
-show "表2.1 central WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_1_central_wechat ORDER BY rank LIMIT 5"
-show "表2.2 local WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_2_local_wechat ORDER BY rank LIMIT 5"
-show "表3.1 central Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_1_central_weibo ORDER BY rank LIMIT 5"
-show "表3.2 local Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_2_local_weibo ORDER BY rank LIMIT 5"
-show "表4.1 apps by downloads, top 3 per store" "SELECT * FROM report.t4_1_app_store_top10 WHERE rank <= 3 ORDER BY store, rank"
+for i in "${!nights[@]}"; do
+  day=${nights[$i]}
+  at=$(date -u -d "2014-10-01 00:00:00 UTC + $day days + 23 hours" +%s)
+  # every process of this night: the same offset from the real clock
+  night() { FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$faketime_lib "$@"; }
+  offset=$((at - $(date +%s)))
+  scripts/pgembed.sh stop
+  base=$(night scripts/pgembed.sh start | sed 's/ dbname=.*//')
+  conn="$base dbname=govreach_demo"
+  if [ "$i" = 0 ]; then
+    psql "$base dbname=postgres" -X -q -c "CREATE DATABASE govreach_demo"
+  fi
+  rm -f "$demo/port"
+  night bin/simweb --seed 2014 --scale small --date 2014-10-01 --day "$day" --listen 127.0.0.1:0 \
+    --port-file "$demo/port" --gzip --log "$demo/simweb-$day.log" 2>"$demo/simweb-$day.err" &
+  simweb=$!
+  for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
+  port=$(cat "$demo/port")
+  { echo "[db]"; echo "conninfo = $conn"; sed "s/@PORT@/$port/" "$demo/govreach.conf.in"; } >"$demo/govreach.conf"
+
+  echo "== night $((i + 1)) of ${#nights[@]}: govreach nightly at $(date -u -d "@$at" '+%Y-%m-%d %H:%M UTC') (simulated; simweb day $day, ${names[$i]})"
+  rc=0
+  night bin/govreach --config "$demo/govreach.conf" nightly || rc=$?
+  kill $simweb 2>/dev/null; wait $simweb 2>/dev/null || true
+  simweb=
+  [ $rc -le 1 ] || { echo "demo: the nightly run failed (exit $rc); see $demo/nightly.log" >&2; exit $rc; }
+done
+
+q() { psql "$conn" -X -At -c "$1"; }
+info=$(q "SELECT run_id || ' ' || period || ' ' || status FROM report.run_info()")
+[ -n "$info" ] || { echo "demo: no final period was scored; see $demo/nightly.log" >&2; exit 70; }
+read -r run period status <<<"$info"
 echo
-echo "Open the database:   psql \"$conn\""
-echo "Stop the database:   make db-stop"
+echo "== The report's tables for $period, all from scoring run $run ($status; methodology $(q "SELECT methodology || ' ' || version FROM report.run_info()"))"
+echo "   Every registered entry not scored is in report.coverage, with the reason."
+show() { echo; echo "== $1"; psql "$conn" -X -P pager=off -c "$2"; }
+show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), top 5" "SELECT * FROM report.t1_2_central_combined LIMIT 5"
+show "表1.3 local governments, combined index, top 5" "SELECT * FROM report.t1_3_local_combined LIMIT 5"
+show "表2.1 central WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_1_central_wechat LIMIT 5"
+show "表2.2 local WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_2_local_wechat LIMIT 5"
+show "表2.7 the most-read articles, top 5 (reads as the page showed them)" "SELECT * FROM report.t2_7_hot_articles LIMIT 5"
+show "表3.1 central Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_1_central_weibo LIMIT 5"
+show "表3.2 local Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_2_local_weibo LIMIT 5"
+show "表4.1 apps by downloads, top 3 per store" "SELECT * FROM report.t4_1_app_store_top10 WHERE rank <= 3"
+show "Coverage of the registry in $period" "SELECT platform, count(*) AS registered, count(last_ok_at) AS observed, count(*) FILTER (WHERE scored_in_latest_final) AS scored FROM report.coverage GROUP BY platform ORDER BY platform"
+echo
+echo "Open the database as research staff (read-only):   $(scripts/pgembed.sh research govreach_demo)"
+echo "Open it as the pipeline's owner:                    psql \"$conn\""
+echo "Stop it:                                            make db-stop"

@@ -66,6 +66,40 @@ static void period_rejects_bad_input(void **state)
     assert_false(scorer_parse_period("", a, b));
 }
 
+static void period_names_months_weeks_and_ranges(void **state)
+{
+    struct scorer_period p;
+    (void)state;
+    assert_true(scorer_period_parse("2014-10", &p));
+    assert_string_equal(p.kind, "month");
+    assert_string_equal(p.start, "2014-10-01");
+    assert_string_equal(p.end, "2014-10-31");
+    assert_true(scorer_period_parse("2016-02", &p));
+    assert_string_equal(p.end, "2016-02-29");
+    assert_true(scorer_period_parse("2014-10-01..2014-10-31", &p)); /* a range that is a month */
+    assert_string_equal(p.kind, "month");
+    assert_string_equal(p.label, "2014-10");
+    /* ISO weeks: week 1 holds 4 January; 2014-W46 is 10-16 November (the report's sub-lists) */
+    assert_true(scorer_period_parse("2014-W46", &p));
+    assert_string_equal(p.kind, "week");
+    assert_string_equal(p.start, "2014-11-10");
+    assert_string_equal(p.end, "2014-11-16");
+    assert_true(scorer_period_parse("2015-W01", &p)); /* begins in the year before */
+    assert_string_equal(p.start, "2014-12-29");
+    assert_true(scorer_period_parse("2015-W53", &p)); /* 2015 has 53 weeks */
+    assert_string_equal(p.end, "2016-01-03");
+    assert_false(scorer_period_parse("2014-W53", &p)); /* 2014 has 52 */
+    assert_true(scorer_period_parse("2014-12-29..2015-01-04", &p)); /* a Monday-Sunday range is the week */
+    assert_string_equal(p.label, "2015-W01");
+    assert_true(scorer_period_parse("2014-11-12..2014-11-19", &p)); /* the report's own sub-list range */
+    assert_string_equal(p.kind, "custom");
+    assert_string_equal(p.label, "2014-11-12..2014-11-19");
+    assert_false(scorer_period_parse("2014-13", &p));
+    assert_false(scorer_period_parse("2014-W00", &p));
+    assert_false(scorer_period_parse("2014-10-x", &p));
+    assert_false(scorer_period_parse("14-10", &p));
+}
+
 static double jnum(const char *json, const char *key)
 {
     json_error_t e;
@@ -273,6 +307,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(period_parses_real_dates),
         cmocka_unit_test(period_rejects_bad_input),
+        cmocka_unit_test(period_names_months_weeks_and_ranges),
         cmocka_unit_test(default_methodology_loads_with_every_parameter),
         cmocka_unit_test(presets_load),
         cmocka_unit_test(sina_preset_zeroes_likes_without_renormalising),
