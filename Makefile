@@ -101,6 +101,11 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/govreach
 	install -m 755 $(filter-out $(BIN)/test_% $(BIN)/bench_%,$(PROGRAMS)) $(DESTDIR)$(PREFIX)/bin/
 	cp -r schema conf scripts $(DESTDIR)$(PREFIX)/share/govreach/
+	install -d $(DESTDIR)$(PREFIX)/share/govreach/nightly/assets $(DESTDIR)$(PREFIX)/share/govreach/node_modules/echarts/dist
+	install -m 644 nightly/assets/report.js nightly/assets/report.css $(DESTDIR)$(PREFIX)/share/govreach/nightly/assets/
+	if [ -f node_modules/echarts/dist/echarts.min.js ]; then \
+	  install -m 644 node_modules/echarts/dist/echarts.min.js $(DESTDIR)$(PREFIX)/share/govreach/node_modules/echarts/dist/; \
+	  install -m 644 node_modules/echarts/LICENSE $(DESTDIR)$(PREFIX)/share/govreach/node_modules/echarts/; fi
 	@echo "installed in $(DESTDIR)$(PREFIX); the programs find $(PREFIX)/share/govreach themselves"
 
 clean:

@@ -1,4 +1,5 @@
-/* bin/govreach: the operator's command. `govreach nightly` runs the pipeline. */
+/* bin/govreach: the operator's command. `govreach nightly` runs the pipeline;
+ * `govreach report` writes the HTML report (nightly/report.c). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,9 @@
 #include "gr_log.h"
 #include "gr_util.h"
 #include "nightly.h"
+#include "report.h"
+
+#define GOVREACH_VERSION "0.1"
 
 static const struct gr_config_key keys[] = {
     { "db.conninfo", GR_CFG_SECRET, NULL, 0, 0, "libpq conninfo; empty = PG* environment or the embedded cluster" },
@@ -27,11 +31,28 @@ static const char *const sections[] = { "nightly", NULL };
 static void usage(FILE *f)
 {
     fputs("usage: govreach [OPTIONS] nightly\n"
+          "       govreach [OPTIONS] report [--period P] [--methodology M] [--html-rows N] --out DIR\n"
+          "       govreach [OPTIONS] report --spool DIR\n"
           "\n"
           "Runs the nightly pipeline: lock, loader migrate, loader targets (if configured), crawler\n"
           "(within a time budget), parser (new WARC files only), loader load (new TSV files only),\n"
-          "scorer run --pending (every month the new observations touch). The stages' logs go to the log file; on success\n"
-          "only the summary is printed (cron mails what is printed).\n"
+          "scorer run --pending (every month the new observations touch). The stages' logs go to the\n"
+          "log file; on success\n"
+          "only the summary is printed (cron mails what is printed). The last step writes the HTML\n"
+          "report of the latest final period to <spool>/report/latest/ and of the month in progress\n"
+          "(marked provisional) to <spool>/report/provisional/.\n"
+          "\n"
+          "report writes a static report that opens from disk (file://DIR/index.html, no server, no\n"
+          "network): every report table as HTML and as CSV (DIR/csv/, UTF-8 with BOM), the page's data\n"
+          "as DIR/data.json, charts (ECharts, copied into DIR/assets/). It reads the report.* views and\n"
+          "functions only, in one read-only transaction.\n"
+          "  --period P             'final' (default: the latest final month), 'provisional' (the month\n"
+          "                         in progress), YYYY-MM, YYYY-Www or YYYY-MM-DD..YYYY-MM-DD\n"
+          "  --methodology M        a methodology name (default: the default methodology)\n"
+          "  --out DIR              where to write (created when missing)\n"
+          "  --html-rows N          rows of each table shown in the page (default 100; 0 = all);\n"
+          "                         the CSV files always have every row\n"
+          "  --spool DIR            the nightly layout: DIR/report/latest/ and DIR/report/provisional/\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE      configuration file, also passed to every stage\n"
@@ -40,15 +61,71 @@ static void usage(FILE *f)
           "      --set KEY=VAL      set a configuration key\n"
           "      --no-crawl         skip the crawl (parse, load and score what is in the spool)\n"
           "  -h, --help             show this help\n"
+          "  -V, --version          show the version\n"
           "\n"
           "Exit status: 0 all went well; 1 finished with item-level failures (failed fetches,\n"
           "rejected pages, a failed scoring run); 75 another run holds the lock (its holder is named)\n"
           "or the run was interrupted; otherwise the failing stage's status: 65 bad data, 66 input\n"
           "missing, 69 database or network unavailable, 70 internal error, 74 I/O error, 78 bad\n"
-          "configuration; 64 usage.\n"
+          "configuration; 64 usage. report: 0 written; 66 no scoring run for that period and\n"
+          "methodology, or the assets are missing (run scripts/deps.sh); 65 a bad period; 69 database\n"
+          "unavailable; 74 I/O error.\n"
           "\nConfiguration keys:\n",
           f);
     gr_config_print_keys(keys, f);
+}
+
+/* govreach report ...: argv[0] is "report". */
+static enum gr_rc report_main(int argc, char **argv, const char *conninfo)
+{
+    static const struct option longopts[] = {
+        { "period", required_argument, NULL, 'p' },    { "methodology", required_argument, NULL, 'm' },
+        { "out", required_argument, NULL, 'o' },       { "spool", required_argument, NULL, 'S' },
+        { "html-rows", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct report_opts ro = { conninfo, NULL, NULL, NULL, 100 };
+    const char *spool = NULL;
+    char err[1024], detail[2048];
+    enum gr_rc rc;
+    int64_t rows;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:m:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p': ro.period = strcmp(optarg, "final") == 0 ? NULL : optarg; break;
+        case 'm': ro.methodology = optarg; break;
+        case 'o': ro.out_dir = optarg; break;
+        case 'S': spool = optarg; break;
+        case 'r':
+            if (!gr_parse_i64(optarg, &rows) || rows < 0 || rows > 10000000) {
+                fprintf(stderr, "govreach: --html-rows wants a number of rows, not \"%s\"; try --help\n", optarg);
+                return GR_EUSAGE;
+            }
+            ro.html_rows = (int)rows;
+            break;
+        case 'h': usage(stdout); return GR_OK;
+        default: fputs("govreach: try --help\n", stderr); return GR_EUSAGE;
+        }
+    }
+    if (optind != argc || (!ro.out_dir) == (!spool) ||
+        (spool && (ro.period || ro.methodology))) {
+        fputs("govreach: report wants --out DIR (or --spool DIR alone); try --help\n", stderr);
+        return GR_EUSAGE;
+    }
+    if (spool) {
+        rc = report_nightly(conninfo, spool, detail, sizeof detail, err, sizeof err);
+        if (!rc)
+            printf("govreach report: %s\n", detail);
+    } else {
+        rc = report_write(&ro, detail, sizeof detail, err, sizeof err);
+        if (!rc)
+            printf("govreach report: %s/index.html (%s)\n", ro.out_dir, detail);
+    }
+    if (rc)
+        fprintf(stderr, "govreach: report: %s\n", err);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -56,7 +133,8 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' }, { "db", required_argument, NULL, 'd' },
         { "set", required_argument, NULL, 's' },    { "no-crawl", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
     };
     struct gr_config *cfg;
     struct nightly_opts o = { 0 };
@@ -70,7 +148,7 @@ int main(int argc, char **argv)
     cfg = gr_config_new(keys, sections);
     if (!cfg)
         return gr_rc_exit(GR_ENOMEM);
-    while ((c = getopt_long(argc, argv, "+c:d:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:d:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': config_path = optarg; break;
         case 'd': o.conninfo = optarg; break;
@@ -80,11 +158,25 @@ int main(int argc, char **argv)
             break;
         case 'n': o.skip_crawl = true; break;
         case 'h': usage(stdout); gr_config_free(cfg); return 0;
+        case 'V': puts("govreach " GOVREACH_VERSION); gr_config_free(cfg); return 0;
         default: fputs("govreach: try --help\n", stderr); gr_config_free(cfg); return gr_rc_exit(GR_EUSAGE);
         }
     }
+    if (optind < argc && strcmp(argv[optind], "report") == 0) {
+        rc = gr_config_setup(cfg, config_path, sets, nsets, 0, err, sizeof err);
+        if (rc) {
+            fprintf(stderr, "govreach: %s\n", err);
+            gr_config_free(cfg);
+            return gr_rc_exit(rc);
+        }
+        if (!o.conninfo)
+            o.conninfo = gr_config_get(cfg, "db.conninfo");
+        rc = report_main(argc - optind, argv + optind, o.conninfo);
+        gr_config_free(cfg);
+        return gr_rc_exit(rc);
+    }
     if (optind != argc - 1 || strcmp(argv[optind], "nightly") != 0) {
-        fputs("govreach: expected the command \"nightly\"; try --help\n", stderr);
+        fputs("govreach: expected the command \"nightly\" or \"report\"; try --help\n", stderr);
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }

@@ -192,7 +192,14 @@ static enum gr_rc take_locks(const struct nightly_opts *o, PGconn *conn, int *lo
         return GR_EIO;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        ssize_t k = pread(fd, holder, sizeof holder - 1, 0);
+        /* The holder writes its line just after taking the database lock too:
+         * give it a moment rather than report "holder unknown". */
+        ssize_t k = 0;
+        for (int i = 0; i < 40 && k <= 0; i++) {
+            if (i)
+                usleep(50000);
+            k = pread(fd, holder, sizeof holder - 1, 0);
+        }
         holder[k > 0 ? k : 0] = '\0';
         holder[strcspn(holder, "\n")] = '\0';
         fprintf(stderr, "govreach: another nightly run holds %s (%s); not starting\n", o->lock_file,
@@ -303,12 +310,37 @@ static void record_run(PGconn *conn, long long run_id, struct stage_result *st, 
     PQclear(res);
 }
 
+/* govreach report --spool SPOOL as a stage; the summary names the pages written. */
+static int nightly_report_stage(const struct nightly_opts *o, struct stage_result *r, char **argv)
+{
+    static const char *const kinds[] = { "latest", "provisional" };
+    struct stat sb;
+    size_t k = 0;
+    int n = argv_base(o, argv, "govreach");
+
+    argv[n++] = (char *)"report";
+    argv[n++] = (char *)"--spool";
+    argv[n++] = (char *)o->spool;
+    argv[n] = NULL;
+    run_stage(o, r, argv);
+    for (int i = 0; i < 2 && k < sizeof r->detail; i++) {
+        char page[4096];
+        snprintf(page, sizeof page, "%s/report/%s/index.html", o->spool, kinds[i]);
+        if (stat(page, &sb) == 0)
+            k += (size_t)snprintf(r->detail + k, sizeof r->detail - k, "%s%s", k ? ", " : "", page);
+    }
+    if (k == 0)
+        snprintf(r->detail, sizeof r->detail, "no report written (no scored period)");
+    return r->status;
+}
+
 enum gr_rc nightly_run(const struct nightly_opts *o)
 {
-    enum { S_MIGRATE, S_TARGETS, S_CRAWL, S_PARSE, S_LOAD, S_SCORE, S_N };
+    enum { S_MIGRATE, S_TARGETS, S_CRAWL, S_PARSE, S_LOAD, S_SCORE, S_REPORT, S_N };
     struct stage_result st[S_N] = {
         { "migrate", -1, 0, 0, "" }, { "targets", -1, 0, 0, "" }, { "crawl", -1, 0, 0, "" },
         { "parse", -1, 0, 0, "" },   { "load", -1, 0, 0, "" },    { "score", -1, 0, 0, "" },
+        { "report", -1, 0, 0, "" },
     };
     char **argv = calloc(MAX_ARGS + 8, sizeof *argv);
     char warcdir[3072], parsedir[3072], done[4096], budget[32], jobs[32], err[1024];
@@ -498,6 +530,10 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         partial = true;
     else if (st[S_SCORE].status != 0)
         goto failed;
+
+    /* 7. the HTML report (nightly/report.c); a failure there leaves the scores standing */
+    if (nightly_report_stage(o, &st[S_REPORT], argv) != 0)
+        partial = true;
 
     rc = partial ? GR_EPARTIAL : GR_OK;
     print_summary(st, S_N, gr_now() - t0, partial ? "finished with item-level failures" : "ok", o->log_file);
