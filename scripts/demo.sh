@@ -101,6 +101,7 @@ show "表3.2 local Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_
 show "表4.1 apps by downloads, top 3 per store" "SELECT * FROM report.t4_1_app_store_top10 WHERE rank <= 3"
 show "Coverage of the registry in $period" "SELECT platform, count(*) AS registered, count(last_ok_at) AS observed, count(*) FILTER (WHERE scored_in_latest_final) AS scored FROM report.coverage GROUP BY platform ORDER BY platform"
 echo
+echo "The report for readers (HTML, CSV, JSON; opens from disk): file://$demo/spool/report/latest/index.html"
 echo "Open the database as research staff (read-only):   $(scripts/pgembed.sh research govreach_demo)"
 echo "Open it as the pipeline's owner:                    psql \"$conn\""
 echo "Stop it:                                            make db-stop"
