@@ -32,6 +32,9 @@ size_t gr_utf8_check(const char *s, size_t n);
  * assumed; this returns the project's shared directory (schema/, conf/):
  * $GOVREACH_SHARE, else the compiled-in default. Static string. */
 const char *gr_share_dir(void);
+
+/* mkdir -p with mode 0755: 0, or -1 with errno (a path of PATH_MAX or more: ENAMETOOLONG). */
+int gr_mkdir_p(const char *path);
 /* The project's var directory (embedded cluster, spool): $GOVREACH_VAR, else
  * the compiled-in default. Static string. */
 const char *gr_var_dir(void);

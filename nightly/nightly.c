@@ -22,6 +22,7 @@
 
 #include "gr_db.h"
 #include "gr_log.h"
+#include "gr_util.h"
 #include "gr_progress.h"
 #include "nightly.h"
 
@@ -43,24 +44,6 @@ static void on_signal_cb(int sig)
     stop_signal = sig;
     if (child_pid > 0)
         kill(child_pid, sig);
-}
-
-static int mkdir_p(const char *path)
-{
-    char tmp[4096];
-    size_t n = strlen(path);
-    if (n >= sizeof tmp)
-        return -1;
-    memcpy(tmp, path, n + 1);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0755) && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
 /* Runs argv with stdout and stderr appended to the log file. */
@@ -159,7 +142,7 @@ static void free_list(char **v, int n)
 /* Moves each file into dir/done/ once its stage has succeeded. */
 static void move_done(char **files, int n, const char *done)
 {
-    mkdir_p(done);
+    gr_mkdir_p(done);
     for (int i = 0; i < n; i++) {
         const char *base = strrchr(files[i], '/');
         char to[4096];
@@ -185,7 +168,7 @@ static enum gr_rc take_locks(const struct nightly_opts *o, PGconn *conn, int *lo
     PGresult *res;
     int fd;
 
-    mkdir_p(o->spool);
+    gr_mkdir_p(o->spool);
     fd = open(o->lock_file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
         gr_error("cannot open the lock file %s: %s", o->lock_file, strerror(errno));
@@ -363,7 +346,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         setenv("GOVREACH_DB_CONNINFO", o->conninfo, 1);
     snprintf(warcdir, sizeof warcdir, "%s/warc", o->spool);
     snprintf(parsedir, sizeof parsedir, "%s/parsed", o->spool);
-    if (mkdir_p(warcdir) || mkdir_p(parsedir)) {
+    if (gr_mkdir_p(warcdir) || gr_mkdir_p(parsedir)) {
         gr_error("cannot create the spool %s: %s", o->spool, strerror(errno));
         free(argv);
         return GR_EIO;
@@ -373,7 +356,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         const char *slash = strrchr(o->log_file, '/');
         if (slash) {
             snprintf(logdir, sizeof logdir, "%.*s", (int)(slash - o->log_file), o->log_file);
-            mkdir_p(logdir);
+            gr_mkdir_p(logdir);
         }
     }
     rc = gr_db_connect(o->conninfo, &conn, err, sizeof err);

@@ -17,24 +17,6 @@
 
 #define REPORT_PAGE_MAX ((size_t)512 << 20)
 
-static int mkdir_p(const char *path)
-{
-    char tmp[PATH_MAX];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof tmp)
-        return -1;
-    memcpy(tmp, path, n + 1);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0755) && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
-}
-
 static enum gr_rc write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
     char tmp[PATH_MAX];
@@ -135,7 +117,7 @@ enum gr_rc report_write(const struct report_opts *o, char *run_status, size_t ru
     PQfinish(conn);
     conn = NULL;
     snprintf(path, sizeof path, "%s/csv", o->out_dir);
-    if (mkdir_p(path) != 0 || (snprintf(path, sizeof path, "%s/assets", o->out_dir), mkdir_p(path)) != 0) {
+    if (gr_mkdir_p(path) != 0 || (snprintf(path, sizeof path, "%s/assets", o->out_dir), gr_mkdir_p(path)) != 0) {
         snprintf(err, errlen, "unable to create %s: %s", path, strerror(errno));
         rc = GR_EIO;
         goto out;
@@ -240,7 +222,7 @@ enum gr_rc report_nightly(const char *conninfo, const char *spool, char *detail,
 
     detail[0] = '\0';
     snprintf(root, sizeof root, "%s/report", spool);
-    if (mkdir_p(root) != 0) {
+    if (gr_mkdir_p(root) != 0) {
         snprintf(err, errlen, "unable to create %s: %s", root, strerror(errno));
         return GR_EIO;
     }
