@@ -92,6 +92,7 @@ const struct gr_config_key crawler_config_keys[] = {
     { "crawler.poll_ms", GR_CFG_INT, "50", 1, 10000, "scheduler period" },
     { "crawler.progress_log_seconds", GR_CFG_INT, "60", 0, 86400, "log a progress line this often when not on a terminal" },
     { "wechat.host", GR_CFG_STR, "mp.weixin.qq.com", 0, 0, "the only host WeChat credentials are sent to" },
+    { "wechat.https_only", GR_CFG_BOOL, "true", 0, 0, "send the credentials over HTTPS only (the real host serves HTTPS)" },
     { "wechat.cookie", GR_CFG_SECRET, NULL, 0, 0, "in-app Cookie header value (never logged or stored)" },
     { "wechat.key", GR_CFG_SECRET, NULL, 0, 0, "in-app key parameter (never logged or stored)" },
     { "wechat.appmsg_token", GR_CFG_SECRET, NULL, 0, 0, "in-app appmsg_token parameter (never logged or stored)" },
@@ -534,7 +535,11 @@ static void discover_links(struct engine *e, struct cr_job *j)
         if (l->published_at > 0 && ((e->window_start && l->published_at < e->window_start) ||
                                     (e->window_end && l->published_at >= e->window_end)))
             continue;
-        if (gr_links_add(&j->links, l->url, l->method, l->post_body, l->kind, l->published_at) != GR_OK)
+        /* stored URLs never carry credentials or a user name */
+        char *clean = cr_url_clean(l->url);
+        rc = clean ? gr_links_add(&j->links, clean, l->method, l->post_body, l->kind, l->published_at) : GR_OK;
+        free(clean);
+        if (rc != GR_OK)
             break;
     }
     e->sum->links_found += j->links.n;
@@ -545,7 +550,8 @@ static void discover_links(struct engine *e, struct cr_job *j)
 }
 
 /* The response header block as stored: curl removed the chunked framing
- * from the body, so the header that announced it is renamed. */
+ * from the body, so the header that announced it is renamed; a Location
+ * echoing credentials has their values redacted. */
 static char *stored_response_head(const struct cr_job *j, size_t *len)
 {
     struct gr_buf out;
@@ -557,7 +563,10 @@ static char *stored_response_head(const struct cr_job *j, size_t *len)
         size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
         if (n > 18 && strncasecmp(p, "Transfer-Encoding:", 18) == 0)
             gr_buf_appends(&out, "X-Crawler-");
-        gr_buf_append(&out, p, n);
+        if ((n > 9 && strncasecmp(p, "Location:", 9) == 0) || (n > 17 && strncasecmp(p, "Content-Location:", 17) == 0))
+            cr_redact_line(&out, p, n);
+        else
+            gr_buf_append(&out, p, n);
         p += n;
     }
     /* a header block cut short (timeout, cap) still ends the header section */
@@ -671,6 +680,24 @@ fail:
     fatal(e, rc == GR_EIO ? GR_EIO : rc, err);
 }
 
+/* A redirect is followed only to the same scheme and effective port, on
+ * the same host or another host of the source that owns the URL (its URL
+ * patterns are its list of hosts), never to a URL naming a user. */
+static bool redirect_allowed(const char *from, const char *to)
+{
+    char sf[16], st[16], hf[256], ht[256];
+    long pf, pt;
+    const struct gr_source *src;
+
+    if (cr_url_has_user(to) || !cr_url_origin(from, sf, sizeof sf, hf, sizeof hf, &pf) ||
+        !cr_url_origin(to, st, sizeof st, ht, sizeof ht, &pt) || strcmp(sf, st) != 0 || pf != pt)
+        return false;
+    if (strcmp(hf, ht) == 0)
+        return true;
+    src = gr_source_find(from);
+    return src && gr_source_find(to) == src;
+}
+
 static bool transient_curl(CURLcode rc)
 {
     switch (rc) {
@@ -748,7 +775,12 @@ static void classify(struct engine *e, struct cr_job *j)
         if (got_response && j->status >= 200 && j->status < 300)
             discover_links(e, j);
         if (j->location && j->status >= 300 && j->status < 400 && !is_robots) {
-            if (j->redirect_hops + 1 > e->max_redirects) {
+            if (!redirect_allowed(j->url, j->location)) {
+                /* another scheme, host or port than the source's own: not
+                 * followed, the item failed */
+                j->outcome = CR_FAILED;
+                snprintf(j->error, sizeof j->error, "redirect to another origin not followed: %.200s", j->location);
+            } else if (j->redirect_hops + 1 > e->max_redirects) {
                 snprintf(j->error, sizeof j->error, "redirect cap (%d) reached", e->max_redirects);
             } else {
                 bool keep = j->status == 307 || j->status == 308;
@@ -1391,6 +1423,7 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     e->fc.wechat_cookie = gr_config_get(cfg, "wechat.cookie");
     e->fc.wechat_key = gr_config_get(cfg, "wechat.key");
     e->fc.wechat_appmsg_token = gr_config_get(cfg, "wechat.appmsg_token");
+    e->fc.wechat_https_only = gr_config_bool(cfg, "wechat.https_only");
     v = o->connect_to ? o->connect_to : gr_config_get(cfg, "crawler.connect_to");
     for (const char *p = v ? v : ""; *p;) {
         /* A comma-separated list; "ADDR:PORT" maps any host and port there

@@ -215,7 +215,23 @@ struct cr_fetch_conf {
     /* WeChat in-app credentials: sent only to wechat_host, never stored */
     const char *wechat_host;
     const char *wechat_cookie, *wechat_key, *wechat_appmsg_token;
+    bool wechat_https_only;        /* never send them over plain http */
 };
+
+/* Whether url is the credentials' own origin (wechat.host, its scheme's
+ * default port, https unless wechat.https_only is off, no user name). */
+bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url);
+/* url without user name and password, without credential parameters (key,
+ * appmsg_token, pass_ticket, uin, wxtoken) and without a parameter repeated
+ * (the first kept); byte for byte url when nothing is removed. Caller
+ * frees; NULL when url does not parse. */
+char *cr_url_clean(const char *url);
+/* Scheme and host (lower case) and effective port of url. */
+bool cr_url_origin(const char *url, char *scheme, size_t slen, char *host, size_t hlen, long *port);
+/* Same scheme, host and effective port. */
+bool cr_url_same_origin(const char *a, const char *b);
+/* Whether url names a user (user@host), or does not parse. */
+bool cr_url_has_user(const char *url);
 
 /* Sets up j->easy for j (creating or reusing a handle from *pool). */
 enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CURL **pool, size_t *npool,
@@ -226,6 +242,10 @@ void cr_fetch_finish(struct cr_job *j, CURLcode rc);
 /* The request header block with credentials removed (Cookie value, key and
  * appmsg_token parameters) when j was credentialed. Caller frees. */
 char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_job *j, size_t *len);
+/* Appends line to out with the values of credential parameters (key,
+ * appmsg_token, pass_ticket, uin, wxtoken) of its query replaced by
+ * REDACTED. */
+void cr_redact_line(struct gr_buf *out, const char *line, size_t len);
 /* The value of response header name (last occurrence, trimmed), or NULL.
  * Caller frees. */
 char *cr_header_value(const char *head, size_t len, const char *name);

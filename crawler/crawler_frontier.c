@@ -599,7 +599,7 @@ static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, c
         arr_f(&a[27], j->t_ttfb, !fetched);
         arr_f(&a[28], j->t_total, !fetched);
         arr_str(&a[29], j->ip[0] ? j->ip : NULL);
-        arr_str(&a[30], j->credentialed ? NULL : j->location);
+        arr_str(&a[30], j->location);   /* credential-free (cr_url_clean) */
         arr_str(&a[31], j->url);
         link_cols(q, j, now, a, &nlinks);
     }
