@@ -88,6 +88,10 @@ const struct gr_config_key crawler_config_keys[] = {
     { "crawler.warc_prefix", GR_CFG_STR, "govreach", 0, 0, "WARC file name prefix" },
     { "crawler.warc_sync", GR_CFG_BOOL, "true", 0, 0, "fdatasync the WARC before committing completions" },
     { "crawler.grace_seconds", GR_CFG_INT, "20", 0, 3600, "on SIGINT/SIGTERM, time for in-flight transfers to finish" },
+    { "crawler.failed_retry_seconds", GR_CFG_INT, "72000", 0, 31536000, "a failed URL (attempts exhausted) is retried on a later night after this long, doubling each night it fails again" },
+    { "crawler.failed_retry_cap_seconds", GR_CFG_INT, "691200", 0, 31536000, "the longest wait between those retries" },
+    { "crawler.failed_give_up_seconds", GR_CFG_INT, "2592000", 0, 315360000, "a URL failing this long is given up (stays failed; `loader targets` re-arms a given-up seed)" },
+    { "crawler.max_pending_wait_seconds", GR_CFG_INT, "900", 0, 86400, "with no time budget, wait at most this long for pending work (retries, Retry-After, leases) before ending incomplete" },
     { "crawler.idle_exit_seconds", GR_CFG_INT, "30", 0, 86400, "exit when nothing becomes due within this time (not with --urls: a list is finished)" },
     { "crawler.poll_ms", GR_CFG_INT, "50", 1, 10000, "scheduler period" },
     { "crawler.progress_log_seconds", GR_CFG_INT, "60", 0, 86400, "log a progress line this often when not on a terminal" },
@@ -173,6 +177,9 @@ struct engine {
 
     struct robots_entry *robots;
     struct host_err *herr;
+    struct host_err *ferr;         /* failed URLs by reason */
+    double max_pending_wait;
+    bool waiting_pending;
     const char *agent_token;
 
     bool discover;
@@ -448,6 +455,31 @@ static void count_host_error(struct engine *e, const char *host)
             return;
         }
         HASH_ADD_KEYPTR(hh, e->herr, h->host, strlen(h->host), h);
+    }
+    h->n++;
+}
+
+/* Failed URLs by reason: the error text up to its detail ("HTTP 500",
+ * "curl 56", "redirect to another origin not followed"). */
+static void count_failed(struct engine *e, const char *error)
+{
+    char key[96];
+    size_t n = strcspn(error, ":(");
+    struct host_err *h;
+
+    if (n >= sizeof key)
+        n = sizeof key - 1;
+    while (n > 0 && error[n - 1] == ' ')
+        n--;
+    snprintf(key, sizeof key, "%.*s", (int)n, n ? error : "unknown");
+    HASH_FIND_STR(e->ferr, key, h);
+    if (!h) {
+        h = calloc(1, sizeof *h);
+        if (!h || !(h->host = strdup(key))) {
+            free(h);
+            return;
+        }
+        HASH_ADD_KEYPTR(hh, e->ferr, h->host, strlen(h->host), h);
     }
     h->n++;
 }
@@ -824,8 +856,10 @@ static void finish_transfer(struct engine *e, struct cr_job *j, CURLcode rc)
             e->sum->pages++;
         else if (j->outcome == CR_RETRY)
             e->sum->retries++;
-        else if (j->outcome == CR_FAILED)
+        else if (j->outcome == CR_FAILED) {
             e->sum->failed++;
+            count_failed(e, j->error);
+        }
         if (j->outcome != CR_DONE || j->status >= 400) {
             e->sum->errors++;
             count_host_error(e, j->host);
@@ -1154,6 +1188,43 @@ static void abort_inflight(struct engine *e)
 static void stop_loop(struct engine *e);
 static void grace_cb(uv_timer_t *t);
 
+/* Nothing is due within idle_exit: whether to wait for work still
+ * pending (a retry, a host's Retry-After, another crawler's lease) that
+ * becomes due before the budget ends (or, with no budget, within
+ * max_pending_wait). Sets *next_ms when waiting. */
+static bool wait_pending(struct engine *e, uint64_t *next_ms)
+{
+    struct cr_pending p;
+    char err[512];
+    double left;
+
+    if (!e->fr->pending)
+        return false;
+    if (e->fr->pending(e->fr, &p, err, sizeof err) != GR_OK) {
+        gr_error("cannot read the frontier: %s", err);
+        fatal(e, GR_EUNAVAIL, err);
+        return false;
+    }
+    if (p.leased + p.retry + p.host_wait + p.due == 0 || p.next_secs < 0) {
+        gr_info("nothing due before the budget ends: crawl complete");
+        return false;
+    }
+    left = e->o->time_budget > 0 ? e->o->time_budget - (gr_now() - e->t0) : e->max_pending_wait;
+    if (p.next_secs >= left) {
+        gr_notice("work pending beyond the %s (%lld leased, %lld retries, %lld waiting on their host, %lld due; "
+                  "next in %.0f s): crawl incomplete",
+                  e->o->time_budget > 0 ? "time budget" : "pending wait", (long long)p.leased, (long long)p.retry,
+                  (long long)p.host_wait, (long long)p.due, p.next_secs);
+        return false;
+    }
+    if (!e->waiting_pending)
+        gr_info("waiting %.0f s for pending work (%lld leased, %lld retries, %lld waiting on their host)",
+                p.next_secs, (long long)p.leased, (long long)p.retry, (long long)p.host_wait);
+    e->waiting_pending = true;
+    *next_ms = p.next_secs > 1.0 ? 1000 : (uint64_t)(p.next_secs * 1000.0) + 1;
+    return true;
+}
+
 static void tick_cb(uv_timer_t *t)
 {
     struct engine *e = t->data;
@@ -1193,10 +1264,10 @@ static void tick_cb(uv_timer_t *t)
         if (e->fr->next_event(e->fr, &secs, err, sizeof err) != GR_OK) {
             gr_error("cannot read the frontier: %s", err);
             fatal(e, GR_EUNAVAIL, err);
-        } else if (secs < 0 || (secs > e->idle_exit && !e->o->urls_file)) {
-            if (secs >= 0)
-                gr_info("nothing due within %d s (next in %.0f s): crawl complete", e->idle_exit, secs);
+        } else if (secs < 0 || (secs > e->idle_exit && !e->o->urls_file && !wait_pending(e, &next_ms))) {
             e->stopping = 1;
+        } else if (secs > e->idle_exit && !e->o->urls_file) {
+            /* waiting for pending work (next_ms set) */
         } else {
             double ms = secs * 1000.0;
             if (ms > 1000)
@@ -1300,7 +1371,7 @@ static void walk_close_cb(uv_handle_t *h, void *arg)
         uv_close(h, h->type == UV_POLL && h != (uv_handle_t *)&e->db_poll ? poll_close_cb : NULL);
 }
 
-static char *json_counts(struct engine *e, bool hosts)
+static char *json_counts(struct engine *e, struct host_err *hash, bool hosts)
 {
     struct gr_buf b;
     bool first = true;
@@ -1308,7 +1379,7 @@ static char *json_counts(struct engine *e, bool hosts)
     gr_buf_appendc(&b, '{');
     if (hosts) {
         struct host_err *h, *tmp;
-        HASH_ITER(hh, e->herr, h, tmp) {
+        HASH_ITER(hh, hash, h, tmp) {
             gr_buf_appends(&b, first ? "\"" : ",\"");
             for (const char *p = h->host; *p; p++)
                 if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
@@ -1404,6 +1475,10 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     pol.max_attempts = (int)gr_config_int(cfg, "crawler.max_attempts");
     pol.lease_seconds = (int)gr_config_int(cfg, "crawler.lease_seconds");
     pol.robots = gr_config_bool(cfg, "crawler.robots");
+    pol.failed_retry_s = gr_config_int(cfg, "crawler.failed_retry_seconds");
+    pol.failed_retry_cap_s = gr_config_int(cfg, "crawler.failed_retry_cap_seconds");
+    pol.failed_give_up_s = gr_config_int(cfg, "crawler.failed_give_up_seconds");
+    e->max_pending_wait = (double)gr_config_int(cfg, "crawler.max_pending_wait_seconds");
 
     /* transfer limits */
     snprintf(ua, sizeof ua, "%s (+%s)", gr_config_get(cfg, "crawler.user_agent"),
@@ -1583,9 +1658,26 @@ out:
         }
     }
     if (e->fr) {
-        sum->status_json = json_counts(e, false);
-        sum->errors_by_host_json = json_counts(e, true);
-        e->fr->finish(e->fr, sum, rc ? gr_strerror(rc) : "ok", true);
+        sum->status_json = json_counts(e, NULL, false);
+        sum->errors_by_host_json = json_counts(e, e->herr, true);
+        sum->failed_json = json_counts(e, e->ferr, true);
+        if (!rc && e->fr->pending) {
+            /* what this crawl leaves undone, by reason */
+            struct cr_pending pd;
+            char perr[512];
+            if (e->fr->pending(e->fr, &pd, perr, sizeof perr) == GR_OK) {
+                sum->pending_leased = (uint64_t)pd.leased;
+                sum->pending_retry = (uint64_t)pd.retry;
+                sum->pending_host_wait = (uint64_t)pd.host_wait;
+                sum->pending_due = (uint64_t)pd.due;
+                sum->pending = sum->pending_leased + sum->pending_retry + sum->pending_host_wait + sum->pending_due;
+                sum->waits_left = pd.leased + pd.retry > 0;
+            } else {
+                gr_warn("cannot count the pending work: %s", perr);
+            }
+        }
+        e->fr->finish(e->fr, sum,
+                      rc ? gr_strerror(rc) : sum->interrupted ? "interrupted" : sum->pending ? "incomplete" : "ok", true);
         e->fr->free(e->fr);
     }
     {
@@ -1599,6 +1691,11 @@ out:
     }
     {
         struct host_err *h, *tmp;
+        HASH_ITER(hh, e->ferr, h, tmp) {
+            HASH_DEL(e->ferr, h);
+            free(h->host);
+            free(h);
+        }
         HASH_ITER(hh, e->herr, h, tmp) {
             HASH_DEL(e->herr, h);
             free(h->host);

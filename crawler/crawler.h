@@ -46,6 +46,10 @@ struct crawler_summary {
     uint64_t status[6];            /* 1xx..5xx counted at [1..5]; [0] = no response */
     double seconds;
     bool interrupted;
+    /* work left pending at the end (frontier mode): see struct cr_pending */
+    uint64_t pending, pending_leased, pending_retry, pending_host_wait, pending_due;
+    bool waits_left;               /* retries or leases left: the exit status is 1 */
+    char *failed_json;             /* {"reason": n, ...} of the URLs failed */
     char *status_json;             /* {"200": n, ...} (owned by the engine) */
     char *errors_by_host_json;     /* {"host": n, ...} */
 };
@@ -127,6 +131,17 @@ struct cr_polite {
     int max_attempts;
     int lease_seconds;
     bool robots;                   /* obey robots.txt */
+    int64_t failed_retry_s;        /* a failed URL's first retry on a later night */
+    int64_t failed_retry_cap_s;    /* the longest wait between those retries */
+    int64_t failed_give_up_s;      /* failing this long: given up */
+};
+
+/* Frontier rows left to do in this crawl (not the recrawls scheduled for
+ * later nights): leased by a crawler, queued after a transient failure
+ * (retry), due but their host waits (Retry-After, backoff), or due. */
+struct cr_pending {
+    int64_t leased, retry, host_wait, due;
+    double next_secs;              /* seconds until the first may be claimed, < 0 = none */
 };
 
 /* One answered request of an asynchronous frontier. */
@@ -164,6 +179,8 @@ struct cr_frontier {
     /* Seconds until something may become claimable (a due row or a lease
      * that expires); < 0 when nothing is left at all. */
     enum gr_rc (*next_event)(struct cr_frontier *f, double *secs, char *err, size_t errlen);
+    /* The work left pending (NULL for the in-memory frontier). */
+    enum gr_rc (*pending)(struct cr_frontier *f, struct cr_pending *p, char *err, size_t errlen);
     /* Records a WARC file opened or closed. */
     void (*warc_file)(struct cr_frontier *f, const char *path, bool closed, uint64_t records, uint64_t bytes);
     /* Writes the run summary; final = false for a progress update of a

@@ -466,9 +466,13 @@ static const char seed_sql[] =
     " h AS (SELECT s.*, lower(substring(url FROM '^[A-Za-z]+://([^/:?#]+)')) AS host FROM s),"
     " hosts AS (INSERT INTO crawl.host (host) SELECT DISTINCT host FROM h WHERE host IS NOT NULL"
     "           ON CONFLICT DO NOTHING)"
-    " INSERT INTO crawl.frontier (url, host, source, kind, target_key, depth)"
+    " INSERT INTO crawl.frontier AS f (url, host, source, kind, target_key, depth)"
     " SELECT url, host, source, kind, target_key, 0 FROM h WHERE host IS NOT NULL"
-    " ON CONFLICT DO NOTHING";
+    /* a seed the crawler gave up on (failed for crawler.failed_give_up_seconds)
+     * or that waits for its next later-night retry is armed again */
+    " ON CONFLICT (url, method, post_body) DO UPDATE SET state = 'queued', attempts = 0, failures = 0,"
+    "   failed_since = NULL, due_at = now()"
+    " WHERE f.state = 'failed'";
 
 enum gr_rc loader_targets(PGconn *conn, const char *dir)
 {

@@ -32,7 +32,7 @@ struct stage_result {
     const char *name;
     int status;             /* exit status, -1 not run, 128+sig when killed */
     double wall, cpu;
-    char detail[256];
+    char detail[768];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -401,9 +401,25 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         long long mb = count(conn, q);
         snprintf(q, sizeof q, "SELECT coalesce(sum(failed), 0) FROM crawl.run WHERE run_id > %lld", run0);
         long long failed = count(conn, q);
+        /* Work left pending by the last run (issue 13): the night is partial. */
+        snprintf(q, sizeof q, "SELECT coalesce(max(pending), 0) FROM crawl.run WHERE run_id = (SELECT max(run_id) FROM crawl.run WHERE run_id > %lld)", run0);
+        long long pending = count(conn, q);
+        char why[256] = "";
+        if (pending > 0) {
+            PGresult *pr;
+            snprintf(q, sizeof q, "SELECT coalesce(pending_by_reason::text, '') || ' ' || coalesce(failed_by_reason::text, '') "
+                     "FROM crawl.run WHERE run_id = (SELECT max(run_id) FROM crawl.run WHERE run_id > %lld)", run0);
+            pr = PQexec(conn, q);
+            if (PQresultStatus(pr) == PGRES_TUPLES_OK && PQntuples(pr) == 1)
+                snprintf(why, sizeof why, " (%s)", PQgetvalue(pr, 0, 0));
+            PQclear(pr);
+        }
         snprintf(st[S_CRAWL].detail, sizeof st[S_CRAWL].detail,
-                 "%lld pages (%lld MB), %lld failed; %lld URLs due at later runs", pages, mb, failed,
+                 "%lld pages (%lld MB), %lld failed, %lld pending%s; %lld URLs due at later runs", pages, mb, failed,
+                 pending, why,
                  count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'queued' AND due_at > now()"));
+        if (st[S_CRAWL].status == 0 && (failed > 0 || pending > 0))
+            st[S_CRAWL].status = 1;     /* items failed or left pending */
         if (st[S_CRAWL].status == 1)
             partial = true;
         else if (st[S_CRAWL].status != 0)

@@ -1,0 +1,24 @@
+-- Issue 13: honest completion. A failed URL is retried on later nights with
+-- a growing backoff until it has been failing for crawler.failed_give_up_seconds;
+-- a crawler's leases name its run, so a restart on the same machine releases
+-- the leases of a dead process at once; a run records the work it left pending
+-- and its failures by reason.
+ALTER TABLE crawl.frontier
+    ADD COLUMN failures integer NOT NULL DEFAULT 0,
+    ADD COLUMN failed_since timestamptz,
+    ADD COLUMN lease_run bigint;
+COMMENT ON COLUMN crawl.frontier.failures IS 'Consecutive nights this URL ended failed (attempts exhausted); 0 after a fetch that is done. The next night''s retry waits crawler.failed_retry_seconds · 2^(failures - 1), capped at crawler.failed_retry_cap_seconds.';
+COMMENT ON COLUMN crawl.frontier.failed_since IS 'When this URL first failed since it was last done; once older than crawler.failed_give_up_seconds the URL is given up (stays failed; `loader targets` re-arms a given-up seed). NULL when not failing.';
+COMMENT ON COLUMN crawl.frontier.lease_run IS 'crawl.run.run_id of the crawler holding the lease (state leased); a crawler started on the same machine releases the leases of a run whose process is gone.';
+
+ALTER TABLE crawl.run
+    ADD COLUMN pending bigint NOT NULL DEFAULT 0,
+    ADD COLUMN pending_by_reason jsonb,
+    ADD COLUMN failed_by_reason jsonb;
+COMMENT ON COLUMN crawl.run.pending IS 'Frontier rows this run left due before its budget ended but could not fetch in time (retries waiting on backoff or Retry-After, leases held by other crawlers); > 0 makes status incomplete and the exit status 1.';
+COMMENT ON COLUMN crawl.run.pending_by_reason IS 'The pending rows by reason: {"retry": n, "host_wait": n, "leased": n} (retry: a transient failure waiting for its next attempt; host_wait: due but its host waits on Retry-After or backoff; leased: held by another crawler).';
+COMMENT ON COLUMN crawl.run.failed_by_reason IS 'URLs this run recorded failed, by reason ({"HTTP 500": n, "curl 56": n, "redirect to another origin": n, ...}).';
+COMMENT ON COLUMN crawl.run.status IS 'ok (nothing left that was due before the budget ended), incomplete (work left pending: see pending), interrupted, killed (its process was found gone by a later crawler on the same machine, which returned its leases; finished_at stays NULL), or the error that ended the run; running while it runs.';
+
+CREATE INDEX frontier_failed ON crawl.frontier (due_at) WHERE state = 'failed';
+COMMENT ON INDEX crawl.frontier_failed IS 'Failed URLs by their next retry (re-armed by the crawler when due).';
