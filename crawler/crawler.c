@@ -797,8 +797,17 @@ static void classify(struct engine *e, struct cr_job *j)
         } else if (j->outcome == CR_DONE) {
             j->robots_status = (int)j->status;   /* 3xx/4xx: no rules, allow all */
         } else if (j->outcome == CR_FAILED) {
-            gr_warn("robots.txt of %s unavailable after %d attempts (%s): crawling it without rules", j->host,
-                    j->attempts, j->error);
+            /* RFC 9309 2.3.1.4: unreachable (5xx, 429, network) means
+             * disallow all until it answers: the frontier keeps the host's
+             * other URLs waiting and retries robots.txt on a later night;
+             * the URL-list mode, which has no later night, goes on without
+             * rules. */
+            if (e->o->urls_file)
+                gr_warn("robots.txt of %s unavailable after %d attempts (%s): crawling it without rules", j->host,
+                        j->attempts, j->error);
+            else
+                gr_warn("robots.txt of %s unreachable after %d attempts (%s): nothing else on it is fetched until "
+                        "it answers", j->host, j->attempts, j->error);
             j->robots_status = 0;
         }
     }
@@ -1206,7 +1215,9 @@ static bool wait_pending(struct engine *e, uint64_t *next_ms)
         return false;
     }
     if (p.leased + p.retry + p.host_wait + p.due == 0 || p.next_secs < 0) {
-        gr_info("nothing due before the budget ends: crawl complete");
+        if (p.robots_wait)
+            gr_notice("%lld URLs wait for their host's robots.txt to answer (a later night)", (long long)p.robots_wait);
+        gr_info("nothing due before the budget ends: the crawl ends");
         return false;
     }
     left = e->o->time_budget > 0 ? e->o->time_budget - (gr_now() - e->t0) : e->max_pending_wait;
@@ -1670,7 +1681,9 @@ out:
                 sum->pending_retry = (uint64_t)pd.retry;
                 sum->pending_host_wait = (uint64_t)pd.host_wait;
                 sum->pending_due = (uint64_t)pd.due;
-                sum->pending = sum->pending_leased + sum->pending_retry + sum->pending_host_wait + sum->pending_due;
+                sum->pending_robots = (uint64_t)pd.robots_wait;
+                sum->pending = sum->pending_leased + sum->pending_retry + sum->pending_host_wait + sum->pending_due +
+                               sum->pending_robots;
                 sum->waits_left = pd.leased + pd.retry > 0;
             } else {
                 gr_warn("cannot count the pending work: %s", perr);

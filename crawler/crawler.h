@@ -47,7 +47,7 @@ struct crawler_summary {
     double seconds;
     bool interrupted;
     /* work left pending at the end (frontier mode): see struct cr_pending */
-    uint64_t pending, pending_leased, pending_retry, pending_host_wait, pending_due;
+    uint64_t pending, pending_leased, pending_retry, pending_host_wait, pending_due, pending_robots;
     bool waits_left;               /* retries or leases left: the exit status is 1 */
     char *failed_json;             /* {"reason": n, ...} of the URLs failed */
     char *status_json;             /* {"200": n, ...} (owned by the engine) */
@@ -141,6 +141,7 @@ struct cr_polite {
  * (retry), due but their host waits (Retry-After, backoff), or due. */
 struct cr_pending {
     int64_t leased, retry, host_wait, due;
+    int64_t robots_wait;           /* on a host whose robots.txt is unreachable (a later night) */
     double next_secs;              /* seconds until the first may be claimed, < 0 = none */
 };
 

@@ -457,7 +457,8 @@ static const char COMPLETE_SQL[] =
     "    inflight = GREATEST(h.inflight - hs.n, 0),"
     "    backoff_level = CASE WHEN hs.backoff > 0 THEN h.backoff_level + 1 WHEN hs.backoff < 0 THEN 0"
     "                         ELSE h.backoff_level END,"
-    "    robots_fetched_at = CASE WHEN hs.robots THEN now() ELSE h.robots_fetched_at END,"
+    "    robots_fetched_at = CASE WHEN hs.robots AND hs.rstatus = 0 THEN NULL"   /* unreachable: disallow all */
+    "                             WHEN hs.robots THEN now() ELSE h.robots_fetched_at END,"
     "    robots_status = CASE WHEN hs.robots THEN hs.rstatus ELSE h.robots_status END,"
     "    robots_body = CASE WHEN hs.robots THEN hs.rbody ELSE h.robots_body END,"
     "    crawl_delay_ms = CASE WHEN hs.robots THEN hs.rdelay ELSE h.crawl_delay_ms END,"
@@ -835,6 +836,7 @@ static enum gr_rc pg_robots(struct cr_frontier *f, const char *host, int *status
 static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, size_t errlen)
 {
     struct pgq *q = (struct pgq *)f;
+    const char *robots_param[1] = { f->polite.robots ? "true" : "false" };
     PGresult *res = NULL;
     enum gr_rc rc;
     double d;
@@ -842,9 +844,12 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     *secs = -1;
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM LEAST("
-                     "  (SELECT min(due_at) FROM crawl.frontier WHERE state = 'queued'),"
+                     "  (SELECT min(due_at) FROM crawl.frontier f WHERE state = 'queued' AND (NOT $1::bool"
+                     "   OR f.kind = 'robots' OR EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = f.host"
+                     "   AND h.robots_fetched_at IS NOT NULL) OR EXISTS (SELECT 1 FROM crawl.frontier r"
+                     "   WHERE r.host = f.host AND r.kind = 'robots' AND r.state IN ('queued', 'leased')))),"
                      "  (SELECT min(lease_until) FROM crawl.frontier WHERE state = 'leased')) - now())",
-                     0, NULL, &res, err, errlen);
+                     1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
     if (PQgetisnull(res, 0, 0) || !gr_parse_double(PQgetvalue(res, 0, 0), &d)) {
@@ -867,8 +872,8 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM GREATEST(min(h.next_allowed_at), now()) - now()) FROM crawl.host h "
                      "WHERE EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued' "
-                     "AND f.due_at <= now())",
-                     0, NULL, &res, err, errlen);
+                     "AND f.due_at <= now() AND (NOT $1::bool OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))",
+                     1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
     *secs = 0;
@@ -881,29 +886,37 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
 static enum gr_rc pg_pending(struct cr_frontier *f, struct cr_pending *p, char *err, size_t errlen)
 {
     struct pgq *q = (struct pgq *)f;
+    const char *robots_param[1] = { f->polite.robots ? "true" : "false" };
     PGresult *res = NULL;
     enum gr_rc rc;
 
     memset(p, 0, sizeof *p);
     p->next_secs = -1;
     rc = gr_db_execp(q->side,
-                     "SELECT count(*) FILTER (WHERE f.state = 'leased'),"
-                     "  count(*) FILTER (WHERE f.state = 'queued' AND f.attempts > 0),"
-                     "  count(*) FILTER (WHERE f.state = 'queued' AND f.attempts = 0 AND h.next_allowed_at > now()),"
-                     "  count(*) FILTER (WHERE f.state = 'queued' AND f.attempts = 0 AND h.next_allowed_at <= now()),"
-                     "  extract(epoch FROM GREATEST(min(CASE WHEN f.state = 'leased' THEN f.lease_until"
-                     "    ELSE GREATEST(f.due_at, h.next_allowed_at) END), now()) - now())"
-                     " FROM crawl.frontier f JOIN crawl.host h ON h.host = f.host"
-                     " WHERE f.state = 'leased' OR (f.state = 'queued' AND (f.attempts > 0 OR f.due_at <= now()))",
-                     0, NULL, &res, err, errlen);
+                     "SELECT count(*) FILTER (WHERE NOT x.rb AND x.state = 'leased'),"
+                     "  count(*) FILTER (WHERE NOT x.rb AND x.state = 'queued' AND x.attempts > 0),"
+                     "  count(*) FILTER (WHERE NOT x.rb AND x.state = 'queued' AND x.attempts = 0 AND x.next_allowed_at > now()),"
+                     "  count(*) FILTER (WHERE NOT x.rb AND x.state = 'queued' AND x.attempts = 0 AND x.next_allowed_at <= now()),"
+                     "  count(*) FILTER (WHERE x.rb),"
+                     "  extract(epoch FROM GREATEST(min(CASE WHEN x.rb THEN NULL WHEN x.state = 'leased' THEN x.lease_until"
+                     "    ELSE GREATEST(x.due_at, x.next_allowed_at) END), now()) - now())"
+                     " FROM (SELECT f.state, f.attempts, f.due_at, f.lease_until, h.next_allowed_at,"
+                     /* rb: its host's robots.txt is unreachable (disallow all until a later night) */
+                     "   ($1::bool AND f.kind <> 'robots' AND h.robots_fetched_at IS NULL AND NOT EXISTS ("
+                     "     SELECT 1 FROM crawl.frontier r WHERE r.host = f.host AND r.kind = 'robots'"
+                     "     AND r.state IN ('queued', 'leased'))) AS rb"
+                     "   FROM crawl.frontier f JOIN crawl.host h ON h.host = f.host"
+                     "   WHERE f.state = 'leased' OR (f.state = 'queued' AND (f.attempts > 0 OR f.due_at <= now()))) x",
+                     1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
     gr_parse_i64(PQgetvalue(res, 0, 0), &p->leased);
     gr_parse_i64(PQgetvalue(res, 0, 1), &p->retry);
     gr_parse_i64(PQgetvalue(res, 0, 2), &p->host_wait);
     gr_parse_i64(PQgetvalue(res, 0, 3), &p->due);
-    if (!PQgetisnull(res, 0, 4))
-        gr_parse_double(PQgetvalue(res, 0, 4), &p->next_secs);
+    gr_parse_i64(PQgetvalue(res, 0, 4), &p->robots_wait);
+    if (!PQgetisnull(res, 0, 5))
+        gr_parse_double(PQgetvalue(res, 0, 5), &p->next_secs);
     PQclear(res);
     return GR_OK;
 }
@@ -1018,9 +1031,11 @@ static void pg_finish(struct cr_frontier *f, const struct crawler_summary *s, co
     params[14] = final ? "true" : "false";
     snprintf(v[10], 48, "%llu", (unsigned long long)s->pending);
     params[15] = v[10];
-    snprintf(pj, sizeof pj, "{\"leased\": %llu, \"retry\": %llu, \"host_wait\": %llu, \"due\": %llu}",
+    snprintf(pj, sizeof pj,
+             "{\"leased\": %llu, \"retry\": %llu, \"host_wait\": %llu, \"due\": %llu, \"robots_unreachable\": %llu}",
              (unsigned long long)s->pending_leased, (unsigned long long)s->pending_retry,
-             (unsigned long long)s->pending_host_wait, (unsigned long long)s->pending_due);
+             (unsigned long long)s->pending_host_wait, (unsigned long long)s->pending_due,
+             (unsigned long long)s->pending_robots);
     params[16] = final ? pj : NULL;
     params[17] = s->failed_json ? s->failed_json : "{}";
     if (gr_db_execp(q->side,

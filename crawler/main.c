@@ -195,12 +195,13 @@ int main(int argc, char **argv)
               (unsigned long long)sum.links_found, sum.seconds, sum.status_json ? sum.status_json : "{}",
               sum.errors_by_host_json ? sum.errors_by_host_json : "{}");
     if (sum.seconds > 0 && (sum.pending || sum.failed))
-        gr_notice("%s: %llu pending (%llu leased, %llu retries, %llu waiting on their host, %llu due), "
+        gr_notice("%s: %llu pending (%llu leased, %llu retries, %llu waiting on their host, %llu due, "
+                  "%llu behind an unreachable robots.txt), "
                   "%llu failed by reason %s",
                   sum.pending ? "incomplete" : "complete", (unsigned long long)sum.pending,
                   (unsigned long long)sum.pending_leased, (unsigned long long)sum.pending_retry,
                   (unsigned long long)sum.pending_host_wait, (unsigned long long)sum.pending_due,
-                  (unsigned long long)sum.failed, sum.failed_json ? sum.failed_json : "{}");
+                  (unsigned long long)sum.pending_robots, (unsigned long long)sum.failed, sum.failed_json ? sum.failed_json : "{}");
     /* Retries or leases left undone: the night is incomplete (exit 1). Due
      * work left by --max-pages or --time-budget alone is what was asked. */
     if (!rc && sum.waits_left)

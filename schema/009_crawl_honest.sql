@@ -16,7 +16,7 @@ ALTER TABLE crawl.run
     ADD COLUMN pending_by_reason jsonb,
     ADD COLUMN failed_by_reason jsonb;
 COMMENT ON COLUMN crawl.run.pending IS 'Frontier rows this run left due before its budget ended but could not fetch in time (retries waiting on backoff or Retry-After, leases held by other crawlers); > 0 makes status incomplete and the exit status 1.';
-COMMENT ON COLUMN crawl.run.pending_by_reason IS 'The pending rows by reason: {"retry": n, "host_wait": n, "leased": n} (retry: a transient failure waiting for its next attempt; host_wait: due but its host waits on Retry-After or backoff; leased: held by another crawler).';
+COMMENT ON COLUMN crawl.run.pending_by_reason IS 'The pending rows by reason: {"leased": n, "retry": n, "host_wait": n, "due": n, "robots_unreachable": n} (leased: held by another crawler; retry: a transient failure waiting for its next attempt; host_wait: due but its host waits on Retry-After, backoff or its delay; due: not reached before the budget ended; robots_unreachable: on a host whose robots.txt answered 5xx or not at all, disallowed until it answers, RFC 9309).';
 COMMENT ON COLUMN crawl.run.failed_by_reason IS 'URLs this run recorded failed, by reason ({"HTTP 500": n, "curl 56": n, "redirect to another origin": n, ...}).';
 COMMENT ON COLUMN crawl.run.status IS 'ok (nothing left that was due before the budget ended), incomplete (work left pending: see pending), interrupted, killed (its process was found gone by a later crawler on the same machine, which returned its leases; finished_at stays NULL), or the error that ended the run; running while it runs.';
 
