@@ -39,6 +39,9 @@ static void usage(FILE *f)
           "  -c, --config FILE  configuration file (default: $GOVREACH_CONFIG if set)\n"
           "      --set KEY=VAL  set a configuration key (section.key)\n"
           "      --no-score     do not run the scorer after a load\n"
+          "      --quarantine DIR  load: move a file that fails to load (bad data) to DIR, record it in\n"
+          "                     meta.load_quarantine and load the rest (exit 1); without it the first\n"
+          "                     bad file stops the load (exit 65)\n"
           "      --schema DIR   migrations directory (default: <share>/schema)\n"
           "  -q, --quiet        log warnings and errors only\n"
           "  -v, --verbose      log debug messages\n"
@@ -57,6 +60,7 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },      { "config", required_argument, NULL, 'c' },
         { "set", required_argument, NULL, 's' },     { "no-score", no_argument, NULL, 'n' },
+        { "quarantine", required_argument, NULL, 'Q' },
         { "schema", required_argument, NULL, 'S' },  { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },       { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -86,6 +90,7 @@ int main(int argc, char **argv)
                 sets[nsets++] = optarg;
             break;
         case 'n': no_score = true; break;
+        case 'Q': o.quarantine_dir = optarg; break;
         case 'S': schema = optarg; break;
         case 'q': quiet = 1; break;
         case 'v': verbose = 1; break;

@@ -163,6 +163,8 @@ static void move_done(char **files, int n, const char *done)
     for (int i = 0; i < n; i++) {
         const char *base = strrchr(files[i], '/');
         char to[4096];
+        if (access(files[i], F_OK) != 0)
+            continue;           /* moved already (quarantined) */
         snprintf(to, sizeof to, "%s/%s", done, base ? base + 1 : files[i]);
         if (rename(files[i], to) != 0)
             gr_warn("cannot move %s to %s: %s", files[i], to, strerror(errno));
@@ -318,7 +320,8 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
     enum gr_rc rc = GR_OK;
     bool partial = false;
     double t0 = gr_now();
-    long long run_id = 0, ledger0 = 0, runs0 = 0;
+    long long run_id = 0, ledger0 = 0, runs0 = 0, quar0 = 0;
+    char quar[4096];
     struct sigaction sa;
 
     if (!argv)
@@ -367,6 +370,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         goto failed;
     run_id = count(conn, "INSERT INTO meta.nightly_run (pid) VALUES (pg_backend_pid()) RETURNING id");
     ledger0 = count(conn, "SELECT coalesce(sum(rows_new), 0) FROM meta.load_ledger");
+    quar0 = count(conn, "SELECT count(*) FROM meta.load_quarantine");
     runs0 = count(conn, "SELECT count(*) FROM score.run");
 
     /* 2. targets */
@@ -469,19 +473,27 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
     if (nfiles > 0) {
         n = argv_base(o, argv, "loader");
         argv[n++] = (char *)"--no-score";
+        /* a file that fails to load is moved aside, the rest load (issue 13) */
+        snprintf(quar, sizeof quar, "%s/quarantine", parsedir);
+        argv[n++] = (char *)"--quarantine";
+        argv[n++] = quar;
         argv[n++] = (char *)"load";
         for (int i = 0; i < nfiles; i++)
             argv[n++] = files[i];
         argv[n] = NULL;
-        if (run_stage(o, &st[S_LOAD], argv) != 0)
+        int lrc = run_stage(o, &st[S_LOAD], argv);
+        if (lrc != 0 && lrc != 1)
             goto failed;
+        if (lrc == 1)
+            partial = true;
         snprintf(done, sizeof done, "%s/done", parsedir);
         move_done(files, nfiles, done);
     } else {
         st[S_LOAD].status = 0;
     }
-    snprintf(st[S_LOAD].detail, sizeof st[S_LOAD].detail, "%d file(s), %lld new rows", nfiles,
-             count(conn, "SELECT coalesce(sum(rows_new), 0) FROM meta.load_ledger") - ledger0);
+    snprintf(st[S_LOAD].detail, sizeof st[S_LOAD].detail, "%d file(s), %lld new rows, %lld quarantined", nfiles,
+             count(conn, "SELECT coalesce(sum(rows_new), 0) FROM meta.load_ledger") - ledger0,
+             count(conn, "SELECT count(*) FROM meta.load_quarantine") - quar0);
     free_list(files, nfiles);
     files = NULL;
     nfiles = 0;

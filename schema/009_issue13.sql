@@ -22,3 +22,21 @@ COMMENT ON COLUMN crawl.run.status IS 'ok (nothing left that was due before the 
 
 CREATE INDEX frontier_failed ON crawl.frontier (due_at) WHERE state = 'failed';
 COMMENT ON INDEX crawl.frontier_failed IS 'Failed URLs by their next retry (re-armed by the crawler when due).';
+
+-- Issue 13, bad files never block good ones: a parser TSV that fails to load
+-- is moved to a quarantine folder and recorded here; the other files load.
+CREATE TABLE meta.load_quarantine (
+    id             bigserial PRIMARY KEY,
+    quarantined_at timestamptz NOT NULL DEFAULT now(),
+    file           text NOT NULL,
+    moved_to       text,
+    sha256         text,
+    error          text NOT NULL
+);
+COMMENT ON TABLE meta.load_quarantine IS 'Parser TSV files `loader load --quarantine DIR` could not load (bad data: file, line and column in error): moved aside so that later files and later nights load; nothing of them was committed. Fix or delete the file, then load it again by hand.';
+COMMENT ON COLUMN meta.load_quarantine.id IS 'Surrogate key.';
+COMMENT ON COLUMN meta.load_quarantine.quarantined_at IS 'When the load failed and the file was moved.';
+COMMENT ON COLUMN meta.load_quarantine.file IS 'The path the file was loaded from.';
+COMMENT ON COLUMN meta.load_quarantine.moved_to IS 'Where it was moved (in the quarantine folder); NULL when it could not be moved.';
+COMMENT ON COLUMN meta.load_quarantine.sha256 IS 'SHA-256 of the file (hex), as meta.load_ledger would have keyed it; NULL when unreadable.';
+COMMENT ON COLUMN meta.load_quarantine.error IS 'Why it was not loaded: the loader''s message naming file, line and column.';
