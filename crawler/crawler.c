@@ -160,6 +160,7 @@ struct engine {
     struct cr_fetch_conf fc;
     struct gr_warc_writer *warc;
     bool warc_sync;
+    bool warc_broken;              /* a WARC write or sync failed: nothing more is committed as fetched */
 
     int concurrency;
     int window;                /* jobs claimed and not finished: in flight plus ready */
@@ -709,6 +710,11 @@ fail:
     free(req);
     free(enc);
     gr_error("cannot write WARC: %s", err);
+    /* No durable record, no completion: the URL goes back to the queue
+     * (disk full: exit 74, and a rerun fetches it). */
+    e->warc_broken = true;
+    j->outcome = CR_RELEASED;
+    j->warc_file[0] = '\0';
     fatal(e, rc == GR_EIO ? GR_EIO : rc, err);
 }
 
@@ -1090,6 +1096,8 @@ static void db_kick(struct engine *e)
         if (e->done && !e->committing) {
             struct cr_job *list;
             if (e->warc_sync && gr_warc_sync(e->warc, err, sizeof err) != GR_OK) {
+                gr_error("cannot sync the WARC: %s", err);
+                e->warc_broken = true;
                 fatal(e, GR_EIO, err);
                 return;
             }
@@ -1643,6 +1651,13 @@ out:
         db_progress(e, true);   /* the request in flight, if any */
         for (int i = 0; i < 3 && e->done && e->fr; i++) {
             struct cr_job *list = take_done(e);
+            /* after a WARC failure no record written since the last sync is
+             * known durable: those URLs are released, not completed */
+            for (struct cr_job *j = list; j && e->warc_broken; j = j->next)
+                if (j->outcome != CR_BLOCKED) {
+                    j->outcome = CR_RELEASED;
+                    j->warc_file[0] = '\0';
+                }
             char ferr[1024];
             enum gr_rc frc = e->fr->complete(e->fr, list, ferr, sizeof ferr);
             completed(e, list, frc, ferr);
