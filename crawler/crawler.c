@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "crawler.h"
+#include "gr_db.h"
 #include "gr_log.h"
 #include "gr_progress.h"
 #include "gr_util.h"
@@ -92,6 +93,7 @@ const struct gr_config_key crawler_config_keys[] = {
     { "crawler.failed_retry_cap_seconds", GR_CFG_INT, "691200", 0, 31536000, "the longest wait between those retries" },
     { "crawler.failed_give_up_seconds", GR_CFG_INT, "2592000", 0, 315360000, "a URL failing this long is given up (stays failed; `loader targets` re-arms a given-up seed)" },
     { "crawler.max_pending_wait_seconds", GR_CFG_INT, "900", 0, 86400, "with no time budget, wait at most this long for pending work (retries, Retry-After, leases) before ending incomplete" },
+    { "crawler.db_timeout_ms", GR_CFG_INT, "10000", 0, 3600000, "deadline on every database wait and statement (0 = none): a database that does not answer in time ends the crawl with exit 69" },
     { "crawler.idle_exit_seconds", GR_CFG_INT, "30", 0, 86400, "exit when nothing becomes due within this time (not with --urls: a list is finished)" },
     { "crawler.poll_ms", GR_CFG_INT, "50", 1, 10000, "scheduler period" },
     { "crawler.progress_log_seconds", GR_CFG_INT, "60", 0, 86400, "log a progress line this often when not on a terminal" },
@@ -1260,6 +1262,8 @@ static void tick_cb(uv_timer_t *t)
     }
     if (e->stopping >= 2)
         abort_inflight(e);
+    /* a database request past its deadline fails here (socket silent) */
+    db_progress(e, false);
     if (e->stopping >= 2 && e->rc && !db_busy(e)) {
         stop_loop(e);
         return;
@@ -1312,12 +1316,22 @@ static void schedule_tick(struct engine *e, uint64_t ms)
     uv_timer_start(&e->sched_timer, tick_cb, ms, 0);
 }
 
+/* Past the grace period nothing waits long for the database (a stalled
+ * server must not hold a stopping crawler, nor the nightly lock). */
+static void shorten_db_waits(struct engine *e)
+{
+    if (e->fr && (e->fr->polite.db_timeout_ms == 0 || e->fr->polite.db_timeout_ms > 500))
+        e->fr->polite.db_timeout_ms = 500;
+    gr_db_set_timeout(500);
+}
+
 static void grace_cb(uv_timer_t *t)
 {
     struct engine *e = t->data;
     if (e->nact)
         gr_warn("grace period over: releasing %zu in-flight transfers", e->nact);
     e->stopping = 2;
+    shorten_db_waits(e);
     schedule_tick(e, 0);
 }
 
@@ -1333,6 +1347,7 @@ static void signal_cb(uv_signal_t *s, int signum)
     } else {
         gr_notice("%s again: releasing in-flight work and stopping", strsignal(signum));
         e->stopping = 2;
+        shorten_db_waits(e);
     }
     schedule_tick(e, 0);
 }
@@ -1495,6 +1510,8 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     pol.lease_seconds = (int)gr_config_int(cfg, "crawler.lease_seconds");
     pol.robots = gr_config_bool(cfg, "crawler.robots");
     pol.failed_retry_s = gr_config_int(cfg, "crawler.failed_retry_seconds");
+    pol.db_timeout_ms = (int)gr_config_int(cfg, "crawler.db_timeout_ms");
+    gr_db_set_timeout(pol.db_timeout_ms);
     pol.failed_retry_cap_s = gr_config_int(cfg, "crawler.failed_retry_cap_seconds");
     pol.failed_give_up_s = gr_config_int(cfg, "crawler.failed_give_up_seconds");
     e->max_pending_wait = (double)gr_config_int(cfg, "crawler.max_pending_wait_seconds");

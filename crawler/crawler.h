@@ -134,6 +134,7 @@ struct cr_polite {
     int64_t failed_retry_s;        /* a failed URL's first retry on a later night */
     int64_t failed_retry_cap_s;    /* the longest wait between those retries */
     int64_t failed_give_up_s;      /* failing this long: given up */
+    int db_timeout_ms;             /* deadline on every database wait (0 = none) */
 };
 
 /* Frontier rows left to do in this crawl (not the recrawls scheduled for

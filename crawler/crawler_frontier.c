@@ -54,6 +54,7 @@ struct pgq {
     double last_ensure;
     double last_reap;
     char failed_cap[32];        /* failed_retry_cap_s as text */
+    double last_activity;       /* oldest request sent or last result read */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -271,6 +272,8 @@ static enum gr_rc send_prepared(struct pgq *q, enum pg_op op, struct cr_job *lis
         snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
         return gr_db_classify(q->conn, NULL);
     }
+    if (q->rq_n == 0)
+        q->last_activity = gr_now();   /* the deadline runs from the oldest request */
     r = &q->rq[(q->rq_head + q->rq_n++) % 4];
     memset(r, 0, sizeof *r);
     r->op = op;
@@ -662,11 +665,22 @@ static int pg_socket(struct cr_frontier *f)
 
 /* Waits until the connection's socket is ready (blocking mode of
  * pg_progress: the shutdown path). */
-static void wait_socket(PGconn *c, bool out)
+/* Waits for the connection at most ms (< 0: for ever); false on timeout. */
+static bool wait_socket(PGconn *c, bool out, int ms)
 {
     struct pollfd p = { .fd = PQsocket(c), .events = (short)(POLLIN | (out ? POLLOUT : 0)) };
-    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+    int n;
+    while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
         ;
+    return n != 0;
+}
+
+/* No answer within the deadline: the connection counts as lost. */
+static void timed_out(struct pgq *q)
+{
+    q->broken = true;
+    snprintf(q->broken_err, sizeof q->broken_err, "no answer from PostgreSQL within %d ms (connection lost?)",
+             q->f.polite.db_timeout_ms);
 }
 
 /* The error text of a failed result (or of the connection). */
@@ -733,6 +747,9 @@ static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out,
     *want_write = false;
     while (q->rq_n > 0) {
         struct pgreq *h = &q->rq[q->rq_head];
+        if (!q->broken && q->f.polite.db_timeout_ms > 0 &&
+            gr_now() - q->last_activity > q->f.polite.db_timeout_ms / 1000.0)
+            timed_out(q);
         if (!q->broken) {
             int fl = PQflush(q->conn);
             if (fl < 0 || !PQconsumeInput(q->conn)) {
@@ -748,6 +765,7 @@ static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out,
         }
         while (!PQisBusy(q->conn)) {
             PGresult *r = PQgetResult(q->conn);
+            q->last_activity = gr_now();
             if (!r) {
                 if (h->ended)
                     break;      /* nothing more has arrived */
@@ -773,7 +791,8 @@ static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out,
         }
         if (!block)
             return false;
-        wait_socket(q->conn, *want_write);
+        if (!wait_socket(q->conn, *want_write, q->f.polite.db_timeout_ms > 0 ? q->f.polite.db_timeout_ms : -1))
+            timed_out(q);
     }
     return false;
 }
@@ -1138,6 +1157,14 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         /* the hot statements, planned once (their plans do not depend on
          * the values: custom plans would only cost planning time) */
         rc = gr_db_exec(q->conn, "SET plan_cache_mode = force_generic_plan", err, errlen);
+        /* a statement stuck on a lock or a slow server ends in bounded time */
+        if (!rc && q->f.polite.db_timeout_ms > 0) {
+            char st[96];
+            snprintf(st, sizeof st, "SET statement_timeout = %d", q->f.polite.db_timeout_ms);
+            rc = gr_db_exec(q->conn, st, err, errlen);
+            if (!rc)
+                rc = gr_db_exec(q->side, st, err, errlen);
+        }
         /* A completion lost to a server crash only makes its URLs' leases
          * expire and be fetched again (the WARC is synced before it is
          * sent): it need not wait for its WAL flush. */
