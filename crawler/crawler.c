@@ -19,6 +19,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +36,7 @@
 #include "crawler.h"
 #include "gr_db.h"
 #include "gr_log.h"
+#include "gr_warc_read.h"
 #include "gr_progress.h"
 #include "gr_util.h"
 #include "gr_warc_write.h"
@@ -1382,6 +1387,80 @@ static void recovered_cb(void *arg, const char *path, uint64_t records, uint64_t
         e->fr->warc_file(e->fr, path, true, records, bytes);
 }
 
+/* Exactly-once observations after a kill -9 (issue 13): before a WARC left
+ * .open is recovered, the records of fetches whose completion was never
+ * committed are cut off it, so the rerun's fetch of those URLs is the only
+ * one stored. Records are written in completion order and completions are
+ * committed in that order, so the committed ones are a prefix: the file is
+ * cut after the request and metadata records that follow the last
+ * committed response (after the warcinfo record when none was). */
+static enum gr_rc drop_uncommitted(struct engine *e, const char *dir, char *err, size_t errlen)
+{
+    DIR *d;
+    struct dirent *de;
+    enum gr_rc rc = GR_OK;
+
+    if (!e->fr || !e->fr->warc_committed || !(d = opendir(dir)))
+        return GR_OK;
+    while (!rc && (de = readdir(d))) {
+        char path[1024], base[1024];
+        size_t n = strlen(de->d_name);
+        struct gr_warc_reader *r = NULL;
+        struct gr_warc_rec rec;
+        uint64_t off = 0, cut = 0, size;
+        bool found = false, eof = false, at = false;
+        int fd, after = 0, nrec = 0;
+        struct stat st;
+
+        if (n <= 13 || strcmp(de->d_name + n - 13, ".warc.gz.open") != 0 ||
+            (size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= sizeof path)
+            continue;
+        snprintf(base, sizeof base, "%.*s", (int)(n - 5), de->d_name);
+        fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &st) != 0) {   /* a live writer holds it */
+            close(fd);
+            continue;
+        }
+        size = (uint64_t)st.st_size;
+        rc = e->fr->warc_committed(e->fr, base, &off, &found, err, errlen);
+        if (!rc && gr_warc_reader_open(path, &r, err, errlen) == GR_OK) {
+            while (gr_warc_reader_next(r, &rec, &eof, err, errlen) == GR_OK && !eof) {
+                nrec++;
+                if (!found) {
+                    if (strcmp(rec.type, "warcinfo") == 0)
+                        cut = gr_warc_reader_tell(r);
+                    break;
+                }
+                if (!at && rec.offset == off) {
+                    at = true;
+                    cut = gr_warc_reader_tell(r);
+                } else if (at && after < 2 && (strcmp(rec.type, "request") == 0 || strcmp(rec.type, "metadata") == 0)) {
+                    after++;
+                    cut = gr_warc_reader_tell(r);
+                } else if (at) {
+                    break;
+                }
+            }
+            gr_warc_reader_free(r);
+            if ((at || !found) && cut > 0 && cut < size) {
+                gr_notice("%s: dropping the records after offset %llu (%llu bytes): their fetches were never "
+                          "committed and are fetched again", path, (unsigned long long)cut,
+                          (unsigned long long)(size - cut));
+                if (ftruncate(fd, (off_t)cut) != 0) {
+                    snprintf(err, errlen, "cannot truncate %s: %s", path, strerror(errno));
+                    rc = GR_EIO;
+                }
+            }
+        }
+        close(fd);
+        (void)nrec;
+    }
+    closedir(d);
+    return rc;
+}
+
 /* Parses "YYYY-MM-DD" as unix seconds (UTC midnight); 0 when empty. */
 static bool parse_day(const char *s, int64_t *out)
 {
@@ -1579,6 +1658,9 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
         snprintf(out_dir, sizeof out_dir, "%.1000s", v);
     else
         snprintf(out_dir, sizeof out_dir, "%.900s/spool/warc", gr_var_dir());
+    rc = drop_uncommitted(e, out_dir, err, errlen);
+    if (rc)
+        goto out;
     rc = gr_warc_recover_cb(out_dir, &recovered, &dropped, recovered_cb, e, err, errlen);
     if (rc)
         goto out;

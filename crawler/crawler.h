@@ -183,6 +183,11 @@ struct cr_frontier {
     enum gr_rc (*next_event)(struct cr_frontier *f, double *secs, char *err, size_t errlen);
     /* The work left pending (NULL for the in-memory frontier). */
     enum gr_rc (*pending)(struct cr_frontier *f, struct cr_pending *p, char *err, size_t errlen);
+    /* The offset of the last response record of WARC file base (its final
+     * name) whose fetch was committed; *found false when none was (NULL
+     * for the in-memory frontier). */
+    enum gr_rc (*warc_committed)(struct cr_frontier *f, const char *base, uint64_t *offset, bool *found, char *err,
+                                 size_t errlen);
     /* Records a WARC file opened or closed. */
     void (*warc_file)(struct cr_frontier *f, const char *path, bool closed, uint64_t records, uint64_t bytes);
     /* Writes the run summary; final = false for a progress update of a

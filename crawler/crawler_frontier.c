@@ -998,6 +998,28 @@ static enum gr_rc rearm(struct pgq *q, const char *host, char *err, size_t errle
     return rc;
 }
 
+static enum gr_rc pg_warc_committed(struct cr_frontier *f, const char *base, uint64_t *offset, bool *found,
+                                    char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+    const char *params[1] = { base };
+    PGresult *res = NULL;
+    enum gr_rc rc;
+    int64_t v;
+
+    *found = false;
+    rc = gr_db_execp(q->side, "SELECT max(warc_offset) FROM crawl.fetch_log WHERE warc_file = $1", 1, params, &res,
+                     err, errlen);
+    if (rc)
+        return rc;
+    if (!PQgetisnull(res, 0, 0) && gr_parse_i64(PQgetvalue(res, 0, 0), &v) && v >= 0) {
+        *offset = (uint64_t)v;
+        *found = true;
+    }
+    PQclear(res);
+    return GR_OK;
+}
+
 static void pg_warc_file(struct cr_frontier *f, const char *path, bool closed, uint64_t records, uint64_t bytes)
 {
     struct pgq *q = (struct pgq *)f;
@@ -1108,6 +1130,7 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
     q->f.robots = pg_robots;
     q->f.next_event = pg_next_event;
     q->f.pending = pg_pending;
+    q->f.warc_committed = pg_warc_committed;
     q->f.warc_file = pg_warc_file;
     q->f.finish = pg_finish;
     q->f.free = pg_free;
