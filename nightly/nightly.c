@@ -195,6 +195,11 @@ static enum gr_rc take_locks(const struct nightly_opts *o, PGconn *conn, int *lo
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         ssize_t k = pread(fd, holder, sizeof holder - 1, 0);
+        /* the holder writes its name just after taking the lock: give it a moment */
+        for (int i = 0; i < 25 && k <= 0; i++) {
+            usleep(20000);
+            k = pread(fd, holder, sizeof holder - 1, 0);
+        }
         holder[k > 0 ? k : 0] = '\0';
         holder[strcspn(holder, "\n")] = '\0';
         fprintf(stderr, "govreach: another nightly run holds %s (%s); not starting\n", o->lock_file,
