@@ -168,6 +168,7 @@ struct engine {
     struct gr_warc_writer *warc;
     bool warc_sync;
     bool warc_broken;              /* a WARC write or sync failed: nothing more is committed as fetched */
+    char warc_base[256];           /* file of the last record written */
 
     int concurrency;
     int window;                /* jobs claimed and not finished: in flight plus ready */
@@ -654,6 +655,7 @@ static void write_warc(struct engine *e, struct cr_job *j)
     if (rc)
         goto fail;
     snprintf(j->warc_file, sizeof j->warc_file, "%s", rp.file);
+    snprintf(e->warc_base, sizeof e->warc_base, "%s", rp.file);
     j->warc_offset = (int64_t)rp.offset;
 
     req = cr_fetch_redacted_request(&e->fc, j, &qlen);
@@ -1780,6 +1782,16 @@ out:
                 rc = GR_EIO;
                 snprintf(err, errlen, "%s", werr);
             }
+        }
+        if (e->warc_broken && e->warc_base[0]) {
+            /* Its tail holds records never committed (and maybe a partial
+             * one): left .open, the next crawler cuts them off
+             * (drop_uncommitted, then recovery) before fetching again. */
+            char fin[1400], open_[1408];
+            snprintf(fin, sizeof fin, "%s/%s", out_dir, e->warc_base);
+            snprintf(open_, sizeof open_, "%s.open", fin);
+            if (rename(fin, open_) == 0)
+                gr_notice("%s left as %s for the next crawler's recovery", fin, open_);
         }
     }
     if (e->fr) {

@@ -34,4 +34,6 @@ t_eq "space back: the rerun exits 0" 0 $?
 norm_urls <truth/urls.txt >want.txt
 for f in big/*.warc.gz; do zcat "$f" 2>/dev/null; done | tr -d '\r' | awk '/^WARC-Type: response/ {r = 1} /^WARC-Type: / && !/response/ {r = 0} r && /^WARC-Target-URI: / {print $2; r = 0}' | sort -u >warc_urls.txt
 t_eq "every truth URL has a response record" "" "$(sed 's/^[A-Z]* //; s/ .*//' want.txt | sort -u | comm -23 - warc_urls.txt | head -3)"
+t_eq "no URL's response stored twice (POST stats URLs aside: one URL, many bodies)" "" "$(for f in big/*.warc.gz; do zcat "$f" 2>/dev/null; done | tr -d '\r' | awk '/^WARC-Type: response/ {r = 1} /^WARC-Type: / && !/response/ {r = 0} r && /^WARC-Target-URI: / {print $2; r = 0}' | grep -v '/mp/getappmsgext$' | sort | uniq -d | head -3)"
+t_eq "every WARC file is sound gzip" 1 "$(ok=1; for f in big/*.warc.gz; do gzip -t "$f" 2>/dev/null || ok=0; done; echo $ok)"
 t_eq "every done URL's record file exists" 0 "$(q "SELECT DISTINCT last_warc_file FROM crawl.frontier WHERE state IN ('done', 'queued') AND last_warc_file IS NOT NULL" | while read -r f; do [ -f "big/$f" ] || echo "$f"; done | wc -l)"
