@@ -173,8 +173,14 @@ static void move_done(char **files, int n, const char *done)
 
 static long long count(PGconn *conn, const char *sql)
 {
-    PGresult *res = PQexec(conn, sql);
+    PGresult *res = NULL;
+    char err[512];
     long long v = -1;
+
+    /* a deadline on the wait (gr_db_set_timeout): a lost database never
+     * holds the nightly lock */
+    if (gr_db_execp(conn, sql, 0, NULL, &res, err, sizeof err) != GR_OK)
+        gr_warn("%s", err);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
         v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
@@ -303,11 +309,13 @@ static void record_run(PGconn *conn, long long run_id, struct stage_result *st, 
     params[0] = id;
     params[1] = verdict;
     params[2] = buf;
-    res = PQexecParams(conn, "UPDATE meta.nightly_run SET finished_at = now(), verdict = $2, stages = $3::jsonb"
-                             " WHERE id = $1::bigint", 3, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        gr_warn("cannot record the run summary: %s", PQresultErrorMessage(res));
-    PQclear(res);
+    {
+        char err[512];
+        if (gr_db_execp(conn, "UPDATE meta.nightly_run SET finished_at = now(), verdict = $2, stages = $3::jsonb"
+                              " WHERE id = $1::bigint", 3, params, &res, err, sizeof err) != GR_OK)
+            gr_warn("cannot record the run summary: %s", err);
+        PQclear(res);
+    }
 }
 
 enum gr_rc nightly_run(const struct nightly_opts *o)
@@ -352,6 +360,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
             mkdir_p(logdir);
         }
     }
+    gr_db_set_timeout(30000);   /* every wait of the driver's own connection */
     rc = gr_db_connect(o->conninfo, &conn, err, sizeof err);
     if (rc) {
         gr_error("%s", err);
@@ -418,8 +427,8 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
             PGresult *pr;
             snprintf(q, sizeof q, "SELECT coalesce(pending_by_reason::text, '') || ' ' || coalesce(failed_by_reason::text, '') "
                      "FROM crawl.run WHERE run_id = (SELECT max(run_id) FROM crawl.run WHERE run_id > %lld)", run0);
-            pr = PQexec(conn, q);
-            if (PQresultStatus(pr) == PGRES_TUPLES_OK && PQntuples(pr) == 1)
+            char perr[256];
+            if (gr_db_execp(conn, q, 0, NULL, &pr, perr, sizeof perr) == GR_OK && PQntuples(pr) == 1)
                 snprintf(why, sizeof why, " (%s)", PQgetvalue(pr, 0, 0));
             PQclear(pr);
         }

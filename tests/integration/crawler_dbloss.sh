@@ -4,7 +4,8 @@
 # keep the suite short): each crawl ends within 15 s with 69 or 75. Then the
 # server stalled (SIGSTOP) mid-crawl: the crawl ends by its database
 # deadline with 69, and a SIGTERM sent during the stall ends it within the
-# grace period.
+# grace period. Last, the nightly driver with PostgreSQL gone mid-crawl: it ends
+# with 69 and its lock is free.
 source "$GR_TOP/tests/lib.sh"
 source "$TOP/tests/integration/crawler_lib.bash"
 source "$TOP/tests/pgtmp.sh"
@@ -74,3 +75,35 @@ dt=$(( $(date +%s) - t0 ))
 kill -CONT $pids
 echo "SIGTERM during a stall: exit $rc after ${dt}s"
 t_eq "SIGTERM during a stalled database call ends within the grace period (5 s + 3)" 1 "$([ $dt -le 8 ] && echo 1)"
+
+# the nightly driver: PostgreSQL stopped during its crawl; it ends, naming
+# the failure, and its lock is free for the next run
+pg_up
+q "UPDATE crawl.frontier SET state = 'queued', due_at = now(), lease_token = NULL, lease_until = NULL, attempts = 0; UPDATE crawl.host SET inflight = 0" >/dev/null
+cat >n.conf <<CONF
+[crawler]
+connect_to = 127.0.0.1:$SW_PORT
+delay_ms = 0
+stats_schedule = 0
+db_timeout_ms = 3000
+[nightly]
+spool = $GR_WORK/spool
+crawl_budget = 60
+log_file = $GR_WORK/n.log
+CONF
+runs0=$(q "SELECT count(*) FROM crawl.run")
+"$B/govreach" --config n.conf nightly >n.out 2>&1 &
+np=$!
+for _ in $(seq 200); do [ "$(q "SELECT count(*) FROM crawl.run" 2>/dev/null)" -gt "$runs0" ] && break; sleep 0.05; done
+sleep 0.5
+pg_down
+t0=$(date +%s)
+for _ in $(seq 600); do kill -0 $np 2>/dev/null || break; sleep 0.1; done
+kill -0 $np 2>/dev/null && { kill -9 $np; echo "nightly hung"; }
+wait $np; rc=$?
+dt=$(( $(date +%s) - t0 ))
+cat n.out
+t_eq "nightly with PostgreSQL gone mid-crawl: exit 69 or 75 (got $rc)" 1 "$([ $rc = 69 ] || [ $rc = 75 ] && echo 1)"
+t_eq "nightly ended within 45 s (${dt}s)" 1 "$([ $dt -le 45 ] && echo 1)"
+t_ok "its lock is free" flock -n spool/nightly.lock true
+pg_up
