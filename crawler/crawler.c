@@ -19,6 +19,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +34,9 @@
 #include <uv.h>
 
 #include "crawler.h"
+#include "gr_db.h"
 #include "gr_log.h"
+#include "gr_warc_read.h"
 #include "gr_progress.h"
 #include "gr_util.h"
 #include "gr_warc_write.h"
@@ -88,10 +94,16 @@ const struct gr_config_key crawler_config_keys[] = {
     { "crawler.warc_prefix", GR_CFG_STR, "govreach", 0, 0, "WARC file name prefix" },
     { "crawler.warc_sync", GR_CFG_BOOL, "true", 0, 0, "fdatasync the WARC before committing completions" },
     { "crawler.grace_seconds", GR_CFG_INT, "20", 0, 3600, "on SIGINT/SIGTERM, time for in-flight transfers to finish" },
+    { "crawler.failed_retry_seconds", GR_CFG_INT, "72000", 0, 31536000, "a failed URL (attempts exhausted) is retried on a later night after this long, doubling each night it fails again" },
+    { "crawler.failed_retry_cap_seconds", GR_CFG_INT, "691200", 0, 31536000, "the longest wait between those retries" },
+    { "crawler.failed_give_up_seconds", GR_CFG_INT, "2592000", 0, 315360000, "a URL failing this long is given up (stays failed; `loader targets` re-arms a given-up seed)" },
+    { "crawler.max_pending_wait_seconds", GR_CFG_INT, "900", 0, 86400, "with no time budget, wait at most this long for pending work (retries, Retry-After, leases) before ending incomplete" },
+    { "crawler.db_timeout_ms", GR_CFG_INT, "10000", 0, 3600000, "deadline on every database wait and statement (0 = none): a database that does not answer in time ends the crawl with exit 69" },
     { "crawler.idle_exit_seconds", GR_CFG_INT, "30", 0, 86400, "exit when nothing becomes due within this time (not with --urls: a list is finished)" },
     { "crawler.poll_ms", GR_CFG_INT, "50", 1, 10000, "scheduler period" },
     { "crawler.progress_log_seconds", GR_CFG_INT, "60", 0, 86400, "log a progress line this often when not on a terminal" },
     { "wechat.host", GR_CFG_STR, "mp.weixin.qq.com", 0, 0, "the only host WeChat credentials are sent to" },
+    { "wechat.https_only", GR_CFG_BOOL, "true", 0, 0, "send the credentials over HTTPS only (the real host serves HTTPS)" },
     { "wechat.cookie", GR_CFG_SECRET, NULL, 0, 0, "in-app Cookie header value (never logged or stored)" },
     { "wechat.key", GR_CFG_SECRET, NULL, 0, 0, "in-app key parameter (never logged or stored)" },
     { "wechat.appmsg_token", GR_CFG_SECRET, NULL, 0, 0, "in-app appmsg_token parameter (never logged or stored)" },
@@ -155,6 +167,8 @@ struct engine {
     struct cr_fetch_conf fc;
     struct gr_warc_writer *warc;
     bool warc_sync;
+    bool warc_broken;              /* a WARC write or sync failed: nothing more is committed as fetched */
+    char warc_base[256];           /* file of the last record written */
 
     int concurrency;
     int window;                /* jobs claimed and not finished: in flight plus ready */
@@ -172,6 +186,9 @@ struct engine {
 
     struct robots_entry *robots;
     struct host_err *herr;
+    struct host_err *ferr;         /* failed URLs by reason */
+    double max_pending_wait;
+    bool waiting_pending;
     const char *agent_token;
 
     bool discover;
@@ -451,6 +468,31 @@ static void count_host_error(struct engine *e, const char *host)
     h->n++;
 }
 
+/* Failed URLs by reason: the error text up to its detail ("HTTP 500",
+ * "curl 56", "redirect to another origin not followed"). */
+static void count_failed(struct engine *e, const char *error)
+{
+    char key[96];
+    size_t n = strcspn(error, ":(");
+    struct host_err *h;
+
+    if (n >= sizeof key)
+        n = sizeof key - 1;
+    while (n > 0 && error[n - 1] == ' ')
+        n--;
+    snprintf(key, sizeof key, "%.*s", (int)n, n ? error : "unknown");
+    HASH_FIND_STR(e->ferr, key, h);
+    if (!h) {
+        h = calloc(1, sizeof *h);
+        if (!h || !(h->host = strdup(key))) {
+            free(h);
+            return;
+        }
+        HASH_ADD_KEYPTR(hh, e->ferr, h->host, strlen(h->host), h);
+    }
+    h->n++;
+}
+
 static int64_t recrawl_for(struct engine *e, const char *kind)
 {
     char name[128];
@@ -534,7 +576,11 @@ static void discover_links(struct engine *e, struct cr_job *j)
         if (l->published_at > 0 && ((e->window_start && l->published_at < e->window_start) ||
                                     (e->window_end && l->published_at >= e->window_end)))
             continue;
-        if (gr_links_add(&j->links, l->url, l->method, l->post_body, l->kind, l->published_at) != GR_OK)
+        /* stored URLs never carry credentials or a user name */
+        char *clean = cr_url_clean(l->url);
+        rc = clean ? gr_links_add(&j->links, clean, l->method, l->post_body, l->kind, l->published_at) : GR_OK;
+        free(clean);
+        if (rc != GR_OK)
             break;
     }
     e->sum->links_found += j->links.n;
@@ -545,7 +591,8 @@ static void discover_links(struct engine *e, struct cr_job *j)
 }
 
 /* The response header block as stored: curl removed the chunked framing
- * from the body, so the header that announced it is renamed. */
+ * from the body, so the header that announced it is renamed; a Location
+ * echoing credentials has their values redacted. */
 static char *stored_response_head(const struct cr_job *j, size_t *len)
 {
     struct gr_buf out;
@@ -557,7 +604,10 @@ static char *stored_response_head(const struct cr_job *j, size_t *len)
         size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
         if (n > 18 && strncasecmp(p, "Transfer-Encoding:", 18) == 0)
             gr_buf_appends(&out, "X-Crawler-");
-        gr_buf_append(&out, p, n);
+        if ((n > 9 && strncasecmp(p, "Location:", 9) == 0) || (n > 17 && strncasecmp(p, "Content-Location:", 17) == 0))
+            cr_redact_line(&out, p, n);
+        else
+            gr_buf_append(&out, p, n);
         p += n;
     }
     /* a header block cut short (timeout, cap) still ends the header section */
@@ -605,6 +655,7 @@ static void write_warc(struct engine *e, struct cr_job *j)
     if (rc)
         goto fail;
     snprintf(j->warc_file, sizeof j->warc_file, "%s", rp.file);
+    snprintf(e->warc_base, sizeof e->warc_base, "%s", rp.file);
     j->warc_offset = (int64_t)rp.offset;
 
     req = cr_fetch_redacted_request(&e->fc, j, &qlen);
@@ -668,7 +719,30 @@ fail:
     free(req);
     free(enc);
     gr_error("cannot write WARC: %s", err);
+    /* No durable record, no completion: the URL goes back to the queue
+     * (disk full: exit 74, and a rerun fetches it). */
+    e->warc_broken = true;
+    j->outcome = CR_RELEASED;
+    j->warc_file[0] = '\0';
     fatal(e, rc == GR_EIO ? GR_EIO : rc, err);
+}
+
+/* A redirect is followed only to the same scheme and effective port, on
+ * the same host or another host of the source that owns the URL (its URL
+ * patterns are its list of hosts), never to a URL naming a user. */
+static bool redirect_allowed(const char *from, const char *to)
+{
+    char sf[16], st[16], hf[256], ht[256];
+    long pf, pt;
+    const struct gr_source *src;
+
+    if (cr_url_has_user(to) || !cr_url_origin(from, sf, sizeof sf, hf, sizeof hf, &pf) ||
+        !cr_url_origin(to, st, sizeof st, ht, sizeof ht, &pt) || strcmp(sf, st) != 0 || pf != pt)
+        return false;
+    if (strcmp(hf, ht) == 0)
+        return true;
+    src = gr_source_find(from);
+    return src && gr_source_find(to) == src;
 }
 
 static bool transient_curl(CURLcode rc)
@@ -738,8 +812,17 @@ static void classify(struct engine *e, struct cr_job *j)
         } else if (j->outcome == CR_DONE) {
             j->robots_status = (int)j->status;   /* 3xx/4xx: no rules, allow all */
         } else if (j->outcome == CR_FAILED) {
-            gr_warn("robots.txt of %s unavailable after %d attempts (%s): crawling it without rules", j->host,
-                    j->attempts, j->error);
+            /* RFC 9309 2.3.1.4: unreachable (5xx, 429, network) means
+             * disallow all until it answers: the frontier keeps the host's
+             * other URLs waiting and retries robots.txt on a later night;
+             * the URL-list mode, which has no later night, goes on without
+             * rules. */
+            if (e->o->urls_file)
+                gr_warn("robots.txt of %s unavailable after %d attempts (%s): crawling it without rules", j->host,
+                        j->attempts, j->error);
+            else
+                gr_warn("robots.txt of %s unreachable after %d attempts (%s): nothing else on it is fetched until "
+                        "it answers", j->host, j->attempts, j->error);
             j->robots_status = 0;
         }
     }
@@ -748,7 +831,12 @@ static void classify(struct engine *e, struct cr_job *j)
         if (got_response && j->status >= 200 && j->status < 300)
             discover_links(e, j);
         if (j->location && j->status >= 300 && j->status < 400 && !is_robots) {
-            if (j->redirect_hops + 1 > e->max_redirects) {
+            if (!redirect_allowed(j->url, j->location)) {
+                /* another scheme, host or port than the source's own: not
+                 * followed, the item failed */
+                j->outcome = CR_FAILED;
+                snprintf(j->error, sizeof j->error, "redirect to another origin not followed: %.200s", j->location);
+            } else if (j->redirect_hops + 1 > e->max_redirects) {
                 snprintf(j->error, sizeof j->error, "redirect cap (%d) reached", e->max_redirects);
             } else {
                 bool keep = j->status == 307 || j->status == 308;
@@ -792,8 +880,10 @@ static void finish_transfer(struct engine *e, struct cr_job *j, CURLcode rc)
             e->sum->pages++;
         else if (j->outcome == CR_RETRY)
             e->sum->retries++;
-        else if (j->outcome == CR_FAILED)
+        else if (j->outcome == CR_FAILED) {
             e->sum->failed++;
+            count_failed(e, j->error);
+        }
         if (j->outcome != CR_DONE || j->status >= 400) {
             e->sum->errors++;
             count_host_error(e, j->host);
@@ -1015,6 +1105,8 @@ static void db_kick(struct engine *e)
         if (e->done && !e->committing) {
             struct cr_job *list;
             if (e->warc_sync && gr_warc_sync(e->warc, err, sizeof err) != GR_OK) {
+                gr_error("cannot sync the WARC: %s", err);
+                e->warc_broken = true;
                 fatal(e, GR_EIO, err);
                 return;
             }
@@ -1122,6 +1214,45 @@ static void abort_inflight(struct engine *e)
 static void stop_loop(struct engine *e);
 static void grace_cb(uv_timer_t *t);
 
+/* Nothing is due within idle_exit: whether to wait for work still
+ * pending (a retry, a host's Retry-After, another crawler's lease) that
+ * becomes due before the budget ends (or, with no budget, within
+ * max_pending_wait). Sets *next_ms when waiting. */
+static bool wait_pending(struct engine *e, uint64_t *next_ms)
+{
+    struct cr_pending p;
+    char err[512];
+    double left;
+
+    if (!e->fr->pending)
+        return false;
+    if (e->fr->pending(e->fr, &p, err, sizeof err) != GR_OK) {
+        gr_error("cannot read the frontier: %s", err);
+        fatal(e, GR_EUNAVAIL, err);
+        return false;
+    }
+    if (p.leased + p.retry + p.host_wait + p.due == 0 || p.next_secs < 0) {
+        if (p.robots_wait)
+            gr_notice("%lld URLs wait for their host's robots.txt to answer (a later night)", (long long)p.robots_wait);
+        gr_info("nothing due before the budget ends: the crawl ends");
+        return false;
+    }
+    left = e->o->time_budget > 0 ? e->o->time_budget - (gr_now() - e->t0) : e->max_pending_wait;
+    if (p.next_secs >= left) {
+        gr_notice("work pending beyond the %s (%lld leased, %lld retries, %lld waiting on their host, %lld due; "
+                  "next in %.0f s): crawl incomplete",
+                  e->o->time_budget > 0 ? "time budget" : "pending wait", (long long)p.leased, (long long)p.retry,
+                  (long long)p.host_wait, (long long)p.due, p.next_secs);
+        return false;
+    }
+    if (!e->waiting_pending)
+        gr_info("waiting %.0f s for pending work (%lld leased, %lld retries, %lld waiting on their host)",
+                p.next_secs, (long long)p.leased, (long long)p.retry, (long long)p.host_wait);
+    e->waiting_pending = true;
+    *next_ms = p.next_secs > 1.0 ? 1000 : (uint64_t)(p.next_secs * 1000.0) + 1;
+    return true;
+}
+
 static void tick_cb(uv_timer_t *t)
 {
     struct engine *e = t->data;
@@ -1138,6 +1269,8 @@ static void tick_cb(uv_timer_t *t)
     }
     if (e->stopping >= 2)
         abort_inflight(e);
+    /* a database request past its deadline fails here (socket silent) */
+    db_progress(e, false);
     if (e->stopping >= 2 && e->rc && !db_busy(e)) {
         stop_loop(e);
         return;
@@ -1161,10 +1294,10 @@ static void tick_cb(uv_timer_t *t)
         if (e->fr->next_event(e->fr, &secs, err, sizeof err) != GR_OK) {
             gr_error("cannot read the frontier: %s", err);
             fatal(e, GR_EUNAVAIL, err);
-        } else if (secs < 0 || (secs > e->idle_exit && !e->o->urls_file)) {
-            if (secs >= 0)
-                gr_info("nothing due within %d s (next in %.0f s): crawl complete", e->idle_exit, secs);
+        } else if (secs < 0 || (secs > e->idle_exit && !e->o->urls_file && !wait_pending(e, &next_ms))) {
             e->stopping = 1;
+        } else if (secs > e->idle_exit && !e->o->urls_file) {
+            /* waiting for pending work (next_ms set) */
         } else {
             double ms = secs * 1000.0;
             if (ms > 1000)
@@ -1190,12 +1323,22 @@ static void schedule_tick(struct engine *e, uint64_t ms)
     uv_timer_start(&e->sched_timer, tick_cb, ms, 0);
 }
 
+/* Past the grace period nothing waits long for the database (a stalled
+ * server must not hold a stopping crawler, nor the nightly lock). */
+static void shorten_db_waits(struct engine *e)
+{
+    if (e->fr && (e->fr->polite.db_timeout_ms == 0 || e->fr->polite.db_timeout_ms > 500))
+        e->fr->polite.db_timeout_ms = 500;
+    gr_db_set_timeout(500);
+}
+
 static void grace_cb(uv_timer_t *t)
 {
     struct engine *e = t->data;
     if (e->nact)
         gr_warn("grace period over: releasing %zu in-flight transfers", e->nact);
     e->stopping = 2;
+    shorten_db_waits(e);
     schedule_tick(e, 0);
 }
 
@@ -1211,6 +1354,7 @@ static void signal_cb(uv_signal_t *s, int signum)
     } else {
         gr_notice("%s again: releasing in-flight work and stopping", strsignal(signum));
         e->stopping = 2;
+        shorten_db_waits(e);
     }
     schedule_tick(e, 0);
 }
@@ -1245,6 +1389,80 @@ static void recovered_cb(void *arg, const char *path, uint64_t records, uint64_t
         e->fr->warc_file(e->fr, path, true, records, bytes);
 }
 
+/* Exactly-once observations after a kill -9 (issue 13): before a WARC left
+ * .open is recovered, the records of fetches whose completion was never
+ * committed are cut off it, so the rerun's fetch of those URLs is the only
+ * one stored. Records are written in completion order and completions are
+ * committed in that order, so the committed ones are a prefix: the file is
+ * cut after the request and metadata records that follow the last
+ * committed response (after the warcinfo record when none was). */
+static enum gr_rc drop_uncommitted(struct engine *e, const char *dir, char *err, size_t errlen)
+{
+    DIR *d;
+    struct dirent *de;
+    enum gr_rc rc = GR_OK;
+
+    if (!e->fr || !e->fr->warc_committed || !(d = opendir(dir)))
+        return GR_OK;
+    while (!rc && (de = readdir(d))) {
+        char path[1024], base[1024];
+        size_t n = strlen(de->d_name);
+        struct gr_warc_reader *r = NULL;
+        struct gr_warc_rec rec;
+        uint64_t off = 0, cut = 0, size;
+        bool found = false, eof = false, at = false;
+        int fd, after = 0, nrec = 0;
+        struct stat st;
+
+        if (n <= 13 || strcmp(de->d_name + n - 13, ".warc.gz.open") != 0 ||
+            (size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= sizeof path)
+            continue;
+        snprintf(base, sizeof base, "%.*s", (int)(n - 5), de->d_name);
+        fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &st) != 0) {   /* a live writer holds it */
+            close(fd);
+            continue;
+        }
+        size = (uint64_t)st.st_size;
+        rc = e->fr->warc_committed(e->fr, base, &off, &found, err, errlen);
+        if (!rc && gr_warc_reader_open(path, &r, err, errlen) == GR_OK) {
+            while (gr_warc_reader_next(r, &rec, &eof, err, errlen) == GR_OK && !eof) {
+                nrec++;
+                if (!found) {
+                    if (strcmp(rec.type, "warcinfo") == 0)
+                        cut = gr_warc_reader_tell(r);
+                    break;
+                }
+                if (!at && rec.offset == off) {
+                    at = true;
+                    cut = gr_warc_reader_tell(r);
+                } else if (at && after < 2 && (strcmp(rec.type, "request") == 0 || strcmp(rec.type, "metadata") == 0)) {
+                    after++;
+                    cut = gr_warc_reader_tell(r);
+                } else if (at) {
+                    break;
+                }
+            }
+            gr_warc_reader_free(r);
+            if ((at || !found) && cut > 0 && cut < size) {
+                gr_notice("%s: dropping the records after offset %llu (%llu bytes): their fetches were never "
+                          "committed and are fetched again", path, (unsigned long long)cut,
+                          (unsigned long long)(size - cut));
+                if (ftruncate(fd, (off_t)cut) != 0) {
+                    snprintf(err, errlen, "cannot truncate %s: %s", path, strerror(errno));
+                    rc = GR_EIO;
+                }
+            }
+        }
+        close(fd);
+        (void)nrec;
+    }
+    closedir(d);
+    return rc;
+}
+
 /* Parses "YYYY-MM-DD" as unix seconds (UTC midnight); 0 when empty. */
 static bool parse_day(const char *s, int64_t *out)
 {
@@ -1268,7 +1486,7 @@ static void walk_close_cb(uv_handle_t *h, void *arg)
         uv_close(h, h->type == UV_POLL && h != (uv_handle_t *)&e->db_poll ? poll_close_cb : NULL);
 }
 
-static char *json_counts(struct engine *e, bool hosts)
+static char *json_counts(struct engine *e, struct host_err *hash, bool hosts)
 {
     struct gr_buf b;
     bool first = true;
@@ -1276,7 +1494,7 @@ static char *json_counts(struct engine *e, bool hosts)
     gr_buf_appendc(&b, '{');
     if (hosts) {
         struct host_err *h, *tmp;
-        HASH_ITER(hh, e->herr, h, tmp) {
+        HASH_ITER(hh, hash, h, tmp) {
             gr_buf_appends(&b, first ? "\"" : ",\"");
             for (const char *p = h->host; *p; p++)
                 if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
@@ -1372,6 +1590,12 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     pol.max_attempts = (int)gr_config_int(cfg, "crawler.max_attempts");
     pol.lease_seconds = (int)gr_config_int(cfg, "crawler.lease_seconds");
     pol.robots = gr_config_bool(cfg, "crawler.robots");
+    pol.failed_retry_s = gr_config_int(cfg, "crawler.failed_retry_seconds");
+    pol.db_timeout_ms = (int)gr_config_int(cfg, "crawler.db_timeout_ms");
+    gr_db_set_timeout(pol.db_timeout_ms);
+    pol.failed_retry_cap_s = gr_config_int(cfg, "crawler.failed_retry_cap_seconds");
+    pol.failed_give_up_s = gr_config_int(cfg, "crawler.failed_give_up_seconds");
+    e->max_pending_wait = (double)gr_config_int(cfg, "crawler.max_pending_wait_seconds");
 
     /* transfer limits */
     snprintf(ua, sizeof ua, "%s (+%s)", gr_config_get(cfg, "crawler.user_agent"),
@@ -1391,6 +1615,7 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     e->fc.wechat_cookie = gr_config_get(cfg, "wechat.cookie");
     e->fc.wechat_key = gr_config_get(cfg, "wechat.key");
     e->fc.wechat_appmsg_token = gr_config_get(cfg, "wechat.appmsg_token");
+    e->fc.wechat_https_only = gr_config_bool(cfg, "wechat.https_only");
     v = o->connect_to ? o->connect_to : gr_config_get(cfg, "crawler.connect_to");
     for (const char *p = v ? v : ""; *p;) {
         /* A comma-separated list; "ADDR:PORT" maps any host and port there
@@ -1435,6 +1660,9 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
         snprintf(out_dir, sizeof out_dir, "%.1000s", v);
     else
         snprintf(out_dir, sizeof out_dir, "%.900s/spool/warc", gr_var_dir());
+    rc = drop_uncommitted(e, out_dir, err, errlen);
+    if (rc)
+        goto out;
     rc = gr_warc_recover_cb(out_dir, &recovered, &dropped, recovered_cb, e, err, errlen);
     if (rc)
         goto out;
@@ -1524,6 +1752,13 @@ out:
         db_progress(e, true);   /* the request in flight, if any */
         for (int i = 0; i < 3 && e->done && e->fr; i++) {
             struct cr_job *list = take_done(e);
+            /* after a WARC failure no record written since the last sync is
+             * known durable: those URLs are released, not completed */
+            for (struct cr_job *j = list; j && e->warc_broken; j = j->next)
+                if (j->outcome != CR_BLOCKED) {
+                    j->outcome = CR_RELEASED;
+                    j->warc_file[0] = '\0';
+                }
             char ferr[1024];
             enum gr_rc frc = e->fr->complete(e->fr, list, ferr, sizeof ferr);
             completed(e, list, frc, ferr);
@@ -1548,11 +1783,40 @@ out:
                 snprintf(err, errlen, "%s", werr);
             }
         }
+        if (e->warc_broken && e->warc_base[0]) {
+            /* Its tail holds records never committed (and maybe a partial
+             * one): left .open, the next crawler cuts them off
+             * (drop_uncommitted, then recovery) before fetching again. */
+            char fin[1400], open_[1408];
+            snprintf(fin, sizeof fin, "%s/%s", out_dir, e->warc_base);
+            snprintf(open_, sizeof open_, "%s.open", fin);
+            if (rename(fin, open_) == 0)
+                gr_notice("%s left as %s for the next crawler's recovery", fin, open_);
+        }
     }
     if (e->fr) {
-        sum->status_json = json_counts(e, false);
-        sum->errors_by_host_json = json_counts(e, true);
-        e->fr->finish(e->fr, sum, rc ? gr_strerror(rc) : "ok", true);
+        sum->status_json = json_counts(e, NULL, false);
+        sum->errors_by_host_json = json_counts(e, e->herr, true);
+        sum->failed_json = json_counts(e, e->ferr, true);
+        if (!rc && e->fr->pending) {
+            /* what this crawl leaves undone, by reason */
+            struct cr_pending pd;
+            char perr[512];
+            if (e->fr->pending(e->fr, &pd, perr, sizeof perr) == GR_OK) {
+                sum->pending_leased = (uint64_t)pd.leased;
+                sum->pending_retry = (uint64_t)pd.retry;
+                sum->pending_host_wait = (uint64_t)pd.host_wait;
+                sum->pending_due = (uint64_t)pd.due;
+                sum->pending_robots = (uint64_t)pd.robots_wait;
+                sum->pending = sum->pending_leased + sum->pending_retry + sum->pending_host_wait + sum->pending_due +
+                               sum->pending_robots;
+                sum->waits_left = pd.leased + pd.retry > 0;
+            } else {
+                gr_warn("cannot count the pending work: %s", perr);
+            }
+        }
+        e->fr->finish(e->fr, sum,
+                      rc ? gr_strerror(rc) : sum->interrupted ? "interrupted" : sum->pending ? "incomplete" : "ok", true);
         e->fr->free(e->fr);
     }
     {
@@ -1566,6 +1830,11 @@ out:
     }
     {
         struct host_err *h, *tmp;
+        HASH_ITER(hh, e->ferr, h, tmp) {
+            HASH_DEL(e->ferr, h);
+            free(h->host);
+            free(h);
+        }
         HASH_ITER(hh, e->herr, h, tmp) {
             HASH_DEL(e->herr, h);
             free(h->host);

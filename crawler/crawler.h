@@ -46,6 +46,10 @@ struct crawler_summary {
     uint64_t status[6];            /* 1xx..5xx counted at [1..5]; [0] = no response */
     double seconds;
     bool interrupted;
+    /* work left pending at the end (frontier mode): see struct cr_pending */
+    uint64_t pending, pending_leased, pending_retry, pending_host_wait, pending_due, pending_robots;
+    bool waits_left;               /* retries or leases left: the exit status is 1 */
+    char *failed_json;             /* {"reason": n, ...} of the URLs failed */
     char *status_json;             /* {"200": n, ...} (owned by the engine) */
     char *errors_by_host_json;     /* {"host": n, ...} */
 };
@@ -127,6 +131,19 @@ struct cr_polite {
     int max_attempts;
     int lease_seconds;
     bool robots;                   /* obey robots.txt */
+    int64_t failed_retry_s;        /* a failed URL's first retry on a later night */
+    int64_t failed_retry_cap_s;    /* the longest wait between those retries */
+    int64_t failed_give_up_s;      /* failing this long: given up */
+    int db_timeout_ms;             /* deadline on every database wait (0 = none) */
+};
+
+/* Frontier rows left to do in this crawl (not the recrawls scheduled for
+ * later nights): leased by a crawler, queued after a transient failure
+ * (retry), due but their host waits (Retry-After, backoff), or due. */
+struct cr_pending {
+    int64_t leased, retry, host_wait, due;
+    int64_t robots_wait;           /* on a host whose robots.txt is unreachable (a later night) */
+    double next_secs;              /* seconds until the first may be claimed, < 0 = none */
 };
 
 /* One answered request of an asynchronous frontier. */
@@ -164,6 +181,13 @@ struct cr_frontier {
     /* Seconds until something may become claimable (a due row or a lease
      * that expires); < 0 when nothing is left at all. */
     enum gr_rc (*next_event)(struct cr_frontier *f, double *secs, char *err, size_t errlen);
+    /* The work left pending (NULL for the in-memory frontier). */
+    enum gr_rc (*pending)(struct cr_frontier *f, struct cr_pending *p, char *err, size_t errlen);
+    /* The offset of the last response record of WARC file base (its final
+     * name) whose fetch was committed; *found false when none was (NULL
+     * for the in-memory frontier). */
+    enum gr_rc (*warc_committed)(struct cr_frontier *f, const char *base, uint64_t *offset, bool *found, char *err,
+                                 size_t errlen);
     /* Records a WARC file opened or closed. */
     void (*warc_file)(struct cr_frontier *f, const char *path, bool closed, uint64_t records, uint64_t bytes);
     /* Writes the run summary; final = false for a progress update of a
@@ -215,7 +239,23 @@ struct cr_fetch_conf {
     /* WeChat in-app credentials: sent only to wechat_host, never stored */
     const char *wechat_host;
     const char *wechat_cookie, *wechat_key, *wechat_appmsg_token;
+    bool wechat_https_only;        /* never send them over plain http */
 };
+
+/* Whether url is the credentials' own origin (wechat.host, its scheme's
+ * default port, https unless wechat.https_only is off, no user name). */
+bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url);
+/* url without user name and password, without credential parameters (key,
+ * appmsg_token, pass_ticket, uin, wxtoken) and without a parameter repeated
+ * (the first kept); byte for byte url when nothing is removed. Caller
+ * frees; NULL when url does not parse. */
+char *cr_url_clean(const char *url);
+/* Scheme and host (lower case) and effective port of url. */
+bool cr_url_origin(const char *url, char *scheme, size_t slen, char *host, size_t hlen, long *port);
+/* Same scheme, host and effective port. */
+bool cr_url_same_origin(const char *a, const char *b);
+/* Whether url names a user (user@host), or does not parse. */
+bool cr_url_has_user(const char *url);
 
 /* Sets up j->easy for j (creating or reusing a handle from *pool). */
 enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CURL **pool, size_t *npool,
@@ -226,6 +266,10 @@ void cr_fetch_finish(struct cr_job *j, CURLcode rc);
 /* The request header block with credentials removed (Cookie value, key and
  * appmsg_token parameters) when j was credentialed. Caller frees. */
 char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_job *j, size_t *len);
+/* Appends line to out with the values of credential parameters (key,
+ * appmsg_token, pass_ticket, uin, wxtoken) of its query replaced by
+ * REDACTED. */
+void cr_redact_line(struct gr_buf *out, const char *line, size_t len);
 /* The value of response header name (last occurrence, trimmed), or NULL.
  * Caller frees. */
 char *cr_header_value(const char *head, size_t len, const char *name);

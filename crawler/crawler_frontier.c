@@ -5,6 +5,7 @@
  * queue by every claim. No transaction is open while transfers run. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 
 enum pg_op { OP_NONE, OP_REAP, OP_CLAIM, OP_COMPLETE };
 
-#define NCOMPLETE 51    /* parameters of COMPLETE_SQL */
+#define NCOMPLETE 53    /* parameters of COMPLETE_SQL */
 
 /* A PostgreSQL array literal under construction. */
 struct arr {
@@ -52,6 +53,8 @@ struct pgq {
     int64_t stats_first;        /* first stats offset (s) */
     double last_ensure;
     double last_reap;
+    char failed_cap[32];        /* failed_retry_cap_s as text */
+    double last_activity;       /* oldest request sent or last result read */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -269,6 +272,8 @@ static enum gr_rc send_prepared(struct pgq *q, enum pg_op op, struct cr_job *lis
         snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
         return gr_db_classify(q->conn, NULL);
     }
+    if (q->rq_n == 0)
+        q->last_activity = gr_now();   /* the deadline runs from the oldest request */
     r = &q->rq[(q->rq_head + q->rq_n++) % 4];
     memset(r, 0, sizeof *r);
     r->op = op;
@@ -302,7 +307,7 @@ static const char CLAIM_SQL[] =
     "  LIMIT $1::int"
     "), upd AS ("
     "  UPDATE crawl.frontier f SET state = 'leased', lease_until = now() + make_interval(secs => $5::float8),"
-    "         lease_token = tok.t, attempts = f.attempts + 1"
+    "         lease_token = tok.t, attempts = f.attempts + 1, lease_run = $7::bigint"
     "  FROM pick, (SELECT gen_random_uuid() AS t) tok WHERE f.id = pick.id AND f.state = 'queued'"
     "  RETURNING f.id, f.url, f.method, f.post_body, f.host, f.source, f.kind, f.target_key, f.depth,"
     "            f.attempts, f.lease_token, f.redirect_hops,"
@@ -333,14 +338,14 @@ static enum gr_rc send_claim(struct pgq *q, char *err, size_t errlen)
 {
     const struct cr_polite *p = &q->f.polite;
     char p1[32], p2[32], p3[32], p4[32], p5[32];
-    const char *params[6] = { p1, p2, p3, p4, p5, p->robots ? "true" : "false" };
+    const char *params[7] = { p1, p2, p3, p4, p5, p->robots ? "true" : "false", q->run_id };
 
     snprintf(p1, sizeof p1, "%d", q->claim_max);
     snprintf(p2, sizeof p2, "%lld", (long long)p->delay_ms);
     snprintf(p3, sizeof p3, "%d", p->max_inflight);
     snprintf(p4, sizeof p4, "%lld", (long long)p->max_crawl_delay_ms);
     snprintf(p5, sizeof p5, "%d", p->lease_seconds);
-    return send_prepared(q, OP_CLAIM, NULL, "claim", 6, params, err, errlen);
+    return send_prepared(q, OP_CLAIM, NULL, "claim", 7, params, err, errlen);
 }
 
 static struct cr_job *claim_parse(const PGresult *res)
@@ -418,7 +423,15 @@ static const char COMPLETE_SQL[] =
     "    state = CASE c.outcome WHEN 'done' THEN CASE WHEN c.next_due IS NULL THEN 'done' ELSE 'queued' END"
     "                           WHEN 'retry' THEN 'queued' WHEN 'released' THEN 'queued' ELSE c.outcome END,"
     "    due_at = CASE WHEN c.outcome = 'done' AND c.next_due IS NOT NULL THEN to_timestamp(c.next_due)"
-    "                  WHEN c.outcome = 'retry' THEN now() ELSE f.due_at END,"
+    "                  WHEN c.outcome = 'retry' THEN now()"
+    /* a failed URL is retried on a later night, each time later */
+    "                  WHEN c.outcome = 'failed' THEN now() + make_interval(secs => LEAST("
+    "                    $52::float8 * 2 ^ LEAST(f.failures, 30), $53::float8))"
+    "                  ELSE f.due_at END,"
+    "    failures = CASE c.outcome WHEN 'done' THEN 0 WHEN 'failed' THEN f.failures + 1 ELSE f.failures END,"
+    "    failed_since = CASE c.outcome WHEN 'done' THEN NULL WHEN 'failed' THEN COALESCE(f.failed_since, now())"
+    "                   ELSE f.failed_since END,"
+    "    lease_run = NULL,"
     "    attempts = CASE c.outcome WHEN 'done' THEN 0 WHEN 'released' THEN GREATEST(f.attempts - 1, 0)"
     "                              ELSE f.attempts END,"
     "    fetches = f.fetches + (c.outcome = 'done')::int,"
@@ -447,7 +460,8 @@ static const char COMPLETE_SQL[] =
     "    inflight = GREATEST(h.inflight - hs.n, 0),"
     "    backoff_level = CASE WHEN hs.backoff > 0 THEN h.backoff_level + 1 WHEN hs.backoff < 0 THEN 0"
     "                         ELSE h.backoff_level END,"
-    "    robots_fetched_at = CASE WHEN hs.robots THEN now() ELSE h.robots_fetched_at END,"
+    "    robots_fetched_at = CASE WHEN hs.robots AND hs.rstatus = 0 THEN NULL"   /* unreachable: disallow all */
+    "                             WHEN hs.robots THEN now() ELSE h.robots_fetched_at END,"
     "    robots_status = CASE WHEN hs.robots THEN hs.rstatus ELSE h.robots_status END,"
     "    robots_body = CASE WHEN hs.robots THEN hs.rbody ELSE h.robots_body END,"
     "    crawl_delay_ms = CASE WHEN hs.robots THEN hs.rdelay ELSE h.crawl_delay_ms END,"
@@ -599,7 +613,7 @@ static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, c
         arr_f(&a[27], j->t_ttfb, !fetched);
         arr_f(&a[28], j->t_total, !fetched);
         arr_str(&a[29], j->ip[0] ? j->ip : NULL);
-        arr_str(&a[30], j->credentialed ? NULL : j->location);
+        arr_str(&a[30], j->location);   /* credential-free (cr_url_clean) */
         arr_str(&a[31], j->url);
         link_cols(q, j, now, a, &nlinks);
     }
@@ -614,6 +628,9 @@ static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, c
     for (int i = 0; i < 5; i++)
         params[33 + i] = scal[i];
     params[50] = f->polite.robots ? "true" : "false";
+    snprintf(scal[5], 32, "%lld", (long long)f->polite.failed_retry_s);
+    params[51] = scal[5];
+    params[52] = q->failed_cap;
     return send_prepared(q, OP_COMPLETE, list, "complete", NCOMPLETE, params, err, errlen);
 }
 
@@ -648,11 +665,22 @@ static int pg_socket(struct cr_frontier *f)
 
 /* Waits until the connection's socket is ready (blocking mode of
  * pg_progress: the shutdown path). */
-static void wait_socket(PGconn *c, bool out)
+/* Waits for the connection at most ms (< 0: for ever); false on timeout. */
+static bool wait_socket(PGconn *c, bool out, int ms)
 {
     struct pollfd p = { .fd = PQsocket(c), .events = (short)(POLLIN | (out ? POLLOUT : 0)) };
-    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+    int n;
+    while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
         ;
+    return n != 0;
+}
+
+/* No answer within the deadline: the connection counts as lost. */
+static void timed_out(struct pgq *q)
+{
+    q->broken = true;
+    snprintf(q->broken_err, sizeof q->broken_err, "no answer from PostgreSQL within %d ms (connection lost?)",
+             q->f.polite.db_timeout_ms);
 }
 
 /* The error text of a failed result (or of the connection). */
@@ -719,6 +747,9 @@ static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out,
     *want_write = false;
     while (q->rq_n > 0) {
         struct pgreq *h = &q->rq[q->rq_head];
+        if (!q->broken && q->f.polite.db_timeout_ms > 0 &&
+            gr_now() - q->last_activity > q->f.polite.db_timeout_ms / 1000.0)
+            timed_out(q);
         if (!q->broken) {
             int fl = PQflush(q->conn);
             if (fl < 0 || !PQconsumeInput(q->conn)) {
@@ -734,6 +765,7 @@ static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out,
         }
         while (!PQisBusy(q->conn)) {
             PGresult *r = PQgetResult(q->conn);
+            q->last_activity = gr_now();
             if (!r) {
                 if (h->ended)
                     break;      /* nothing more has arrived */
@@ -759,7 +791,8 @@ static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out,
         }
         if (!block)
             return false;
-        wait_socket(q->conn, *want_write);
+        if (!wait_socket(q->conn, *want_write, q->f.polite.db_timeout_ms > 0 ? q->f.polite.db_timeout_ms : -1))
+            timed_out(q);
     }
     return false;
 }
@@ -822,6 +855,7 @@ static enum gr_rc pg_robots(struct cr_frontier *f, const char *host, int *status
 static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, size_t errlen)
 {
     struct pgq *q = (struct pgq *)f;
+    const char *robots_param[1] = { f->polite.robots ? "true" : "false" };
     PGresult *res = NULL;
     enum gr_rc rc;
     double d;
@@ -829,9 +863,12 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     *secs = -1;
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM LEAST("
-                     "  (SELECT min(due_at) FROM crawl.frontier WHERE state = 'queued'),"
+                     "  (SELECT min(due_at) FROM crawl.frontier f WHERE state = 'queued' AND (NOT $1::bool"
+                     "   OR f.kind = 'robots' OR EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = f.host"
+                     "   AND h.robots_fetched_at IS NOT NULL) OR EXISTS (SELECT 1 FROM crawl.frontier r"
+                     "   WHERE r.host = f.host AND r.kind = 'robots' AND r.state IN ('queued', 'leased')))),"
                      "  (SELECT min(lease_until) FROM crawl.frontier WHERE state = 'leased')) - now())",
-                     0, NULL, &res, err, errlen);
+                     1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
     if (PQgetisnull(res, 0, 0) || !gr_parse_double(PQgetvalue(res, 0, 0), &d)) {
@@ -854,13 +891,131 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM GREATEST(min(h.next_allowed_at), now()) - now()) FROM crawl.host h "
                      "WHERE EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued' "
-                     "AND f.due_at <= now())",
-                     0, NULL, &res, err, errlen);
+                     "AND f.due_at <= now() AND (NOT $1::bool OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))",
+                     1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
     *secs = 0;
     if (!PQgetisnull(res, 0, 0) && gr_parse_double(PQgetvalue(res, 0, 0), &d) && d > 0)
         *secs = d;
+    PQclear(res);
+    return GR_OK;
+}
+
+static enum gr_rc pg_pending(struct cr_frontier *f, struct cr_pending *p, char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+    const char *robots_param[1] = { f->polite.robots ? "true" : "false" };
+    PGresult *res = NULL;
+    enum gr_rc rc;
+
+    memset(p, 0, sizeof *p);
+    p->next_secs = -1;
+    rc = gr_db_execp(q->side,
+                     "SELECT count(*) FILTER (WHERE NOT x.rb AND x.state = 'leased'),"
+                     "  count(*) FILTER (WHERE NOT x.rb AND x.state = 'queued' AND x.attempts > 0),"
+                     "  count(*) FILTER (WHERE NOT x.rb AND x.state = 'queued' AND x.attempts = 0 AND x.next_allowed_at > now()),"
+                     "  count(*) FILTER (WHERE NOT x.rb AND x.state = 'queued' AND x.attempts = 0 AND x.next_allowed_at <= now()),"
+                     "  count(*) FILTER (WHERE x.rb),"
+                     "  extract(epoch FROM GREATEST(min(CASE WHEN x.rb THEN NULL WHEN x.state = 'leased' THEN x.lease_until"
+                     "    ELSE GREATEST(x.due_at, x.next_allowed_at) END), now()) - now())"
+                     " FROM (SELECT f.state, f.attempts, f.due_at, f.lease_until, h.next_allowed_at,"
+                     /* rb: its host's robots.txt is unreachable (disallow all until a later night) */
+                     "   ($1::bool AND f.kind <> 'robots' AND h.robots_fetched_at IS NULL AND NOT EXISTS ("
+                     "     SELECT 1 FROM crawl.frontier r WHERE r.host = f.host AND r.kind = 'robots'"
+                     "     AND r.state IN ('queued', 'leased'))) AS rb"
+                     "   FROM crawl.frontier f JOIN crawl.host h ON h.host = f.host"
+                     "   WHERE f.state = 'leased' OR (f.state = 'queued' AND (f.attempts > 0 OR f.due_at <= now()))) x",
+                     1, robots_param, &res, err, errlen);
+    if (rc)
+        return rc;
+    gr_parse_i64(PQgetvalue(res, 0, 0), &p->leased);
+    gr_parse_i64(PQgetvalue(res, 0, 1), &p->retry);
+    gr_parse_i64(PQgetvalue(res, 0, 2), &p->host_wait);
+    gr_parse_i64(PQgetvalue(res, 0, 3), &p->due);
+    gr_parse_i64(PQgetvalue(res, 0, 4), &p->robots_wait);
+    if (!PQgetisnull(res, 0, 5))
+        gr_parse_double(PQgetvalue(res, 0, 5), &p->next_secs);
+    PQclear(res);
+    return GR_OK;
+}
+
+/* At start: failed URLs whose later-night retry is due go back to the
+ * queue (unless failing longer than the give-up age), and the leases of a
+ * crawler that ran on this machine and whose process is gone are released
+ * (instead of waiting for them to expire). */
+static enum gr_rc rearm(struct pgq *q, const char *host, char *err, size_t errlen)
+{
+    PGresult *res = NULL;
+    const char *params[2];
+    char give_up[32];
+    enum gr_rc rc;
+    int n;
+
+    snprintf(give_up, sizeof give_up, "%lld", (long long)q->f.polite.failed_give_up_s);
+    params[0] = give_up;
+    rc = gr_db_execp(q->side,
+                     "UPDATE crawl.frontier SET state = 'queued', attempts = 0 WHERE state = 'failed'"
+                     " AND due_at <= now() AND failed_since > now() - make_interval(secs => $1::float8)",
+                     1, params, &res, err, errlen);
+    if (rc)
+        return rc;
+    if (atoll(PQcmdTuples(res)) > 0)
+        gr_info("%s failed URLs retried (failing for less than %s s)", PQcmdTuples(res), give_up);
+    PQclear(res);
+    params[0] = host;
+    params[1] = q->run_id;
+    rc = gr_db_execp(q->side,
+                     "SELECT run_id, pid FROM crawl.run WHERE hostname = $1 AND finished_at IS NULL"
+                     " AND run_id <> $2::bigint AND EXISTS (SELECT 1 FROM crawl.frontier f"
+                     " WHERE f.state = 'leased' AND f.lease_run = crawl.run.run_id)",
+                     2, params, &res, err, errlen);
+    if (rc)
+        return rc;
+    n = PQntuples(res);
+    for (int i = 0; i < n && !rc; i++) {
+        long pid = atol(PQgetvalue(res, i, 1));
+        PGresult *r2 = NULL;
+        const char *p2[1] = { PQgetvalue(res, i, 0) };
+        if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;           /* alive (or not ours to judge): its leases stand */
+        rc = gr_db_execp(q->side,
+                         "WITH r AS (UPDATE crawl.frontier SET state = 'queued', lease_token = NULL,"
+                         "  lease_until = NULL, lease_run = NULL, attempts = GREATEST(attempts - 1, 0)"
+                         "  WHERE state = 'leased' AND lease_run = $1::bigint RETURNING host),"
+                         " c AS (SELECT host, count(*) AS n FROM r GROUP BY host),"
+                         " h AS (UPDATE crawl.host h SET inflight = GREATEST(h.inflight - c.n, 0) FROM c"
+                         "  WHERE h.host = c.host),"
+                         " k AS (UPDATE crawl.run SET status = 'killed' WHERE run_id = $1::bigint)"
+                         " SELECT coalesce(sum(n), 0) FROM c",
+                         1, p2, &r2, err, errlen);
+        if (!rc)
+            gr_notice("returned %s expired leases at once: crawl run %s (pid %ld on this machine) is gone",
+                      PQgetvalue(r2, 0, 0), p2[0], pid);
+        PQclear(r2);
+    }
+    PQclear(res);
+    return rc;
+}
+
+static enum gr_rc pg_warc_committed(struct cr_frontier *f, const char *base, uint64_t *offset, bool *found,
+                                    char *err, size_t errlen)
+{
+    struct pgq *q = (struct pgq *)f;
+    const char *params[1] = { base };
+    PGresult *res = NULL;
+    enum gr_rc rc;
+    int64_t v;
+
+    *found = false;
+    rc = gr_db_execp(q->side, "SELECT max(warc_offset) FROM crawl.fetch_log WHERE warc_file = $1", 1, params, &res,
+                     err, errlen);
+    if (rc)
+        return rc;
+    if (!PQgetisnull(res, 0, 0) && gr_parse_i64(PQgetvalue(res, 0, 0), &v) && v >= 0) {
+        *offset = (uint64_t)v;
+        *found = true;
+    }
     PQclear(res);
     return GR_OK;
 }
@@ -894,8 +1049,8 @@ static void pg_warc_file(struct cr_frontier *f, const char *path, bool closed, u
 static void pg_finish(struct cr_frontier *f, const struct crawler_summary *s, const char *status, bool final)
 {
     struct pgq *q = (struct pgq *)f;
-    char v[14][48], e[512];
-    const char *params[16];
+    char v[15][48], e[512], pj[256];
+    const char *params[19];
     PGresult *res = NULL;
 
     snprintf(v[0], 48, "%llu", (unsigned long long)s->pages);
@@ -915,11 +1070,21 @@ static void pg_finish(struct cr_frontier *f, const struct crawler_summary *s, co
     params[12] = status;
     params[13] = q->run_id;
     params[14] = final ? "true" : "false";
+    snprintf(v[10], 48, "%llu", (unsigned long long)s->pending);
+    params[15] = v[10];
+    snprintf(pj, sizeof pj,
+             "{\"leased\": %llu, \"retry\": %llu, \"host_wait\": %llu, \"due\": %llu, \"robots_unreachable\": %llu}",
+             (unsigned long long)s->pending_leased, (unsigned long long)s->pending_retry,
+             (unsigned long long)s->pending_host_wait, (unsigned long long)s->pending_due,
+             (unsigned long long)s->pending_robots);
+    params[16] = final ? pj : NULL;
+    params[17] = s->failed_json ? s->failed_json : "{}";
     if (gr_db_execp(q->side,
                     "UPDATE crawl.run SET finished_at = CASE WHEN $15::bool THEN now() END, pages = $1, bytes = $2, errors = $3, retries = $4,"
                     " failed = $5, blocked = $6, truncated = $7, released = $8, links_found = $9, seconds = $10,"
-                    " statuses = $11::jsonb, errors_by_host = $12::jsonb, status = $13 WHERE run_id = $14",
-                    15, params, &res, e, sizeof e) != GR_OK)
+                    " statuses = $11::jsonb, errors_by_host = $12::jsonb, status = $13, pending = $16,"
+                    " pending_by_reason = $17::jsonb, failed_by_reason = $18::jsonb WHERE run_id = $14",
+                    18, params, &res, e, sizeof e) != GR_OK)
         gr_warn("cannot record the run summary: %s", e);
     PQclear(res);
 }
@@ -964,6 +1129,8 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
     q->f.progress = pg_progress;
     q->f.robots = pg_robots;
     q->f.next_event = pg_next_event;
+    q->f.pending = pg_pending;
+    q->f.warc_committed = pg_warc_committed;
     q->f.warc_file = pg_warc_file;
     q->f.finish = pg_finish;
     q->f.free = pg_free;
@@ -1001,6 +1168,10 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
             goto fail;
         }
     }
+    snprintf(q->failed_cap, sizeof q->failed_cap, "%lld", (long long)p->failed_retry_cap_s);
+    rc = rearm(q, host, err, errlen);
+    if (rc)
+        goto fail;
     rc = ensure_hosts(q, err, errlen);
     if (rc)
         goto fail;
@@ -1009,6 +1180,14 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         /* the hot statements, planned once (their plans do not depend on
          * the values: custom plans would only cost planning time) */
         rc = gr_db_exec(q->conn, "SET plan_cache_mode = force_generic_plan", err, errlen);
+        /* a statement stuck on a lock or a slow server ends in bounded time */
+        if (!rc && q->f.polite.db_timeout_ms > 0) {
+            char st[96];
+            snprintf(st, sizeof st, "SET statement_timeout = %d", q->f.polite.db_timeout_ms);
+            rc = gr_db_exec(q->conn, st, err, errlen);
+            if (!rc)
+                rc = gr_db_exec(q->side, st, err, errlen);
+        }
         /* A completion lost to a server crash only makes its URLs' leases
          * expire and be fetched again (the WARC is synced before it is
          * sent): it need not wait for its WAL flush. */

@@ -194,13 +194,26 @@ int main(int argc, char **argv)
               (unsigned long long)sum.truncated, (unsigned long long)sum.released,
               (unsigned long long)sum.links_found, sum.seconds, sum.status_json ? sum.status_json : "{}",
               sum.errors_by_host_json ? sum.errors_by_host_json : "{}");
-    if (rc && rc != GR_ETEMP)
+    if (sum.seconds > 0 && (sum.pending || sum.failed))
+        gr_notice("%s: %llu pending (%llu leased, %llu retries, %llu waiting on their host, %llu due, "
+                  "%llu behind an unreachable robots.txt), "
+                  "%llu failed by reason %s",
+                  sum.pending ? "incomplete" : "complete", (unsigned long long)sum.pending,
+                  (unsigned long long)sum.pending_leased, (unsigned long long)sum.pending_retry,
+                  (unsigned long long)sum.pending_host_wait, (unsigned long long)sum.pending_due,
+                  (unsigned long long)sum.pending_robots, (unsigned long long)sum.failed, sum.failed_json ? sum.failed_json : "{}");
+    /* Retries or leases left undone: the night is incomplete (exit 1). Due
+     * work left by --max-pages or --time-budget alone is what was asked. */
+    if (!rc && sum.waits_left)
+        rc = GR_EPARTIAL;
+    if (rc && rc != GR_ETEMP && rc != GR_EPARTIAL)
         gr_error("%s", err);
     else if (rc == GR_ETEMP)
         gr_notice("interrupted: rerun to finish the crawl");
     status = gr_rc_exit(rc);
     free(sum.status_json);
     free(sum.errors_by_host_json);
+    free(sum.failed_json);
     curl_global_cleanup();
     gr_config_free(cfg);
     return status;

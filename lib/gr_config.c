@@ -89,6 +89,25 @@ static bool section_owned(const struct gr_config *cfg, const char *section)
     return false;
 }
 
+/* Every section some govreach program reads from the shared configuration
+ * file: a section outside this list and the program's own is a typo
+ * ([crawlr]) and is rejected, as is a GOVREACH_ variable naming none. */
+static const char *const known_sections[] = { "db", "log", "loader", "nightly", "parser", "crawler", "wechat",
+                                              "scorer", "host:", NULL };
+/* GOVREACH_ variables that are not configuration keys. */
+static const char *const env_not_keys[] = { "GOVREACH_CONFIG", "GOVREACH_SHARE", "GOVREACH_VAR",
+                                            "GOVREACH_SCORER_PAUSE_MS", "GOVREACH_DEMO_DIR", NULL };
+
+static bool section_known(const struct gr_config *cfg, const char *section)
+{
+    for (const char *const *s = known_sections; *s; s++) {
+        size_t n = strlen(*s);
+        if (strcmp(*s, section) == 0 || ((*s)[n - 1] == ':' && strncmp(*s, section, n) == 0))
+            return true;
+    }
+    return section_owned(cfg, section);
+}
+
 static bool check_value(const struct gr_config_key *k, const char *value, char *why, size_t whylen)
 {
     int64_t i;
@@ -198,6 +217,11 @@ static int ini_cb(void *user, const char *section, const char *key, const char *
         cfg->rc = GR_ECONFIG;
         return 0;
     }
+    if (!section_known(cfg, section)) {
+        snprintf(cfg->err, cfg->errlen, "%s: unknown section [%s]", origin, section);
+        cfg->rc = GR_ECONFIG;
+        return 0;
+    }
     cfg->rc = store(cfg, section, key, value, origin, cfg->err, cfg->errlen);
     return cfg->rc == GR_OK;
 }
@@ -211,8 +235,10 @@ enum gr_rc gr_config_load_file(struct gr_config *cfg, const char *path, bool opt
     if (!f) {
         if (optional && errno == ENOENT)
             return GR_OK;
+        /* a missing configuration file is a configuration error (78) in
+         * every program */
         snprintf(err, errlen, "%s: cannot open configuration: %s", path, strerror(errno));
-        return errno == ENOENT ? GR_ENOINPUT : GR_ECONFIG;
+        return GR_ECONFIG;
     }
     cfg->path = path;
     cfg->err = err;
@@ -234,8 +260,59 @@ enum gr_rc gr_config_load_file(struct gr_config *cfg, const char *path, bool opt
     return GR_OK;
 }
 
+extern char **environ;
+
+/* A GOVREACH_ variable that names no known section, or no key of a section
+ * this program owns, is a typo: rejected (78). */
+static enum gr_rc check_env_names(const struct gr_config *cfg, char *err, size_t errlen)
+{
+    for (char **ep = environ; ep && *ep; ep++) {
+        const char *v = *ep, *eq = strchr(v, '=');
+        char name[256], section[64];
+        size_t n, sl;
+        bool skip = false, found = false;
+
+        if (strncmp(v, "GOVREACH_", 9) != 0 || !eq || (n = (size_t)(eq - v)) >= sizeof name)
+            continue;
+        memcpy(name, v, n);
+        name[n] = '\0';
+        for (const char *const *x = env_not_keys; *x && !skip; x++)
+            skip = strcmp(*x, name) == 0;
+        if (skip)
+            continue;
+        sl = strcspn(name + 9, "_");
+        if (sl == 0 || sl >= sizeof section)
+            sl = 0;
+        for (size_t i = 0; i < sl; i++)
+            section[i] = (char)tolower((unsigned char)name[9 + i]);
+        section[sl] = '\0';
+        if (!sl || !section_known(cfg, section)) {
+            snprintf(err, errlen, "environment %s: unknown configuration section \"%s\"", name, section);
+            return GR_ECONFIG;
+        }
+        if (!section_owned(cfg, section))
+            continue;           /* another program's key */
+        for (const struct gr_config_key *k = cfg->keys; k && k->name && !found; k++) {
+            char var[256];
+            size_t j = (size_t)snprintf(var, sizeof var, "GOVREACH_");
+            for (const char *p = k->name; *p && j + 1 < sizeof var; p++)
+                var[j++] = (*p == '.' || *p == '-' || *p == ':') ? '_' : (char)toupper((unsigned char)*p);
+            var[j] = '\0';
+            found = !strchr(k->name, '*') && strcmp(var, name) == 0;
+        }
+        if (!found) {
+            snprintf(err, errlen, "environment %s: unknown key in section [%s]", name, section);
+            return GR_ECONFIG;
+        }
+    }
+    return GR_OK;
+}
+
 enum gr_rc gr_config_load_env(struct gr_config *cfg, char *err, size_t errlen)
 {
+    enum gr_rc rc0 = check_env_names(cfg, err, errlen);
+    if (rc0)
+        return rc0;
     for (const struct gr_config_key *k = cfg->keys; k && k->name; k++) {
         char var[256], origin[300], section[128];
         const char *dot = strrchr(k->name, '.');

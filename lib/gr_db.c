@@ -1,6 +1,9 @@
 #include "gr_db.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <spawn.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +79,87 @@ static bool start_embedded(void)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+static int db_timeout_ms;       /* 0 = wait as long as it takes */
+/* Connections that missed a deadline: every later call fails at once. */
+static const PGconn *dead[16];
+
+static bool is_dead(const PGconn *c)
+{
+    for (size_t i = 0; i < sizeof dead / sizeof dead[0]; i++)
+        if (dead[i] == c)
+            return true;
+    return false;
+}
+
+static void mark_dead(const PGconn *c)
+{
+    if (is_dead(c))
+        return;
+    for (size_t i = 0; i < sizeof dead / sizeof dead[0]; i++)
+        if (!dead[i]) {
+            dead[i] = c;
+            return;
+        }
+}
+
+void gr_db_set_timeout(int ms)
+{
+    db_timeout_ms = ms;
+}
+
+/* libpq's connection defaults for a lost network: a bounded connect,
+ * keepalives and a TCP user timeout (TCP only; a Unix socket fails at
+ * once when the server goes). The conninfo comes last and overrides. */
+static PGconn *connect_bounded(const char *conninfo)
+{
+    static const char *const keys[] = { "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                                        "keepalives_count", "tcp_user_timeout", "dbname", NULL };
+    const char *vals[] = { "10", "1", "10", "5", "3", "30000", conninfo, NULL };
+    return PQconnectdbParams(keys, vals, 1);
+}
+
+/* Waits for the reply of the query just sent, at most db_timeout_ms. */
+static PGresult *wait_result(PGconn *conn, bool *timed_out)
+{
+    PGresult *last = NULL, *r;
+    struct timespec t0, t;
+
+    *timed_out = false;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        while (!PQisBusy(conn)) {
+            r = PQgetResult(conn);
+            if (!r)
+                return last;
+            if (last && PQresultStatus(last) != PGRES_TUPLES_OK && PQresultStatus(last) != PGRES_COMMAND_OK) {
+                PQclear(r);
+            } else {
+                PQclear(last);
+                last = r;
+            }
+            if (PQresultStatus(r) == PGRES_COPY_IN || PQresultStatus(r) == PGRES_COPY_OUT)
+                return last;
+        }
+        struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+        int left = -1;
+        if (db_timeout_ms > 0) {
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            left = db_timeout_ms - (int)((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+            if (left <= 0) {
+                *timed_out = true;
+                PQclear(last);
+                return NULL;
+            }
+        }
+        int n = poll(&p, 1, left);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n > 0 && !PQconsumeInput(conn))
+            break;
+    }
+    return last ? last : PQgetResult(conn);
+}
+
 enum gr_rc gr_db_connect(const char *conninfo, PGconn **out, char *err, size_t errlen)
 {
     PGconn *conn;
@@ -90,7 +174,7 @@ enum gr_rc gr_db_connect(const char *conninfo, PGconn **out, char *err, size_t e
             embedded = true;
         }
     }
-    conn = PQconnectdb(conninfo);
+    conn = connect_bounded(conninfo);
     if (PQstatus(conn) != CONNECTION_OK && embedded) {
         PQfinish(conn);
         if (!start_embedded()) {
@@ -98,7 +182,7 @@ enum gr_rc gr_db_connect(const char *conninfo, PGconn **out, char *err, size_t e
                      "(scripts/pgembed.sh start failed)", gr_var_dir());
             return GR_EUNAVAIL;
         }
-        conn = PQconnectdb(conninfo);
+        conn = connect_bounded(conninfo);
     }
     if (PQstatus(conn) != CONNECTION_OK) {
         describe(conn, embedded || !*conninfo ? NULL : conninfo, err, errlen);
@@ -139,9 +223,26 @@ static void copy_msg(char *err, size_t errlen, const char *msg)
 
 enum gr_rc gr_db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 {
-    PGresult *res = PQexec(conn, sql);
-    ExecStatusType st = PQresultStatus(res);
+    PGresult *res = NULL;
+    ExecStatusType st;
     enum gr_rc rc = GR_OK;
+    bool timed_out = false;
+
+    if (db_timeout_ms <= 0) {
+        res = PQexec(conn, sql);
+    } else if (is_dead(conn)) {
+        timed_out = true;
+    } else if (PQsendQuery(conn, sql)) {
+        res = wait_result(conn, &timed_out);
+    }
+    if (timed_out) {
+        mark_dead(conn);
+        {
+            snprintf(err, errlen, "no answer from PostgreSQL within %d ms", db_timeout_ms);
+            return GR_EUNAVAIL;
+        }
+    }
+    st = PQresultStatus(res);
 
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         copy_msg(err, errlen, PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) : PQerrorMessage(conn));
@@ -154,9 +255,27 @@ enum gr_rc gr_db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 enum gr_rc gr_db_execp(PGconn *conn, const char *sql, int nparams, const char *const *params,
                        PGresult **res, char *err, size_t errlen)
 {
-    PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(r);
+    PGresult *r = NULL;
+    ExecStatusType st;
     enum gr_rc rc;
+    bool timed_out = false;
+
+    if (db_timeout_ms <= 0) {
+        r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    } else if (is_dead(conn)) {
+        timed_out = true;
+    } else if (PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
+        r = wait_result(conn, &timed_out);
+    }
+    if (timed_out) {
+        mark_dead(conn);
+        {
+            snprintf(err, errlen, "no answer from PostgreSQL within %d ms", db_timeout_ms);
+            *res = NULL;
+            return GR_EUNAVAIL;
+        }
+    }
+    st = PQresultStatus(r);
 
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         *res = r;

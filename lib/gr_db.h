@@ -22,6 +22,11 @@ const char *gr_db_embedded_conninfo(void);
 
 /* Runs one statement without parameters and checks its status (COMMAND_OK or
  * TUPLES_OK). On failure writes the server's message into err. */
+/* A deadline on every gr_db_execp() wait (ms; 0 = none, the default): no
+ * answer in time is GR_EUNAVAIL ("no answer from PostgreSQL within ...").
+ * Connections are made with connect_timeout 10 s, TCP keepalives and a TCP
+ * user timeout of 30 s whatever the deadline (the conninfo may override). */
+void gr_db_set_timeout(int ms);
 enum gr_rc gr_db_exec(PGconn *conn, const char *sql, char *err, size_t errlen);
 
 /* Runs one parameterised statement (text parameters, NULL = SQL NULL). On

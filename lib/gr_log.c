@@ -66,6 +66,14 @@ static void json_escape(FILE *f, const char *s)
     }
 }
 
+/* The text of the last error line (for callers that record it). */
+static char last_error[4096];
+
+const char *gr_log_last_error(void)
+{
+    return last_error;
+}
+
 void gr_log_write(enum gr_log_level level, const char *fmt, ...)
 {
     char msg[4096];
@@ -77,6 +85,8 @@ void gr_log_write(enum gr_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (level == GR_LOG_ERROR)
+        snprintf(last_error, sizeof last_error, "%s", msg);
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
     snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,

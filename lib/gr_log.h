@@ -19,6 +19,9 @@ void gr_log_set_level(enum gr_log_level level);
 bool gr_log_parse_level(const char *s, enum gr_log_level *out);
 void gr_log_set_json(bool on);
 const char *gr_log_prog(void);
+/* The message of the last error-level line written ("" = none yet); valid
+ * until the next one. */
+const char *gr_log_last_error(void);
 
 void gr_log_write(enum gr_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -515,6 +515,38 @@ size_t gr__normalize_space(char *s, size_t n)
 
 /* ---- JSON -------------------------------------------------------------------- */
 
+void gr__json_strip_nul(json_t *j, int depth)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    if (!j || depth > 4096)
+        return;
+    if (json_is_string(j)) {
+        size_t len = json_string_length(j);
+        const char *p = json_string_value(j);
+        if (memchr(p, '\0', len)) {
+            /* "\u0000" is stored without the NUL; the rest of the text kept */
+            char *c = malloc(len + 1);
+            size_t o = 0;
+            if (!c)
+                return;
+            for (i = 0; i < len; i++)
+                if (p[i])
+                    c[o++] = p[i];
+            json_string_setn(j, c, o);
+            free(c);
+        }
+    } else if (json_is_object(j)) {
+        json_object_foreach(j, k, v)
+            gr__json_strip_nul(v, depth + 1);
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            gr__json_strip_nul(v, depth + 1);
+    }
+}
+
 json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len)
 {
     json_error_t err;
@@ -524,7 +556,8 @@ json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len)
     /* a UTF-8 BOM is not JSON but pages carry it */
     if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
-    j = json_loadb(s + i, n - i, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    j = json_loadb(s + i, n - i, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+    gr__json_strip_nul(j, 0);
     if (!j && reason)
         snprintf(reason, reason_len, "not JSON: line %d column %d: %s", err.line, err.column, err.text);
     return j;

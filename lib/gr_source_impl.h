@@ -100,6 +100,9 @@ size_t gr__normalize_space(char *s, size_t n);
 /* JSON from a page body: NULL (with reason) when it is not JSON. Owned by
  * the caller (json_decref). Depth and size are bounded by jansson. */
 json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len);
+/* Removes NUL bytes ("\u0000", parsed with JSON_ALLOW_NUL) from every string
+ * value of j, keeping the rest of each string. */
+void gr__json_strip_nul(json_t *j, int depth);
 /* An integer JSON member (integer, or a string of digits); false when
  * missing, null or not a number. */
 bool gr__json_i64(json_t *obj, const char *key, int64_t *out);

@@ -11,6 +11,7 @@
 
 struct loader_opts {
     const char *schema_dir;     /* directory of NNN_name.sql migrations */
+    const char *quarantine_dir; /* load: bad files are moved here and the rest load; NULL = stop */
 };
 
 /* Applies pending migrations in order, each in its own transaction.
@@ -23,7 +24,10 @@ enum gr_rc loader_targets(PGconn *conn, const char *dir);
 
 /* Loads parser output files (<anything>.<record_type>.tsv), one transaction
  * per file, each recorded in meta.load_ledger by SHA-256. Stops at the first
- * file that fails, after committing the ones before it. */
+ * file that fails, after committing the ones before it; with
+ * o->quarantine_dir a file with bad data is moved there and recorded in
+ * meta.load_quarantine instead, the others load, and the result is
+ * GR_EPARTIAL. */
 enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles);
 
 /* Creates the login role name (or repairs an existing one that is not a

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gr_buf.h"
@@ -370,11 +371,54 @@ out:
     return rc;
 }
 
+/* Moves a file that failed to load into dir and records why (issue 13: a
+ * bad file never blocks the good ones). */
+static enum gr_rc quarantine(PGconn *conn, const char *dir, const char *path, const char *why)
+{
+    const char *base = strrchr(path, '/');
+    char to[4096], hex[65], err[1024];
+    const char *params[4];
+    PGresult *res = NULL;
+    bool moved = false;
+    enum gr_rc rc;
+
+    base = base ? base + 1 : path;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        gr_warn("cannot create %s: %s", dir, strerror(errno));
+    if (loader_sha256_file(path, hex) != GR_OK)
+        hex[0] = '\0';
+    for (int i = 0; i < 1000 && !moved; i++) {
+        if ((size_t)(i ? snprintf(to, sizeof to, "%s/%s.%d", dir, base, i) : snprintf(to, sizeof to, "%s/%s", dir, base)) >=
+            sizeof to)
+            break;
+        if (access(to, F_OK) == 0)
+            continue;
+        if (rename(path, to) != 0) {
+            gr_warn("cannot move %s to %s: %s", path, to, strerror(errno));
+            break;
+        }
+        moved = true;
+    }
+    params[0] = path;
+    params[1] = moved ? to : NULL;
+    params[2] = hex[0] ? hex : NULL;
+    params[3] = why && *why ? why : "failed to load";
+    rc = gr_db_execp(conn, "INSERT INTO meta.load_quarantine (file, moved_to, sha256, error) VALUES ($1, $2, $3, $4)",
+                     4, params, &res, err, sizeof err);
+    PQclear(res);
+    if (rc) {
+        gr_error("cannot record the quarantined file %s: %s", path, err);
+        return rc;
+    }
+    gr_warn("%s quarantined%s%s: %s", path, moved ? " to " : "", moved ? to : "", params[3]);
+    return GR_OK;
+}
+
 enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *files, int nfiles)
 {
     struct gr_progress prog;
     long long total_new = 0, total_read = 0;
-    int loaded = 0, skipped_n = 0;
+    int loaded = 0, skipped_n = 0, quarantined = 0;
     enum gr_rc rc = GR_OK;
 
     (void)o;
@@ -383,6 +427,15 @@ enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *f
         bool skipped;
         long long rr, rn;
         rc = load_one(conn, files[i], &skipped, &rr, &rn);
+        if ((rc == GR_EDATA || rc == GR_ELIMIT) && o->quarantine_dir && PQstatus(conn) == CONNECTION_OK) {
+            char why[4096];
+            snprintf(why, sizeof why, "%s", gr_log_last_error());
+            rc = quarantine(conn, o->quarantine_dir, files[i], why);
+            if (rc)
+                break;
+            quarantined++;
+            continue;
+        }
         if (rc)
             break;
         if (skipped) {
@@ -399,5 +452,7 @@ enum gr_rc loader_load(PGconn *conn, const struct loader_opts *o, char *const *f
     gr_progress_end(&prog);
     gr_notice("loaded %d file(s) (%lld rows, %lld new), %d already loaded%s", loaded, total_read, total_new,
               skipped_n, rc ? ", stopped at the first failing file" : "");
-    return rc;
+    if (quarantined)
+        gr_notice("%d file(s) quarantined in %s (see meta.load_quarantine)", quarantined, o->quarantine_dir);
+    return !rc && quarantined ? GR_EPARTIAL : rc;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <uthash.h>
 
 #include "gr_buf.h"
@@ -21,7 +22,7 @@
 #define MAX_COLS 8
 #define MAX_CSV_BYTES (256u << 20)
 
-enum check { CK_NONE, CK_LEVEL, CK_STORE, CK_KIND, CK_ORG, CK_APP };
+enum check { CK_NONE, CK_LEVEL, CK_STORE, CK_KIND, CK_ORG, CK_APP, CK_URL };
 
 struct colspec {
     const char *name;
@@ -58,7 +59,7 @@ static const struct filespec specs[] = {
       6, { 0, -1 } },
     { "store_listings.csv", "store_listing",
       { { "store", true, CK_STORE }, { "listing_id", true, CK_NONE }, { "app_key", true, CK_APP },
-        { "url", true, CK_NONE } },
+        { "url", true, CK_URL } },
       4, { 0, 1 } },
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
@@ -172,6 +173,9 @@ static void field_cb(void *s, size_t len, void *data)
     }
     if (!p->header_done) {
         int k = -1;
+        /* a UTF-8 byte-order mark before the first column name is accepted */
+        if (p->field == 0 && strncmp(v, "\xEF\xBB\xBF", 3) == 0)
+            memmove(v, v + 3, strlen(v + 3) + 1);
         if (p->field >= 64) {
             free(v);
             fail(p, GR_EDATA, "too many columns");
@@ -282,6 +286,15 @@ static void row_cb(int c, void *data)
         case CK_APP:
             if (p->apps && !keyset_has(*p->apps, v)) {
                 fail(p, GR_EDATA, "app_key \"%s\" is not in apps.csv nor in the database", v);
+                goto reset;
+            }
+            break;
+        case CK_URL:
+            /* the crawler fetches http and https only: anything else would
+             * sit in the frontier for ever */
+            if ((strncasecmp(v, "http://", 7) != 0 && strncasecmp(v, "https://", 8) != 0) ||
+                !v[strncasecmp(v, "http://", 7) == 0 ? 7 : 8] || strpbrk(v, " \t\r\n")) {
+                fail(p, GR_EDATA, "url \"%.200s\" is not an http:// or https:// URL", v);
                 goto reset;
             }
             break;
@@ -466,9 +479,13 @@ static const char seed_sql[] =
     " h AS (SELECT s.*, lower(substring(url FROM '^[A-Za-z]+://([^/:?#]+)')) AS host FROM s),"
     " hosts AS (INSERT INTO crawl.host (host) SELECT DISTINCT host FROM h WHERE host IS NOT NULL"
     "           ON CONFLICT DO NOTHING)"
-    " INSERT INTO crawl.frontier (url, host, source, kind, target_key, depth)"
+    " INSERT INTO crawl.frontier AS f (url, host, source, kind, target_key, depth)"
     " SELECT url, host, source, kind, target_key, 0 FROM h WHERE host IS NOT NULL"
-    " ON CONFLICT DO NOTHING";
+    /* a seed the crawler gave up on (failed for crawler.failed_give_up_seconds)
+     * or that waits for its next later-night retry is armed again */
+    " ON CONFLICT (url, method, post_body) DO UPDATE SET state = 'queued', attempts = 0, failures = 0,"
+    "   failed_since = NULL, due_at = now()"
+    " WHERE f.state = 'failed'";
 
 enum gr_rc loader_targets(PGconn *conn, const char *dir)
 {

@@ -39,6 +39,9 @@ static void usage(FILE *f)
           "                     else the project's embedded cluster in var/pg)\n"
           "  -c, --config FILE  configuration file (default: $GOVREACH_CONFIG if set)\n"
           "      --set KEY=VAL  set a configuration key (section.key)\n"
+          "      --quarantine DIR  load: move a file that fails to load (bad data) to DIR, record it in\n"
+          "                     meta.load_quarantine and load the rest (exit 1); without it the first\n"
+          "                     bad file stops the load (exit 65)\n"
           "      --schema DIR   migrations directory (default: <share>/schema)\n"
           "  -q, --quiet        log warnings and errors only\n"
           "  -v, --verbose      log debug messages\n"
@@ -56,7 +59,7 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },      { "config", required_argument, NULL, 'c' },
-        { "set", required_argument, NULL, 's' },
+        { "set", required_argument, NULL, 's' },     { "quarantine", required_argument, NULL, 'Q' },
         { "schema", required_argument, NULL, 'S' },  { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },       { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -84,6 +87,7 @@ int main(int argc, char **argv)
             if (nsets < 64)
                 sets[nsets++] = optarg;
             break;
+        case 'Q': o.quarantine_dir = optarg; break;
         case 'S': schema = optarg; break;
         case 'q': quiet = 1; break;
         case 'v': verbose = 1; break;

@@ -33,7 +33,7 @@ struct stage_result {
     const char *name;
     int status;             /* exit status, -1 not run, 128+sig when killed */
     double wall, cpu;
-    char detail[256];
+    char detail[768];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -146,6 +146,8 @@ static void move_done(char **files, int n, const char *done)
     for (int i = 0; i < n; i++) {
         const char *base = strrchr(files[i], '/');
         char to[4096];
+        if (access(files[i], F_OK) != 0)
+            continue;           /* moved already (quarantined) */
         snprintf(to, sizeof to, "%s/%s", done, base ? base + 1 : files[i]);
         if (rename(files[i], to) != 0)
             gr_warn("cannot move %s to %s: %s", files[i], to, strerror(errno));
@@ -154,8 +156,14 @@ static void move_done(char **files, int n, const char *done)
 
 static long long count(PGconn *conn, const char *sql)
 {
-    PGresult *res = PQexec(conn, sql);
+    PGresult *res = NULL;
+    char err[512];
     long long v = -1;
+
+    /* a deadline on the wait (gr_db_set_timeout): a lost database never
+     * holds the nightly lock */
+    if (gr_db_execp(conn, sql, 0, NULL, &res, err, sizeof err) != GR_OK)
+        gr_warn("%s", err);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
         v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
@@ -286,11 +294,13 @@ static void record_run(PGconn *conn, long long run_id, struct stage_result *st, 
     params[0] = id;
     params[1] = verdict;
     params[2] = buf;
-    res = PQexecParams(conn, "UPDATE meta.nightly_run SET finished_at = now(), verdict = $2, stages = $3::jsonb"
-                             " WHERE id = $1::bigint", 3, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        gr_warn("cannot record the run summary: %s", PQresultErrorMessage(res));
-    PQclear(res);
+    {
+        char err[512];
+        if (gr_db_execp(conn, "UPDATE meta.nightly_run SET finished_at = now(), verdict = $2, stages = $3::jsonb"
+                              " WHERE id = $1::bigint", 3, params, &res, err, sizeof err) != GR_OK)
+            gr_warn("cannot record the run summary: %s", err);
+        PQclear(res);
+    }
 }
 
 /* govreach report --spool SPOOL as a stage; the summary names the pages written. */
@@ -333,7 +343,8 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
     enum gr_rc rc = GR_OK;
     bool partial = false;
     double t0 = gr_now();
-    long long run_id = 0, ledger0 = 0, runs0 = 0;
+    long long run_id = 0, ledger0 = 0, runs0 = 0, quar0 = 0;
+    char quar[4096];
     struct sigaction sa;
 
     if (!argv)
@@ -359,6 +370,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
             gr_mkdir_p(logdir);
         }
     }
+    gr_db_set_timeout(30000);   /* every wait of the driver's own connection */
     rc = gr_db_connect(o->conninfo, &conn, err, sizeof err);
     if (rc) {
         gr_error("%s", err);
@@ -382,6 +394,7 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         goto failed;
     run_id = count(conn, "INSERT INTO meta.nightly_run (pid) VALUES (pg_backend_pid()) RETURNING id");
     ledger0 = count(conn, "SELECT coalesce(sum(rows_new), 0) FROM meta.load_ledger");
+    quar0 = count(conn, "SELECT count(*) FROM meta.load_quarantine");
     runs0 = count(conn, "SELECT count(*) FROM score.run");
 
     /* 2. targets */
@@ -416,9 +429,25 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         long long mb = count(conn, q);
         snprintf(q, sizeof q, "SELECT coalesce(sum(failed), 0) FROM crawl.run WHERE run_id > %lld", run0);
         long long failed = count(conn, q);
+        /* Work left pending by the last run (issue 13): the night is partial. */
+        snprintf(q, sizeof q, "SELECT coalesce(max(pending), 0) FROM crawl.run WHERE run_id = (SELECT max(run_id) FROM crawl.run WHERE run_id > %lld)", run0);
+        long long pending = count(conn, q);
+        char why[256] = "";
+        if (pending > 0) {
+            PGresult *pr;
+            snprintf(q, sizeof q, "SELECT coalesce(pending_by_reason::text, '') || ' ' || coalesce(failed_by_reason::text, '') "
+                     "FROM crawl.run WHERE run_id = (SELECT max(run_id) FROM crawl.run WHERE run_id > %lld)", run0);
+            char perr[256];
+            if (gr_db_execp(conn, q, 0, NULL, &pr, perr, sizeof perr) == GR_OK && PQntuples(pr) == 1)
+                snprintf(why, sizeof why, " (%s)", PQgetvalue(pr, 0, 0));
+            PQclear(pr);
+        }
         snprintf(st[S_CRAWL].detail, sizeof st[S_CRAWL].detail,
-                 "%lld pages (%lld MB), %lld failed; %lld URLs due at later runs", pages, mb, failed,
+                 "%lld pages (%lld MB), %lld failed, %lld pending%s; %lld URLs due at later runs", pages, mb, failed,
+                 pending, why,
                  count(conn, "SELECT count(*) FROM crawl.frontier WHERE state = 'queued' AND due_at > now()"));
+        if (st[S_CRAWL].status == 0 && (failed > 0 || pending > 0))
+            st[S_CRAWL].status = 1;     /* items failed or left pending */
         if (st[S_CRAWL].status == 1)
             partial = true;
         else if (st[S_CRAWL].status != 0)
@@ -467,19 +496,27 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         nfiles = MAX_ARGS - 16;
     if (nfiles > 0) {
         n = argv_base(o, argv, "loader");
+        /* a file that fails to load is moved aside, the rest load (issue 13) */
+        snprintf(quar, sizeof quar, "%s/quarantine", parsedir);
+        argv[n++] = (char *)"--quarantine";
+        argv[n++] = quar;
         argv[n++] = (char *)"load";
         for (int i = 0; i < nfiles; i++)
             argv[n++] = files[i];
         argv[n] = NULL;
-        if (run_stage(o, &st[S_LOAD], argv) != 0)
+        int lrc = run_stage(o, &st[S_LOAD], argv);
+        if (lrc != 0 && lrc != 1)
             goto failed;
+        if (lrc == 1)
+            partial = true;
         snprintf(done, sizeof done, "%s/done", parsedir);
         move_done(files, nfiles, done);
     } else {
         st[S_LOAD].status = 0;
     }
-    snprintf(st[S_LOAD].detail, sizeof st[S_LOAD].detail, "%d file(s), %lld new rows", nfiles,
-             count(conn, "SELECT coalesce(sum(rows_new), 0) FROM meta.load_ledger") - ledger0);
+    snprintf(st[S_LOAD].detail, sizeof st[S_LOAD].detail, "%d file(s), %lld new rows, %lld quarantined", nfiles,
+             count(conn, "SELECT coalesce(sum(rows_new), 0) FROM meta.load_ledger") - ledger0,
+             count(conn, "SELECT count(*) FROM meta.load_quarantine") - quar0);
     free_list(files, nfiles);
     files = NULL;
     nfiles = 0;

@@ -375,7 +375,8 @@ static json_t *home_msglist(const char *s, size_t n, char *reason, size_t rlen)
         gr_buf_free(&u);
     } else if (gr__re_match(&re_msglist_lit, s, n, 0, ov, 1) > 0) {
         json_error_t err;
-        j = json_loadb(s + ov[1], n - ov[1], JSON_DISABLE_EOF_CHECK, &err);
+        j = json_loadb(s + ov[1], n - ov[1], JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &err);
+        gr__json_strip_nul(j, 0);
         if (!j)
             snprintf(reason, rlen, "msgList is not JSON: %s", err.text);
     } else {

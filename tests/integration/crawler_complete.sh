@@ -12,7 +12,7 @@ t_ok "loader targets" "$B/loader" targets targets
 start_simweb --gzip --robots 'itunes.apple.com=User-agent: *\nDisallow: /lookup'
 
 export GOVREACH_WECHAT_COOKIE='wxuin=SECRETCOOKIE1' GOVREACH_WECHAT_KEY=SECRETKEY2 GOVREACH_WECHAT_APPMSG_TOKEN=SECRETTOKEN3
-"$B/crawler" --out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --concurrency 16 2>crawler.log
+"$B/crawler" --out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --set wechat.https_only=false --concurrency 16 2>crawler.log
 t_eq "crawler exits 0" 0 $?
 
 norm_urls <truth/urls.txt | grep -v '^GET http://itunes.apple.com/lookup' >want.txt

@@ -122,6 +122,57 @@ static void url_helpers(void **state)
     free(r);
 }
 
+static void credentials_stay_on_their_origin(void **state)
+{
+    struct cr_fetch_conf fc;
+    char *r;
+    (void)state;
+
+    memset(&fc, 0, sizeof fc);
+    fc.wechat_host = "mp.weixin.qq.com";
+    fc.wechat_key = "K";
+    fc.wechat_https_only = true;
+    assert_true(cr_fetch_credentialed(&fc, "https://mp.weixin.qq.com/mp/getappmsgext"));
+    assert_true(cr_fetch_credentialed(&fc, "https://MP.weixin.qq.com:443/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "https://mp.weixin.qq.com:8443/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "https://mp.weixin.qq.com@evil.example/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "https://u@mp.weixin.qq.com/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "https://evil.example/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "https://mp.weixin.qq.com.evil.example/"));
+    fc.wechat_https_only = false;
+    assert_true(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com:8080/mp/getappmsgext"));
+
+    r = cr_url_clean("https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&key=S&action=home&appmsg_token=T&x=1");
+    assert_string_equal(r, "https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&x=1");
+    free(r);
+    r = cr_url_clean("https://mp.weixin.qq.com@evil.example/a?b=1");
+    assert_string_equal(r, "https://evil.example/a?b=1");
+    free(r);
+    r = cr_url_clean("http://a.test/s?__biz=MzA4==&mid=1#frag");
+    assert_string_equal(r, "http://a.test/s?__biz=MzA4==&mid=1#frag");
+    free(r);
+    r = cr_url_clean("http://a.test/s?key=1");
+    assert_string_equal(r, "http://a.test/s");
+    free(r);
+    assert_true(cr_url_same_origin("https://a.test/x", "https://A.test:443/y"));
+    assert_false(cr_url_same_origin("https://a.test/x", "http://a.test/x"));
+    assert_false(cr_url_same_origin("https://a.test/x", "https://a.test:8443/x"));
+}
+
+static void location_headers_are_redacted(void **state)
+{
+    struct gr_buf out;
+    const char *l = "Location: http://e.test/x?a=1&key=S1&appmsg_token=S2\r\n";
+    (void)state;
+    gr_buf_init(&out, 4096);
+    cr_redact_line(&out, l, strlen(l));
+    assert_int_equal(out.len, strlen("Location: http://e.test/x?a=1&key=REDACTED&appmsg_token=REDACTED\r\n"));
+    assert_memory_equal(out.data, "Location: http://e.test/x?a=1&key=REDACTED&appmsg_token=REDACTED\r\n", out.len);
+    gr_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +180,8 @@ int main(void)
         cmocka_unit_test(header_value_takes_the_last_occurrence_trimmed),
         cmocka_unit_test(gzip_decoding_is_bounded),
         cmocka_unit_test(url_helpers),
+        cmocka_unit_test(credentials_stay_on_their_origin),
+        cmocka_unit_test(location_headers_are_redacted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
