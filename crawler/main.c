@@ -38,7 +38,8 @@ static void usage(FILE *f)
           "crawler.grace_seconds; a second signal releases them at once. Leases of a killed\n"
           "crawler expire and another run takes them.\n"
           "\n"
-          "Exit status: 0 done; 64 usage; 65 bad data; 66 missing input; 69 database or network\n"
+          "Exit status: 0 done, complete; 1 finished with items failed or work left (the summary\n"
+          "counts both by reason); 64 usage; 65 bad data; 66 missing input; 69 database or network\n"
           "unavailable; 70 internal error; 74 I/O error (WARC); 75 interrupted or temporary\n"
           "failure (safe to rerun); 78 bad configuration.\n",
           f);
@@ -202,9 +203,10 @@ int main(int argc, char **argv)
                   (unsigned long long)sum.pending_leased, (unsigned long long)sum.pending_retry,
                   (unsigned long long)sum.pending_host_wait, (unsigned long long)sum.pending_due,
                   (unsigned long long)sum.pending_robots, (unsigned long long)sum.failed, sum.failed_json ? sum.failed_json : "{}");
-    /* Retries or leases left undone: the night is incomplete (exit 1). Due
-     * work left by --max-pages or --time-budget alone is what was asked. */
-    if (!rc && sum.waits_left)
+    /* Items failed, or work due before the end was left undone (retries,
+     * leases, a host's Retry-After, the budget or --max-pages running out):
+     * the crawl is not complete, and says so with exit 1. */
+    if (!rc && (sum.waits_left || sum.failed || sum.pending))
         rc = GR_EPARTIAL;
     if (rc && rc != GR_ETEMP && rc != GR_EPARTIAL)
         gr_error("%s", err);

@@ -20,7 +20,7 @@ echo "http://h1.test/hang/1" >hang.txt
 start=$(date +%s)
 timeout 30 "$B/crawler" --urls hang.txt --out w1 "${CT[@]}" --set crawler.timeout_ms=1500 \
   --set crawler.max_attempts=1 2>c1.log
-t_eq "timeout-only transfer: crawler finishes, exit 0" 0 $?
+t_eq "timeout-only transfer: crawler finishes, exit 1 (the transfer failed)" 1 $?
 t_eq "timeout-only transfer: within the timeout" 1 "$([ $(( $(date +%s) - start )) -lt 10 ] && echo 1)"
 t_match "timeout recorded as curl 28" 'hang/1 -> 0 curl 28' "$(cat c1.log)"
 
@@ -52,7 +52,7 @@ CONF
 timeout 120 "$B/crawler" --urls many.txt --out w2 --config crawler.conf "${CT[@]}" --concurrency 32 \
   --set crawler.timeout_ms=1500 --set crawler.max_attempts=2 --set crawler.backoff_base_ms=100 --set crawler.backoff_cap_ms=300 \
   --set crawler.max_body_bytes=200000 2>c2.log
-t_eq "fd reuse: crawler exit 0" 0 $?
+t_eq "fd reuse: crawler ends, exit 1 (resets, hangs and loops failed)" 1 $?
 t_eq "every Connection: close page fetched once" 600 "$(grep -c 'close/[0-9]* -> 200$' c2.log)"
 t_eq "server saw each close page once" 600 "$(awk -F'\t' '$5 ~ /^\/close\//' srv.log | sort -u -t$'\t' -k3,3 -k5,5 | wc -l)"
 t_eq "resets recorded as failures after 2 attempts" 15 "$(grep -c 'reset/[0-9]* -> 0 curl .*(after 2 attempts)' c2.log)"
@@ -105,11 +105,11 @@ t_match "revisit profile" 'WARC-Profile: http://netpreserve.org/warc/1.1/revisit
 q "INSERT INTO crawl.frontier (url, host, source, kind) SELECT 'http://m' || (i % 3) || '.test/page/' || i,
    'm' || (i % 3) || '.test', 'test', 'page' FROM generate_series(1, 30) i" >/dev/null
 "$B/crawler" --out w5 "${CT[@]}" --max-pages 5 2>c6.log
-t_eq "--max-pages 5: exit 0" 0 $?
+t_eq "--max-pages 5: exit 1 (work was left)" 1 $?
 t_eq "--max-pages 5: five pages fetched, the rest queued" "5 25" "$(q "SELECT count(*) FILTER (WHERE state = 'done') || ' ' || count(*) FILTER (WHERE state = 'queued') FROM crawl.frontier WHERE url LIKE 'http://m_.test/page/%'")"
 start=$(date +%s)
 "$B/crawler" --out w5 "${CT[@]}" --time-budget 1 --set crawler.delay_ms=400 2>c7.log
-t_eq "--time-budget 1: exit 0" 0 $?
+t_eq "--time-budget 1: exit 1 (work was left)" 1 $?
 t_eq "--time-budget 1: stopped in time" 1 "$([ $(( $(date +%s) - start )) -le 4 ] && echo 1)"
 t_eq "--time-budget 1: some work left" 1 "$([ "$(q "SELECT count(*) FROM crawl.frontier WHERE state = 'queued' AND url LIKE 'http://m_.test/page/%'")" -gt 0 ] && echo 1)"
 
@@ -117,5 +117,5 @@ t_eq "--time-budget 1: some work left" 1 "$([ "$(q "SELECT count(*) FROM crawl.f
 echo "http://down.test/x" >down.txt
 "$B/crawler" --urls down.txt --out w6 --connect-to 127.0.0.1:1 --set crawler.max_attempts=2 \
   --set crawler.backoff_base_ms=50 2>c8.log
-t_eq "refused: exit 0" 0 $?
+t_eq "refused: exit 1 (the URL failed)" 1 $?
 t_match "refused: recorded with curl's error, then failed" 'down.test/x -> 0 curl 7: .*after 2 attempts' "$(cat c8.log)"

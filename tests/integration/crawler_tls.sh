@@ -26,6 +26,6 @@ t_eq "WARC records keep https URLs" 1 "$([ "$(zcat w1/*.warc.gz | grep -ac '^WAR
 
 "$B/crawler" --urls urls.txt --out w2 --connect-to "$CT" --set crawler.delay_ms=0 \
   --set crawler.max_attempts=1 2>c2.log
-t_eq "without the CA: the crawl still ends (exit 0)" 0 $?
+t_eq "without the CA: the crawl still ends (exit 1: the fetch failed)" 1 $?
 t_eq "without the CA: nothing fetched" 0 "$(grep -c ' -> 200$' c2.log)"
 t_match "without the CA: verification failure recorded" 'curl 60: SSL peer certificate|curl 60' "$(cat c2.log)"
