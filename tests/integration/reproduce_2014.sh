@@ -56,7 +56,14 @@ t_eq "the apps do not depend on the WCI weights" 0 "$(grep -c '^t4_1.*differs$' 
 "$B/scorer" reproduce "$TABLES" --run 999999 --db "$conn" >/dev/null 2>&1; rc=$?
 t_eq "reproduce of a missing run: 66" 66 $rc
 
-# Determinism: the same seed gives the same truth and the same page bodies.
+# Determinism: the calibration data is what the committed script computes, and the
+# same seed gives the same truth and the same page bodies.
+python3 "$TOP/tests/simweb/calibrate_report_2014.py" "$TABLES" >calibration.tsv 2>calibrate.err
+t_ok "tests/simweb/report_2014.tsv is what calibrate_report_2014.py computes (byte for byte)" \
+  cmp calibration.tsv "$TOP/tests/simweb/report_2014.tsv"
+"$B/scorer" reproduce "$TABLES" --db "$conn" --documented "$TOP/tests/data/report/expected_violations.tsv" >nodoc.tsv 2>/dev/null; rc=$?
+t_eq "without the scenario's documentation the contradictions count as differences (exit 1)" 1 $rc
+t_fail "scorer reproduce needs a directory (usage: 64)" 64 "$B/scorer" reproduce --db "$conn"
 for i in 1 2; do
   "$B/simweb" --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31 --truth truth$i 2>/dev/null
 done
