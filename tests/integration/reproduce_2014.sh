@@ -84,7 +84,7 @@ while read -r method url body; do
   cmp -s a.body b.body && [ -s a.body ] && same=$((same + 1))
 done <truth1/urls.txt
 t_ok "every seventh URL of urls.txt: identical non-empty bodies from two servers ($same of $((n / 7)))" test "$same" -eq $((n / 7)) -a "$same" -gt 10
-"$B/simweb" --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 1 --truth truth0 2>/dev/null
-t_match "the scenario's counts are the calibration's (共产党员's most-read article is capped)" "MzU0MjA5MjczMQ==	[0-9]+	[0-9]	100001	t" "$(cat truth0/wechat_stat.tsv)"
+t_match "the scenario's counts are the calibration's (无锡发布's hot article is capped)" "MzkzNTAzMTM2MA==	[0-9]+	1	100001	t	564" "$(cat truth1/wechat_stat.tsv)"
+t_match "... with the report's title" "MzkzNTAzMTM2MA==	[0-9]+	1	[0-9a-f]+	那些伤不起的无锡话	无锡发布	2014-10-07T02:25:07Z	ok" "$(cat truth1/wechat_article.tsv)"
 sw_stop_all
 GOVREACH_VAR=$GOVREACH_DEMO_DIR "$TOP/scripts/pgembed.sh" stop

@@ -107,10 +107,13 @@ struct sw_opts {
 };
 
 /* A calibrated article: day (0 = the universe's day 0), position in its push,
- * final reads (above 100000: the page shows the cap) and likes. */
+ * final reads (above 100000: the page shows the cap), likes, and for the
+ * report's hot articles their time and title. */
 struct sw_cal_art {
     int32_t day, idx;
     int64_t reads, likes;
+    int32_t secs;               /* >= 0: its push's time, seconds after 00:00 UTC */
+    char *title;                /* NULL: the generated title; else owned */
 };
 /* A calibrated Tencent Weibo post of one day. */
 struct sw_cal_post {

@@ -5,7 +5,7 @@
  * reads it, so its truth stays independent of the parser and the scorer. Lines
  * (tab-separated, '#' comments):
  *   wx BIZ ...              a calibrated WeChat account (its articles follow as wa)
- *   wa BIZ DAY IDX READS LIKES
+ *   wa BIZ DAY IDX READS LIKES [SECS TITLE]   (SECS -1 / TITLE "": generated)
  *   tw ACCOUNT F_DAY1 F_DAY31 ...   a calibrated Tencent Weibo account
  *   tp ACCOUNT DAY J TYPE REPOSTS COMMENTS MENTIONS
  *   ls STORE LISTING_ID DOWNLOADS ...
@@ -57,10 +57,10 @@ static void *grow(void *arr, size_t n, size_t *cap, size_t sz)
 
 static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
 {
-    int64_t d, i, r, z;
-    long w = nf == 6 ? sw_map_get(&u->wx_by_biz, f[1]) : -1;
-    if (w < 0 || !num(f[2], 0, 30, &d) || !num(f[3], 1, 8, &i) || !num(f[4], 0, INT64_C(1) << 40, &r) ||
-        !num(f[5], 0, r, &z))
+    int64_t d, i, r, z, secs = -1;
+    long w = nf == 6 || nf == 8 ? sw_map_get(&u->wx_by_biz, f[1]) : -1;
+    if (w < 0 || !num(f[2], 0, 30, &d) || !num(f[3], 1, 16, &i) || !num(f[4], 0, INT64_C(1) << 40, &r) ||
+        !num(f[5], 0, r, &z) || (nf == 8 && (!num(f[6], -1, 57599, &secs) || strlen(f[7]) >= 150)))
         return GR_EDATA;
     struct sw_wx *a = &u->wx[w];
     if (a->cal_n && a->cal_first + a->cal_n != u->n_cal_art)
@@ -73,7 +73,10 @@ static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
         a->cal_first = (uint32_t)u->n_cal_art;
     a->cal_n++;
     a->cal = true;
-    u->cal_art[u->n_cal_art++] = (struct sw_cal_art){ (int32_t)d, (int32_t)i, r, z };
+    char *title = nf == 8 && *f[7] ? strdup(f[7]) : NULL;
+    if (nf == 8 && *f[7] && !title)
+        return GR_ENOMEM;
+    u->cal_art[u->n_cal_art++] = (struct sw_cal_art){ (int32_t)d, (int32_t)i, r, z, (int32_t)secs, title };
     return GR_OK;
 }
 

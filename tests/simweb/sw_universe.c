@@ -1007,6 +1007,8 @@ void sw_universe_free(struct sw_universe *u)
     free(u->tw);
     free(u->apps);
     free(u->ls);
+    for (size_t i = 0; i < u->n_cal_art; i++)
+        free(u->cal_art[i].title);
     free(u->cal_art);
     free(u->cal_post);
     map_free(&u->wx_by_biz);
@@ -1027,14 +1029,22 @@ void sw_universe_free(struct sw_universe *u)
 bool sw_wx_push_on(const struct sw_universe *u, const struct sw_wx *a, int64_t absday, struct sw_push *out)
 {
     uint64_t h = sw_h2(a->h ^ 0x5057, (uint64_t)absday);
+    int cal_secs = -1;
     if (a->cal) {
         /* a calibrated account pushes exactly its data's articles of the day */
-        int k = 0;
-        for (uint32_t i = 0; i < a->cal_n; i++)
-            k += u->cal_art[a->cal_first + i].day == absday - u->day0_abs;
+        int k = 0, secs = -1;
+        for (uint32_t i = 0; i < a->cal_n; i++) {
+            const struct sw_cal_art *c = &u->cal_art[a->cal_first + i];
+            if (c->day == absday - u->day0_abs) {
+                k++;
+                if (c->secs >= 0)
+                    secs = c->secs;
+            }
+        }
         if (!k)
             return false;
         out->k = k;
+        cal_secs = secs;
     } else {
         if (sw_unit(h) >= a->push_p)
             return false;
@@ -1045,7 +1055,7 @@ bool sw_wx_push_on(const struct sw_universe *u, const struct sw_wx *a, int64_t a
     out->absday = absday;
     out->mid = MID_BASE + absday * 100 + (int64_t)((h >> 8) % 100);
     out->msgid = 1000000000LL + absday * 100 + (int64_t)((h >> 8) % 100);
-    out->ct = absday * 86400 + (int64_t)((h >> 20) % (14 * 3600));
+    out->ct = absday * 86400 + (cal_secs >= 0 ? cal_secs : (int64_t)((h >> 20) % (14 * 3600)));
     return true;
 }
 
@@ -1127,6 +1137,8 @@ void sw_wx_article(const struct sw_universe *u, const struct sw_wx *a, const str
             if (c->day == p->absday - u->day0_abs && c->idx == idx) {
                 out->reads = age < 0 ? 0 : c->reads;
                 out->likes = age < 0 ? 0 : c->likes;
+                if (c->title)
+                    snprintf(out->title, sizeof out->title, "%s", c->title);
             }
         }
     }
