@@ -32,19 +32,13 @@
 
 #include "gr_util.h"
 #include "scorer.h"
+#include "scorer_int.h"
 
 #define TSV_MAX_BYTES (4 * 1024 * 1024)
-#define TSV_MAX_COLS 16
 
-struct tsv {
-    char *buf;
-    char **cells;     /* rows * ncols */
-    int rows, ncols;
-    char *header[TSV_MAX_COLS];
-    const char *name; /* table name without .tsv */
-};
 
-static void tsv_free(struct tsv *t)
+
+void scorer__tsv_free(struct tsv *t)
 {
     free(t->buf);
     free(t->cells);
@@ -66,7 +60,7 @@ static int col_of(const struct tsv *t, const char *name)
     return -1;
 }
 
-static enum gr_rc tsv_load(struct tsv *t, const char *dir, const char *name, char *err, size_t errlen)
+enum gr_rc scorer__tsv_load(struct tsv *t, const char *dir, const char *name, char *err, size_t errlen)
 {
     char path[4096];
     FILE *f;
@@ -409,7 +403,7 @@ enum gr_rc scorer_check_report(const char *dir, FILE *out, size_t *violations, c
 
     memset(t, 0, sizeof t);
     for (loaded = 0; loaded < NT; loaded++)
-        if ((rc = tsv_load(&t[loaded], dir, names[loaded], err, errlen))) {
+        if ((rc = scorer__tsv_load(&t[loaded], dir, names[loaded], err, errlen))) {
             loaded++;
             goto out;
         }
@@ -449,7 +443,7 @@ enum gr_rc scorer_check_report(const char *dir, FILE *out, size_t *violations, c
     check_app_totals(&c, &t[T41]);
 out:
     for (int i = 0; i < loaded && i < NT; i++)
-        tsv_free(&t[i]);
+        scorer__tsv_free(&t[i]);
     *violations = c.count;
     return rc;
 }

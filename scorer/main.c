@@ -20,6 +20,7 @@ static void usage(FILE *f)
             "       scorer compare RUN_A RUN_B [--across-periods] [--db CONNINFO]\n"
             "       scorer list [--db CONNINFO]\n"
             "       scorer check-report DIR\n"
+            "       scorer reproduce DIR [--run N] [--documented FILE]... [--db CONNINFO]\n"
             "       scorer --help | --help-methodology\n"
             "\n"
             "Scores WeChat (WCI), Tencent Weibo (BCI), combined and app rankings from the obs.*\n"
@@ -46,6 +47,15 @@ static void usage(FILE *f)
             "                 against the four identities and cross-table consistency; print every\n"
             "                 violation as TSV (kind, table, row, name, column, printed, expected, size).\n"
             "                 No database needed.\n"
+            "  reproduce      compare a stored run (default: report.run_info(), the latest final month\n"
+            "                 of the default methodology) with the report tables in DIR row by row;\n"
+            "                 print every difference as TSV (table, row, column, printed, computed,\n"
+            "                 size, status) and one summary line per table. Differences named in the\n"
+            "                 documented-differences files are marked \"documented\" and not counted:\n"
+            "                 by default $GOVREACH_SHARE/tests/data/report/expected_violations.tsv (the\n"
+            "                 report's own errors) and the doc lines of\n"
+            "                 $GOVREACH_SHARE/tests/simweb/report_2014.tsv (the calibrated scenario's\n"
+            "                 contradictions); --documented FILE (repeatable) replaces them.\n"
             "\n"
             "options:\n"
             "  -m, --methodology FILE  methodology file (INI; see --help-methodology)\n"
@@ -54,6 +64,8 @@ static void usage(FILE *f)
             "      --final             declare the run final although its settle days have not passed\n"
             "      --pending           (run) score every month new observations touch\n"
             "      --across-periods    (compare) allow runs of different periods\n"
+            "      --run N             (reproduce) the run to compare\n"
+            "      --documented FILE   (reproduce) a documented-differences file (repeatable)\n"
             "  -d, --db CONNINFO       libpq conninfo; default $GOVREACH_DB_CONNINFO, then the PG*\n"
             "                          environment, then the embedded cluster in $GOVREACH_VAR/pg\n"
             "  -h, --help              this text\n"
@@ -63,7 +75,8 @@ static void usage(FILE *f)
             "GR_LOG_LEVEL, GR_LOG_FORMAT=json; GOVREACH_SCORER_PAUSE_MS pauses between the SQL\n"
             "steps of a run inside its transaction (a test hook for the kill -9 test).\n"
             "\n"
-            "exit status: 0 ok (check-report: no violation); 1 check-report found violations, or\n"
+            "exit status: 0 ok (check-report: no violation; reproduce: only documented differences);\n"
+            "1 check-report found violations, reproduce found undocumented differences, or\n"
             "a month of run --pending failed to score (the others are scored);\n"
             "64 usage; 65 bad data (a malformed report table, a run failing on data);\n"
             "66 missing input (methodology file, report directory, run number); 69 database\n"
@@ -93,9 +106,14 @@ static enum gr_rc connect_db(const char *db, PGconn **conn, char *err, size_t er
 
 static bool parse_run_id(const char *s, int64_t *out) { return gr_parse_i64(s, out) && *out > 0; }
 
+#define MAX_DOCUMENTED 8
+
 struct cli {
     const char *method_path, *period, *db;
     bool force, final, pending, across;
+    int64_t run;
+    const char *documented[MAX_DOCUMENTED + 1];
+    int ndocumented;
 };
 
 static int cmd_check_report(const char *dir)
@@ -255,6 +273,32 @@ static int cmd_compare(const struct cli *cl, const char *ra, const char *rb)
     return rc ? fail(rc, err) : 0;
 }
 
+static int cmd_reproduce(const struct cli *cl, const char *dir)
+{
+    char err[2048] = "", d1[1024], d2[1024];
+    const char *defaults[3] = { d1, d2, NULL };
+    size_t nfail = 0;
+    PGconn *conn = NULL;
+    enum gr_rc rc;
+
+    snprintf(d1, sizeof d1, "%s/tests/data/report/expected_violations.tsv", gr_share_dir());
+    snprintf(d2, sizeof d2, "%s/tests/simweb/report_2014.tsv", gr_share_dir());
+    rc = connect_db(cl->db, &conn, err, sizeof err);
+    if (!rc)
+        rc = scorer_reproduce(conn, dir, cl->run, cl->ndocumented ? cl->documented : defaults, stdout, &nfail, err,
+                              sizeof err);
+    PQfinish(conn);
+    fflush(stdout);
+    if (rc)
+        return fail(rc, err);
+    if (nfail) {
+        gr_notice("%zu undocumented difference(s) between the run and the report tables of %s", nfail, dir);
+        return 1;
+    }
+    gr_info("the run reproduces the report tables of %s up to the documented differences", dir);
+    return 0;
+}
+
 static int cmd_list(const struct cli *cl)
 {
     char err[2048] = "";
@@ -279,9 +323,11 @@ int main(int argc, char **argv)
         { "final", no_argument, NULL, 'F' },
         { "pending", no_argument, NULL, 'P' },
         { "across-periods", no_argument, NULL, 'A' },
+        { "run", required_argument, NULL, 'R' },
+        { "documented", required_argument, NULL, 'D' },
         { NULL, 0, NULL, 0 },
     };
-    struct cli cl = { NULL, NULL, NULL, false, false, false, false };
+    struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0 };
     const char *const *ops;
     int c, nops;
     char m[256];
@@ -298,6 +344,15 @@ int main(int argc, char **argv)
         case 'P': cl.pending = true; break;
         case 'A': cl.across = true; break;
         case 'd': cl.db = optarg; break;
+        case 'R':
+            if (!parse_run_id(optarg, &cl.run))
+                return usage_error("--run takes a run number");
+            break;
+        case 'D':
+            if (cl.ndocumented == MAX_DOCUMENTED)
+                return usage_error("at most 8 --documented files");
+            cl.documented[cl.ndocumented++] = optarg;
+            break;
         case 'h': usage(stdout); return 0;
         case 'M':
             printf("methodology keys (INI: [section] then key = value; see conf/methodology/2014.conf):\n");
@@ -311,7 +366,7 @@ int main(int argc, char **argv)
     ops = (const char *const *)argv + optind;
     nops = argc - optind;
     if (nops == 0)
-        return usage_error("missing command (run, pending, compare, list or check-report)");
+        return usage_error("missing command (run, pending, compare, list, check-report or reproduce)");
     if (strcmp(ops[0], "check-report") == 0)
         return nops == 2 ? cmd_check_report(ops[1]) : usage_error("check-report takes one directory");
     if (strcmp(ops[0], "run") == 0)
@@ -320,6 +375,8 @@ int main(int argc, char **argv)
         return nops == 1 ? cmd_run(&cl, false) : usage_error("pending takes no operands");
     if (strcmp(ops[0], "compare") == 0)
         return nops == 3 ? cmd_compare(&cl, ops[1], ops[2]) : usage_error("compare takes two run numbers");
+    if (strcmp(ops[0], "reproduce") == 0)
+        return nops == 2 ? cmd_reproduce(&cl, ops[1]) : usage_error("reproduce takes one directory");
     if (strcmp(ops[0], "list") == 0)
         return nops == 1 ? cmd_list(&cl) : usage_error("list takes no operands");
     snprintf(m, sizeof m, "unknown command \"%s\"", ops[0]);

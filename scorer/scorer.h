@@ -128,4 +128,18 @@ enum gr_rc scorer_list(PGconn *conn, FILE *out, char *err, size_t errlen);
  * count to exit status 1). */
 enum gr_rc scorer_check_report(const char *dir, FILE *out, size_t *violations, char *err, size_t errlen);
 
+/* ---------------------------------------------------------------- reproduction */
+
+/* Compares run run_id (<= 0: report.run_info(), the latest final run of the
+ * default methodology) with the report's table TSVs in dir, row by row (rows
+ * matched by name), and prints every difference as TSV (table, row, column,
+ * printed, computed, size, status) and then one summary line per table
+ * ("表2.1: 20/20 rows within 0.01"). doc_files (NULL-terminated, may be NULL)
+ * name the documented differences: expected_violations.tsv rows and `doc`
+ * lines (scorer/reproduce.c has the formats); a difference they name is
+ * printed as "documented: REASON" and not counted. *failures receives the
+ * number of the others. GR_ENOINPUT: a table, a file or the run is missing. */
+enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const char *const *doc_files,
+                            FILE *out, size_t *failures, char *err, size_t errlen);
+
 #endif

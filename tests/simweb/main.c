@@ -36,6 +36,12 @@ static void usage(FILE *f)
         "  --named DIR           also include the named targets of DIR/*.csv (conf/targets/FORMAT.md);\n"
         "                        default $GOVREACH_SHARE/conf/targets or ./conf/targets when present\n"
         "  --no-named            no named targets\n"
+        "  --scenario report-2014  the universe calibrated to the 2014 report (needs --date 2014-10-01):\n"
+        "                        every account and app the report names gets the counts of\n"
+        "                        tests/simweb/report_2014.tsv, everything else ranks below them\n"
+        "                        (tests/simweb/README.md, \"Scenario report-2014\")\n"
+        "  --scenario-data FILE  that file (default $GOVREACH_SHARE/tests/simweb/report_2014.tsv or\n"
+        "                        ./tests/simweb/report_2014.tsv)\n"
         "\n"
         "Files (with neither --listen nor a server wanted, simweb writes them and exits 0):\n"
         "  --emit-targets DIR    organisations.csv wechat_accounts.csv weibo_accounts.csv apps.csv\n"
@@ -116,7 +122,7 @@ static bool parse_date(const char *s, int64_t *days)
 int main(int argc, char **argv)
 {
     enum { O_SEED = 256, O_SCALE, O_ACCOUNTS, O_TRACKED, O_WEIBO, O_APPS, O_DATE, O_DAY, O_NAMED, O_NONAMED, O_EMIT,
-           O_TRUTH, O_LISTEN, O_PORTFILE, O_THREADS, O_LOG, O_GZIP, O_ROBOTS, O_TLSPORT, O_CERT, O_KEY, O_FAULT, O_HELP };
+           O_TRUTH, O_LISTEN, O_PORTFILE, O_THREADS, O_LOG, O_GZIP, O_ROBOTS, O_TLSPORT, O_CERT, O_KEY, O_FAULT, O_HELP, O_SCENARIO, O_SCENDATA };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED }, { "scale", required_argument, NULL, O_SCALE },
         { "accounts", required_argument, NULL, O_ACCOUNTS }, { "tracked", required_argument, NULL, O_TRACKED },
@@ -129,11 +135,14 @@ int main(int argc, char **argv)
         { "gzip", no_argument, NULL, O_GZIP }, { "robots", required_argument, NULL, O_ROBOTS },
         { "tls-port", required_argument, NULL, O_TLSPORT }, { "cert", required_argument, NULL, O_CERT },
         { "key", required_argument, NULL, O_KEY }, { "fault", required_argument, NULL, O_FAULT },
+        { "scenario", required_argument, NULL, O_SCENARIO }, { "scenario-data", required_argument, NULL, O_SCENDATA },
         { "help", no_argument, NULL, O_HELP }, { NULL, 0, NULL, 0 } };
     struct sw_opts o = { .seed = 1, .accounts = -1, .tracked = -1, .weibo = -1, .apps = -1 };
     struct sw_server_opts so = { .listen = NULL, .threads = 1, .tls_port = -1 };
     struct sw_universe u;
-    const char *emit = NULL, *truth = NULL, *named = NULL;
+    const char *emit = NULL, *truth = NULL, *named = NULL, *scen_data = NULL;
+    bool scenario = false;
+    char scen_buf[1100];
     bool no_named = false, built = false;
     char err[1024] = "", named_buf[1100];
     enum gr_rc rc = GR_OK;
@@ -172,6 +181,12 @@ int main(int argc, char **argv)
             o.day = (int)v;
             break;
         case O_NAMED: named = optarg; break;
+        case O_SCENARIO:
+            if (strcmp(optarg, "report-2014") != 0)
+                return usage_error("--scenario: expected report-2014");
+            scenario = true;
+            break;
+        case O_SCENDATA: scen_data = optarg; break;
         case O_NONAMED: no_named = true; break;
         case O_EMIT: emit = optarg; break;
         case O_TRUTH: truth = optarg; break;
@@ -238,6 +253,15 @@ int main(int argc, char **argv)
             named = "conf/targets";
     }
     o.named_dir = no_named ? NULL : named;
+    if (scenario && !scen_data) {
+        snprintf(scen_buf, sizeof scen_buf, "%s/tests/simweb/report_2014.tsv", gr_share_dir());
+        scen_data = getenv("GOVREACH_SHARE") ? scen_buf : "tests/simweb/report_2014.tsv";
+    }
+    if (scenario && !o.named_dir) {
+        free(so.faults);
+        return usage_error("--scenario report-2014 needs the named targets (no --no-named)");
+    }
+    o.scenario_file = scenario ? scen_data : NULL;
     if ((rc = sw_universe_build(&u, &o, err, sizeof err)))
         goto out;
     built = true;

@@ -64,6 +64,8 @@ struct sw_wx {                  /* a WeChat public account */
     double read_mu;             /* log-mean of an article's final reads */
     double push_p;              /* chance of a push on a given day */
     bool tracked, blocked, named, central;
+    bool cal;                   /* --scenario: articles from the calibration data */
+    uint32_t cal_first, cal_n;  /* its articles in sw_universe.cal_art */
 };
 
 struct sw_tw {                  /* a Tencent Weibo account */
@@ -73,6 +75,9 @@ struct sw_tw {                  /* a Tencent Weibo account */
     int64_t f0, i0, p0;         /* followers, following, posts before the window, at day 0 */
     double ftrend;              /* followers change per day (negative for some) */
     bool civil, named, nulldata;
+    bool cal;                   /* --scenario: posts and followers from the calibration data */
+    uint32_t cal_first, cal_n;  /* its posts in sw_universe.cal_post */
+    int64_t cal_f1, cal_f31;    /* followers on day 1 and from day 31 on (linear between) */
 };
 
 struct sw_app {
@@ -98,6 +103,22 @@ struct sw_opts {
     int64_t date_abs;           /* day 0 as days since 1970-01-01 */
     int day;
     const char *named_dir;      /* NULL: none */
+    const char *scenario_file;  /* NULL: none; else the calibration data (sw_scenario.c) */
+};
+
+/* A calibrated article: day (0 = the universe's day 0), position in its push,
+ * final reads (above 100000: the page shows the cap), likes, and for the
+ * report's hot articles their time and title. */
+struct sw_cal_art {
+    int32_t day, idx;
+    int64_t reads, likes;
+    int32_t secs;               /* >= 0: its push's time, seconds after 00:00 UTC */
+    char *title;                /* NULL: the generated title; else owned */
+};
+/* A calibrated Tencent Weibo post of one day. */
+struct sw_cal_post {
+    int32_t day, j, type, mentions;
+    int64_t count, mcount;
 };
 
 struct sw_arena;
@@ -114,12 +135,21 @@ struct sw_universe {
     struct sw_listing *ls; size_t n_ls;
     struct sw_map wx_by_biz, tw_by_name, ls_by_token;   /* ls key: "<store>:<token>" */
     struct sw_arena *arena;
+    /* --scenario: the calibrated articles and posts (contiguous per account) */
+    struct sw_cal_art *cal_art;   size_t n_cal_art;
+    struct sw_cal_post *cal_post; size_t n_cal_post;
+    bool scenario;
     /* Article text: paragraphs of Chinese HTML, contiguous, in UTF-8 and GBK. */
     char *corpus[2];
     uint32_t *par_off[2];       /* n_par + 1 offsets into corpus[i] */
     size_t n_par;
 };
 
+/* Applies the calibration data at path to a built universe (sw_scenario.c):
+ * calibrated accounts, posts and listings get the file's counts, every other
+ * entity is made small enough to rank below them. GR_EDATA with "file:line:
+ * message" in err when the file is malformed or names an unknown entity. */
+enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, size_t errlen);
 enum gr_rc sw_universe_build(struct sw_universe *u, const struct sw_opts *o, char *err, size_t errlen);
 void sw_universe_free(struct sw_universe *u);
 long sw_map_get(const struct sw_map *m, const char *key);

@@ -987,6 +987,8 @@ enum gr_rc sw_universe_build(struct sw_universe *u, const struct sw_opts *o, cha
         force_variety(u, first_syn_ls);
     if ((rc = build_corpus(u)))
         goto out;
+    if (o->scenario_file && (rc = sw_scenario_load(u, o->scenario_file, err, errlen)))
+        goto out;
     return GR_OK;
 out:
     if (rc == GR_ENOMEM)
@@ -1005,6 +1007,10 @@ void sw_universe_free(struct sw_universe *u)
     free(u->tw);
     free(u->apps);
     free(u->ls);
+    for (size_t i = 0; i < u->n_cal_art; i++)
+        free(u->cal_art[i].title);
+    free(u->cal_art);
+    free(u->cal_post);
     map_free(&u->wx_by_biz);
     map_free(&u->tw_by_name);
     map_free(&u->ls_by_token);
@@ -1023,16 +1029,33 @@ void sw_universe_free(struct sw_universe *u)
 bool sw_wx_push_on(const struct sw_universe *u, const struct sw_wx *a, int64_t absday, struct sw_push *out)
 {
     uint64_t h = sw_h2(a->h ^ 0x5057, (uint64_t)absday);
-    if (sw_unit(h) >= a->push_p)
-        return false;
-    uint64_t h2 = sw_mix(h);
-    double x = sw_unit(h2);
-    out->k = x < 0.55 ? 1 : x < 0.80 ? 2 : x < 0.90 ? 3 : 4 + (int)((h2 >> 3) % 5);
+    int cal_secs = -1;
+    if (a->cal) {
+        /* a calibrated account pushes exactly its data's articles of the day */
+        int k = 0, secs = -1;
+        for (uint32_t i = 0; i < a->cal_n; i++) {
+            const struct sw_cal_art *c = &u->cal_art[a->cal_first + i];
+            if (c->day == absday - u->day0_abs) {
+                k++;
+                if (c->secs >= 0)
+                    secs = c->secs;
+            }
+        }
+        if (!k)
+            return false;
+        out->k = k;
+        cal_secs = secs;
+    } else {
+        if (sw_unit(h) >= a->push_p)
+            return false;
+        uint64_t h2 = sw_mix(h);
+        double x = sw_unit(h2);
+        out->k = x < 0.55 ? 1 : x < 0.80 ? 2 : x < 0.90 ? 3 : 4 + (int)((h2 >> 3) % 5);
+    }
     out->absday = absday;
     out->mid = MID_BASE + absday * 100 + (int64_t)((h >> 8) % 100);
     out->msgid = 1000000000LL + absday * 100 + (int64_t)((h >> 8) % 100);
-    out->ct = absday * 86400 + (int64_t)((h >> 20) % (14 * 3600));
-    (void)u;
+    out->ct = absday * 86400 + (cal_secs >= 0 ? cal_secs : (int64_t)((h >> 20) % (14 * 3600)));
     return true;
 }
 
@@ -1106,6 +1129,19 @@ void sw_wx_article(const struct sw_universe *u, const struct sw_wx *a, const str
     int64_t age = u->cur_abs - p->absday;
     out->reads = grown(fr, age);
     out->likes = grown(fl, age);
+    if (a->cal) {
+        /* calibrated: the final counts from publication on, never deleted */
+        out->status = SW_OK;
+        for (uint32_t i = 0; i < a->cal_n; i++) {
+            const struct sw_cal_art *c = &u->cal_art[a->cal_first + i];
+            if (c->day == p->absday - u->day0_abs && c->idx == idx) {
+                out->reads = age < 0 ? 0 : c->reads;
+                out->likes = age < 0 ? 0 : c->likes;
+                if (c->title)
+                    snprintf(out->title, sizeof out->title, "%s", c->title);
+            }
+        }
+    }
     uint64_t hf = sw_mix(h ^ 10);
     out->footer2014 = sw_unit(hf) < 0.3;
     out->wan_cap = (hf >> 40) & 1;
@@ -1120,8 +1156,25 @@ void sw_wx_article(const struct sw_universe *u, const struct sw_wx *a, const str
 
 /* ---- Tencent Weibo ---------------------------------------------------------------------- */
 
-static int tw_count_on(const struct sw_tw *t, int64_t absday)
+/* The calibrated post of account t on absday at position j, or NULL. */
+static const struct sw_cal_post *cal_post(const struct sw_universe *u, const struct sw_tw *t, int64_t absday, int j)
 {
+    for (uint32_t i = 0; i < t->cal_n; i++) {
+        const struct sw_cal_post *c = &u->cal_post[t->cal_first + i];
+        if (c->day == absday - u->day0_abs && c->j == j)
+            return c;
+    }
+    return NULL;
+}
+
+static int tw_count_on(const struct sw_universe *u, const struct sw_tw *t, int64_t absday)
+{
+    if (t->cal) {
+        int n = 0;
+        for (uint32_t i = 0; i < t->cal_n; i++)
+            n += u->cal_post[t->cal_first + i].day == absday - u->day0_abs;
+        return n;
+    }
     if (t->lambda <= 0)
         return 0;
     uint64_t h = sw_h2(t->h ^ 0x7057, (uint64_t)absday);
@@ -1134,7 +1187,7 @@ static int tw_count_on(const struct sw_tw *t, int64_t absday)
 
 int sw_tw_posts_on(const struct sw_universe *u, const struct sw_tw *t, int64_t absday, struct sw_post *out, int cap)
 {
-    int n = tw_count_on(t, absday);
+    int n = tw_count_on(u, t, absday);
     if (n > cap)
         n = cap;
     for (int j = 0; j < n; j++) {
@@ -1155,12 +1208,30 @@ int sw_tw_posts_on(const struct sw_universe *u, const struct sw_tw *t, int64_t a
         int64_t age = u->cur_abs - absday;
         p->count = grown(fc, age);
         p->mcount = grown(fm, age);
+        const struct sw_cal_post *c = t->cal ? cal_post(u, t, absday, j) : NULL;
+        if (c) {
+            /* calibrated: 00:00-16:00 UTC, so the Beijing day is the same day */
+            int64_t cslot = 57600 / n;
+            p->ts = absday * 86400 + (int64_t)j * cslot + (int64_t)(h % (uint64_t)cslot);
+            snprintf(p->id, sizeof p->id, "%lld", (long long)(p->ts * 1000 + (int64_t)((h >> 12) % 1000)));
+            p->type = c->type;
+            p->mentions = c->mentions;
+            p->count = age < 0 ? 0 : c->count;
+            p->mcount = age < 0 ? 0 : c->mcount;
+        }
     }
     return n;
 }
 
 int64_t sw_tw_followers(const struct sw_universe *u, const struct sw_tw *t)
 {
+    if (t->cal) {
+        if (u->day <= 1)
+            return t->cal_f1;
+        if (u->day >= 31)
+            return t->cal_f31;
+        return t->cal_f1 + (t->cal_f31 - t->cal_f1) * (u->day - 1) / 30;
+    }
     double j = (double)t->f0 * 0.0003;
     if (j < 2)
         j = 2;
@@ -1177,7 +1248,7 @@ int64_t sw_tw_tweetnum(const struct sw_universe *u, const struct sw_tw *t)
 {
     int64_t n = t->p0;
     for (int64_t d = u->day0_abs - 29; d <= u->cur_abs; d++)
-        n += tw_count_on(t, d);
+        n += tw_count_on(u, t, d);
     return n;
 }
 

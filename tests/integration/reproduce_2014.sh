@@ -1,0 +1,90 @@
+# The whole pipeline on the simulated web calibrated to the 2014 report
+# (simweb --scenario report-2014, the small universe plus every named account and
+# app): the demo's three nights (simweb -> crawler -> parser -> loader -> scorer),
+# then `scorer reproduce` against the report's tables: every printed row within its
+# tolerance, the differences exactly the documented ones (tests/data/report/
+# reproduce_expected.tsv). Then a changed methodology weight, scored again without
+# crawling, moves the rows away and reproduce says by how much; and the scenario is
+# deterministic (same seed, byte-identical truth and page bodies).
+source "$GR_TOP/tests/lib.sh"
+source "$GR_TOP/tests/simweb/testlib.sh"
+
+TABLES=${GR_REPORT_TABLES:-/work/shared/report/tables}
+[ -d "$TABLES" ] || TABLES=$TOP/tests/data/report/tables
+export GOVREACH_DEMO_DIR=$PWD/demo
+env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE "$TOP/scripts/demo.sh" >demo.out 2>&1 </dev/null; rc=$?
+t_eq "the demo runs on the calibrated web" 0 $rc
+out=$(cat demo.out)
+t_match "the demo ends with the reproduction summary" "Reproduced: the only differences from the printed tables are the documented ones." "$(tail -n 1 demo.out)"
+conn="host=$GOVREACH_DEMO_DIR/pg/run port=5432 user=$(id -un) dbname=govreach_demo"
+conn=$(sed -n 's/^Open it as the pipeline.s owner: *psql "\(.*\)"$/\1/p' demo.out)
+
+"$B/scorer" reproduce "$TABLES" --db "$conn" >rep.tsv 2>rep.err; rc=$?
+t_eq "scorer reproduce: only documented differences (exit 0)" 0 $rc
+t_eq "no undocumented difference" 0 "$(grep -c 'differs$' rep.tsv)"
+for want in "表2.1: 20/20 rows within 0.01 " "表2.2: 10/10 rows within 0.01 " "表4.1: 50/60 rows within exact, 10 with documented" \
+            "表1.3: 2/10 rows" "表3.1: " "表3.2: " "表1.2: "; do
+  t_match "summary line $want" "^$want" "$(grep "^${want%% *}" rep.tsv)"
+done
+# the differences, exactly: table, row, column and the documentation's kind
+awk -F'\t' 'NR > 1 && NF == 7 { split($7, s, ":"); print $1 "\t" $2 "\t" $3 "\t" s[1] ":" s[2] }' rep.tsv | sort >got.tsv
+sort "$TOP/tests/data/report/reproduce_expected.tsv" | grep -v '^#' >want.tsv
+t_ok "the differences are exactly tests/data/report/reproduce_expected.tsv ($(wc -l <got.tsv) lines)" diff want.tsv got.tsv
+t_match "a report error is named as such" "	国务院公报	wci	917.75	923.44	5.690	documented: report error \(cross\)" "$(cat rep.tsv)"
+t_match "a scenario contradiction is named as such" "	最后一公里	bci	526.99	[0-9.]+	[0-9.]+	documented: .*follows t3_2_local_weibo|report error \(absent\)" "$(cat rep.tsv)"
+t_match "a calibration limit is named as such" "^t3_1_central_weibo	最高人民检察院	coverage	389.88	462.79	[0-9.]+	documented: scenario: no integer counts reach" "$(cat rep.tsv)"
+t_eq "every WeChat row reproduced: no 表2.1 or 表2.2 line among the differences" "" "$(grep '^t2_[12]_' rep.tsv)"
+
+# A changed weight (reads: total 0.40 -> 0.50, average 0.45 -> 0.35), scored again
+# without crawling: the rows move away from the printed values, by a reported size.
+sed -e 's/^name = 2014$/name = 2014-moved/' \
+    -e '/^\[wci.read\]/,/^\[/{s/^w_total = 0.40/w_total = 0.50/;s/^w_avg = 0.45/w_avg = 0.35/}' \
+    "$TOP/conf/methodology/2014.conf" >moved.conf
+t_fail "the changed methodology differs from the default" 1 cmp -s moved.conf "$TOP/conf/methodology/2014.conf"
+"$B/scorer" run --methodology moved.conf --period 2014-10 --db "$conn" >run.out 2>run.err; rc=$?
+t_eq "scorer run with the changed weight" 0 $rc
+run=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info('2014-10', '2014-moved')")
+t_match "the new run is final" "final" "$(psql "$conn" -XAt -c "SELECT status FROM score.run WHERE run_id = ${run:-0}")"
+"$B/scorer" reproduce "$TABLES" --run "$run" --db "$conn" >moved.tsv 2>moved.err; rc=$?
+t_eq "reproduce on the moved run finds undocumented differences (exit 1)" 1 $rc
+t_match "表2.1 no longer reproduced" "^表2.1: 0/20 rows within 0.01, 20 DIFFER" "$(grep '^表2.1' moved.tsv)"
+size=$(awk -F'\t' '$1 == "t2_1_central_wechat" && $2 == "共产党员" && $3 == "read_index" { print $6 }' moved.tsv)
+t_ok "reproduce says by how much 共产党员's read index moved (${size:-none})" awk -v s="${size:-0}" 'BEGIN { exit !(s > 1) }'
+t_match "... as TSV: table, row, column, printed, computed, size, status" \
+  "^t2_1_central_wechat	共产党员	read_index	1489.64	[0-9.]+	[0-9.]+	differs$" "$(cat moved.tsv)"
+t_eq "the apps do not depend on the WCI weights" 0 "$(grep -c '^t4_1.*differs$' moved.tsv)"
+"$B/scorer" reproduce "$TABLES" --run 999999 --db "$conn" >/dev/null 2>&1; rc=$?
+t_eq "reproduce of a missing run: 66" 66 $rc
+
+# Determinism: the calibration data is what the committed script computes, and the
+# same seed gives the same truth and the same page bodies.
+python3 "$TOP/tests/simweb/calibrate_report_2014.py" "$TABLES" >calibration.tsv 2>calibrate.err
+t_ok "tests/simweb/report_2014.tsv is what calibrate_report_2014.py computes (byte for byte)" \
+  cmp calibration.tsv "$TOP/tests/simweb/report_2014.tsv"
+"$B/scorer" reproduce "$TABLES" --db "$conn" --documented "$TOP/tests/data/report/expected_violations.tsv" >nodoc.tsv 2>/dev/null; rc=$?
+t_eq "without the scenario's documentation the contradictions count as differences (exit 1)" 1 $rc
+t_fail "scorer reproduce needs a directory (usage: 64)" 64 "$B/scorer" reproduce --db "$conn"
+for i in 1 2; do
+  "$B/simweb" --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31 --truth truth$i 2>/dev/null
+done
+t_ok "same seed, same truth (byte for byte)" diff -r truth1 truth2
+sw_start a --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31
+pa=$SW_PORT
+sw_start b --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31
+pb=$SW_PORT
+n=0 same=0
+while read -r method url body; do
+  n=$((n + 1))
+  [ $((n % 7)) = 0 ] || continue
+  if [ "$method" = POST ]; then
+    SW_PORT=$pa swc -X POST --data-raw "$body" "$url" >a.body; SW_PORT=$pb swc -X POST --data-raw "$body" "$url" >b.body
+  else
+    SW_PORT=$pa swc "$url" >a.body; SW_PORT=$pb swc "$url" >b.body
+  fi
+  cmp -s a.body b.body && [ -s a.body ] && same=$((same + 1))
+done <truth1/urls.txt
+t_ok "every seventh URL of urls.txt: identical non-empty bodies from two servers ($same of $((n / 7)))" test "$same" -eq $((n / 7)) -a "$same" -gt 10
+t_match "the scenario's counts are the calibration's (无锡发布's hot article is capped)" "MzkzNTAzMTM2MA==	[0-9]+	1	100001	t	564" "$(cat truth1/wechat_stat.tsv)"
+t_match "... with the report's title" "MzkzNTAzMTM2MA==	[0-9]+	1	[0-9a-f]+	那些伤不起的无锡话	无锡发布	2014-10-07T02:25:07Z	ok" "$(cat truth1/wechat_article.tsv)"
+sw_stop_all
+GOVREACH_VAR=$GOVREACH_DEMO_DIR "$TOP/scripts/pgembed.sh" stop
