@@ -10,7 +10,7 @@ now() { date +%s.%N; }
 # the scorer benchmark's data at report scale (it also scores the period, provisional:
 # its newest snapshot is younger than the settle days, so the report names the period)
 BENCH_SCORER_SCALES=1 bash "$TOP/bench/scorer.sh" >scorer.out 2>&1 || { cat scorer.out; exit 1; }
-# a crawl frontier as the registry gives it (report.coverage looks each entry up in it):
+# a crawl frontier as the registry gives it:
 # one target page per account and listing, one article page per article
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 INSERT INTO crawl.frontier (url, host, source, kind, target_key, depth, state, last_status, last_fetched_at)
@@ -27,7 +27,7 @@ views="t1_2_central_combined t1_3_local_combined t2_1_central_wechat t2_2_local_
 t0=$(now)
 { for v in $views; do echo "\\copy (SELECT * FROM report.$v('2014-10')) TO '/dev/null' WITH (FORMAT csv, HEADER true)"; done
   echo "\\copy (SELECT * FROM report.panorama) TO '/dev/null' WITH (FORMAT csv, HEADER true)"
-  echo "\\copy (SELECT * FROM report.coverage_counts) TO '/dev/null' WITH (FORMAT csv, HEADER true)"
+  echo "\\copy (SELECT * FROM report.run_coverage((SELECT run_id FROM report.run_info('2014-10')))) TO '/dev/null' WITH (FORMAT csv, HEADER true)"
 } | psql -X -q -v ON_ERROR_STOP=1
 t1=$(now)
 "$B/govreach" report --period 2014-10 --out out1 >/dev/null
