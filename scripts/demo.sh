@@ -119,7 +119,8 @@ echo "== The report reproduced from pages (scorer reproduce $tables; run $run)"
 echo "   every difference, each named as a report error or a documented scenario choice: $demo/reproduce.tsv"
 sed -n '/^表/p' "$demo/reproduce.tsv"
 case $rrc in
-  0) echo "Reproduced: the only differences from the printed tables are the documented ones." ;;
+  0) echo "No undocumented difference: every row that differs from the print is named in reproduce.tsv (a report"
+     echo "error, a scenario choice, or a value the 2014 methodology's guessed BCI weights cannot reach)." ;;
   1) echo "NOT reproduced: $(grep -c 'differs$' "$demo/reproduce.tsv") undocumented difference(s), see $demo/reproduce.tsv" ;;
   *) echo "demo: scorer reproduce failed (exit $rrc): $(cat "$demo/reproduce.err")" >&2; exit $rrc ;;
 esac
