@@ -5,23 +5,13 @@
 -- its window onto src.* and score.*.
 
 CREATE VIEW report.panorama AS
-SELECT 'wechat'::text AS platform, d.dimension, d.value, count(*)::integer AS accounts
-  FROM src.wechat_account a
+SELECT a.platform, d.dimension, d.value, count(*)::integer AS accounts
+  FROM (SELECT 'wechat'::text AS platform, province, level, function FROM src.wechat_account
+        UNION ALL SELECT 'weibo', province, level, function FROM src.weibo_account
+        UNION ALL SELECT 'apps', province, level, function FROM src.app) a
  CROSS JOIN LATERAL (VALUES ('province', coalesce(a.province, '(中央)')), ('level', a.level),
                             ('function', coalesce(a.function, '(未分类)'))) d (dimension, value)
- GROUP BY d.dimension, d.value
-UNION ALL
-SELECT 'weibo', d.dimension, d.value, count(*)::integer
-  FROM src.weibo_account a
- CROSS JOIN LATERAL (VALUES ('province', coalesce(a.province, '(中央)')), ('level', a.level),
-                            ('function', coalesce(a.function, '(未分类)'))) d (dimension, value)
- GROUP BY d.dimension, d.value
-UNION ALL
-SELECT 'apps', d.dimension, d.value, count(*)::integer
-  FROM src.app a
- CROSS JOIN LATERAL (VALUES ('province', coalesce(a.province, '(中央)')), ('level', a.level),
-                            ('function', coalesce(a.function, '(未分类)'))) d (dimension, value)
- GROUP BY d.dimension, d.value;
+ GROUP BY a.platform, d.dimension, d.value;
 COMMENT ON VIEW report.panorama IS 'The registry (src.*) counted by province, level and function, per platform, scored or not: the report''s panorama. Central bodies have no province: (中央); accounts without a function: (未分类).';
 COMMENT ON COLUMN report.panorama.platform IS 'wechat, weibo or apps.';
 COMMENT ON COLUMN report.panorama.dimension IS 'province, level or function.';
