@@ -54,9 +54,22 @@ CONF
 
 bin/simweb --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --emit-targets "$demo/targets" --truth "$demo/truth" >/dev/null
 simweb=
-trap '[ -n "$simweb" ] && kill $simweb 2>/dev/null; wait 2>/dev/null || true' EXIT
+
+# libfaketime leaves a semaphore and a shared-memory segment named by the pid of each
+# process it starts in; a stale one whose pid comes round again (and belongs to the
+# database server's user) makes that process fail. Remove those of dead processes.
+faketime_clean() {
+  local f pid
+  for f in /dev/shm/faketime_shm_* /dev/shm/sem.faketime_sem_*; do
+    [ -e "$f" ] || continue
+    pid=${f##*_}
+    kill -0 "$pid" 2>/dev/null || rm -f "$f" 2>/dev/null || true
+  done
+}
+trap 'faketime_clean; [ -n "$simweb" ] && kill $simweb 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 for i in "${!nights[@]}"; do
+  faketime_clean
   day=${nights[$i]}
   at=$(date -u -d "2014-10-01 00:00:00 UTC + $day days + 23 hours" +%s)
   # every process of this night: the same offset from the real clock
@@ -64,7 +77,10 @@ for i in "${!nights[@]}"; do
   night() { env FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$faketime_lib" "$@"; }
   offset=$((at - $(date +%s)))
   scripts/pgembed.sh stop
-  base=$(night scripts/pgembed.sh start | sed 's/ dbname=.*//')
+  # (the server gets the clock through PGEMBED_PRELOAD: libfaketime keeps state in shared
+  # memory that a process of root's cannot hand to the server's own user)
+  base=$(env FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 PGEMBED_PRELOAD="$faketime_lib" \
+         scripts/pgembed.sh start | sed 's/ dbname=.*//')
   conn="$base dbname=govreach_demo"
   if [ "$i" = 0 ]; then
     psql "$base dbname=postgres" -X -q -c "CREATE DATABASE govreach_demo"

@@ -132,7 +132,10 @@ CONF
   as_owner chmod 700 "$run"
   if ! running; then
     # 9>&-: the server must not inherit (and so hold forever) the start lock
-    as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null 9>&- ||
+    # PGEMBED_PRELOAD: a library preloaded into the server only (the demo's simulated
+    # clock); set here, as the server's user, so no process of another user shares its state
+    as_owner env ${PGEMBED_PRELOAD:+LD_PRELOAD=$PGEMBED_PRELOAD} "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
+      >/dev/null 9>&- ||
       { echo "pgembed: PostgreSQL did not start, see $log" >&2; exit 69; }
   fi
   if ! "$bin/psql" -X -h "$run" -p $port -U postgres -d postgres -tAc "SELECT 1" >/dev/null 2>&1; then
