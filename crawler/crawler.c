@@ -815,14 +815,10 @@ static void classify(struct engine *e, struct cr_job *j)
             /* RFC 9309 2.3.1.4: unreachable (5xx, 429, network) means
              * disallow all until it answers: the frontier keeps the host's
              * other URLs waiting and retries robots.txt on a later night;
-             * the URL-list mode, which has no later night, goes on without
-             * rules. */
-            if (e->o->urls_file)
-                gr_warn("robots.txt of %s unavailable after %d attempts (%s): crawling it without rules", j->host,
-                        j->attempts, j->error);
-            else
-                gr_warn("robots.txt of %s unreachable after %d attempts (%s): nothing else on it is fetched until "
-                        "it answers", j->host, j->attempts, j->error);
+             * the URL-list mode leaves them undone and says so (pending,
+             * exit 1). */
+            gr_warn("robots.txt of %s unreachable after %d attempts (%s): nothing else on it is fetched until "
+                    "it answers", j->host, j->attempts, j->error);
             j->robots_status = 0;
         }
     }

@@ -33,6 +33,7 @@ struct mhost {
     char *robots_body;
     int64_t robots_version;
     bool robots_queued;
+    bool robots_unreachable;     /* its robots.txt failed: disallow all (RFC 9309 2.3.1.4) */
     size_t *q;                   /* queued item indices (FIFO ring) */
     size_t qh, qn, qcap;
     UT_hash_handle hh;
@@ -225,7 +226,7 @@ static enum gr_rc mem_claim(struct cr_frontier *f, int max, struct cr_job **out,
         int budget;
         if (got >= max)
             break;
-        if (h->next_allowed > now || h->inflight >= h->max_inflight || h->qn == 0)
+        if (h->next_allowed > now || h->inflight >= h->max_inflight || h->qn == 0 || h->robots_unreachable)
             continue;
         if (f->polite.robots && h->robots_status < 0 && !h->robots_queued) {
             char url[700];
@@ -330,7 +331,12 @@ static enum gr_rc mem_complete(struct cr_frontier *f, struct cr_job *list, char 
             if (now + (double)d / 1000.0 > h->next_allowed)
                 h->next_allowed = now + (double)d / 1000.0;
         }
-        if (j->robots_status >= 0) {
+        if (j->robots_status == 0 && j->outcome == CR_FAILED) {
+            /* unreachable: nothing else on the host is fetched in this
+             * crawl; its URLs are reported pending (the URL list has no
+             * later night to retry on) */
+            h->robots_unreachable = true;
+        } else if (j->robots_status >= 0) {
             struct cr_robots *r;
             free(h->robots_body);
             h->robots_body = j->robots_body ? strdup(j->robots_body) : NULL;
@@ -397,6 +403,23 @@ static enum gr_rc mem_robots(struct cr_frontier *f, const char *host, int *statu
     return GR_OK;
 }
 
+/* Only one kind of work is left undone in a URL-list crawl: the URLs of
+ * hosts whose robots.txt was unreachable. */
+static enum gr_rc mem_pending(struct cr_frontier *f, struct cr_pending *p, char *err, size_t errlen)
+{
+    struct memq *m = (struct memq *)f;
+    struct mhost *h, *tmp;
+    (void)err;
+    (void)errlen;
+
+    memset(p, 0, sizeof *p);
+    p->next_secs = -1;
+    HASH_ITER(hh, m->hosts, h, tmp)
+        if (h->robots_unreachable)
+            p->robots_wait += (int64_t)h->qn;
+    return GR_OK;
+}
+
 static enum gr_rc mem_next_event(struct cr_frontier *f, double *secs, char *err, size_t errlen)
 {
     struct memq *m = (struct memq *)f;
@@ -407,7 +430,7 @@ static enum gr_rc mem_next_event(struct cr_frontier *f, double *secs, char *err,
 
     HASH_ITER(hh, m->hosts, h, tmp) {
         double t;
-        if (!h->qn)
+        if (!h->qn || h->robots_unreachable)
             continue;
         t = m->items[h->q[h->qh]].due;
         if (h->next_allowed > t)
@@ -490,6 +513,7 @@ enum gr_rc cr_frontier_mem_new(const char *path, const struct gr_config *cfg, co
     m->f.complete = mem_complete;
     m->f.robots = mem_robots;
     m->f.next_event = mem_next_event;
+    m->f.pending = mem_pending;
     m->f.warc_file = mem_warc_file;
     m->f.finish = mem_finish;
     m->f.free = mem_free;

@@ -287,3 +287,132 @@ enum gr_rc gr_db_execp(PGconn *conn, const char *sql, int nparams, const char *c
     *res = NULL;
     return rc;
 }
+
+/* Milliseconds left of the deadline started at t0 (-1: no deadline, 0: passed). */
+static int left_ms(const struct timespec *t0)
+{
+    struct timespec t;
+    long used;
+
+    if (db_timeout_ms <= 0)
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    used = (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
+    return used >= db_timeout_ms ? 0 : (int)(db_timeout_ms - used);
+}
+
+static enum gr_rc missed(const PGconn *conn, char *err, size_t errlen)
+{
+    mark_dead(conn);
+    snprintf(err, errlen, "no answer from PostgreSQL within %d ms", db_timeout_ms);
+    return GR_EUNAVAIL;
+}
+
+/* Sends what libpq has queued, waiting at most the deadline for the socket
+ * to take it (a server that stopped reading cannot block us for good). */
+static enum gr_rc flush_bounded(PGconn *conn, char *err, size_t errlen)
+{
+    struct timespec t0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        int f = PQflush(conn), left, n;
+        if (f == 0)
+            return GR_OK;
+        if (f < 0) {
+            copy_msg(err, errlen, PQerrorMessage(conn));
+            return GR_EUNAVAIL;
+        }
+        left = left_ms(&t0);
+        if (left == 0)
+            return missed(conn, err, errlen);
+        struct pollfd p = { .fd = PQsocket(conn), .events = POLLOUT | POLLIN };
+        n = poll(&p, 1, left);
+        if (n < 0 && errno != EINTR) {
+            snprintf(err, errlen, "waiting for PostgreSQL: %s", strerror(errno));
+            return GR_EUNAVAIL;
+        }
+        if (n > 0 && (p.revents & POLLIN) && !PQconsumeInput(conn)) {
+            copy_msg(err, errlen, PQerrorMessage(conn));
+            return GR_EUNAVAIL;
+        }
+    }
+}
+
+enum gr_rc gr_db_copy_begin(PGconn *conn, const char *sql, char *err, size_t errlen)
+{
+    PGresult *r = NULL;
+    bool timed_out = false;
+    enum gr_rc rc;
+
+    if (is_dead(conn))
+        return missed(conn, err, errlen);
+    if (!PQsendQuery(conn, sql)) {
+        copy_msg(err, errlen, PQerrorMessage(conn));
+        return gr_db_classify(conn, NULL);
+    }
+    r = wait_result(conn, &timed_out);
+    if (timed_out)
+        return missed(conn, err, errlen);
+    if (PQresultStatus(r) == PGRES_COPY_IN) {
+        PQclear(r);
+        PQsetnonblocking(conn, 1);
+        return GR_OK;
+    }
+    copy_msg(err, errlen, r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    rc = gr_db_classify(conn, r);
+    PQclear(r);
+    while ((r = PQgetResult(conn)))
+        PQclear(r);
+    return rc;
+}
+
+enum gr_rc gr_db_copy_put(PGconn *conn, const char *data, size_t n, char *err, size_t errlen)
+{
+    for (;;) {
+        int r = PQputCopyData(conn, data, (int)n);
+        if (r == 1)
+            return GR_OK;
+        if (r < 0) {
+            copy_msg(err, errlen, PQerrorMessage(conn));
+            return GR_EUNAVAIL;
+        }
+        enum gr_rc rc = flush_bounded(conn, err, errlen);   /* r == 0: libpq's buffer is full */
+        if (rc)
+            return rc;
+    }
+}
+
+enum gr_rc gr_db_copy_end(PGconn *conn, const char *failure, PGresult **res, char *err, size_t errlen)
+{
+    PGresult *r, *extra;
+    bool timed_out = false;
+    enum gr_rc rc;
+    int e;
+
+    *res = NULL;
+    while ((e = PQputCopyEnd(conn, failure)) == 0)
+        if ((rc = flush_bounded(conn, err, errlen)))
+            return rc;
+    if (e < 0 || (rc = flush_bounded(conn, err, errlen))) {
+        copy_msg(err, errlen, PQerrorMessage(conn));
+        return GR_EUNAVAIL;
+    }
+    PQsetnonblocking(conn, 0);
+    r = wait_result(conn, &timed_out);
+    if (timed_out)
+        return missed(conn, err, errlen);
+    while ((extra = PQgetResult(conn)))
+        PQclear(extra);
+    *res = r;
+    if (PQresultStatus(r) == PGRES_COMMAND_OK)
+        return GR_OK;
+    copy_msg(err, errlen, r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    return gr_db_classify(conn, r);
+}
+
+void gr_db_rollback(PGconn *conn)
+{
+    char err[256];
+    (void)gr_db_exec(conn, "ROLLBACK", err, sizeof err);
+}

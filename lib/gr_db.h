@@ -27,6 +27,10 @@ const char *gr_db_embedded_conninfo(void);
  * Connections are made with connect_timeout 10 s, TCP keepalives and a TCP
  * user timeout of 30 s whatever the deadline (the conninfo may override). */
 void gr_db_set_timeout(int ms);
+/* The batch stages' deadline (loader, scorer): above the longest statement
+ * at 100x report scale (about a minute), below a night, so a stalled server
+ * cannot hold the nightly lock into the next run. */
+#define GR_DB_STAGE_DEADLINE_MS (15 * 60 * 1000)
 enum gr_rc gr_db_exec(PGconn *conn, const char *sql, char *err, size_t errlen);
 
 /* Runs one parameterised statement (text parameters, NULL = SQL NULL). On
@@ -37,5 +41,16 @@ enum gr_rc gr_db_execp(PGconn *conn, const char *sql, int nparams, const char *c
 /* Maps a failed connection or result to GR_EUNAVAIL (connection lost),
  * GR_ETEMP (serialization failure, deadlock, admin shutdown) or GR_EDATA. */
 enum gr_rc gr_db_classify(PGconn *conn, const PGresult *res);
+
+/* COPY FROM STDIN under the same deadline as every other wait: begin (the
+ * connection is then non-blocking until the end), put chunks, end (failure
+ * non-NULL aborts the COPY with that message). gr_db_copy_end() leaves the
+ * final result in *res (caller PQclear()s) whatever the outcome. */
+enum gr_rc gr_db_copy_begin(PGconn *conn, const char *sql, char *err, size_t errlen);
+enum gr_rc gr_db_copy_put(PGconn *conn, const char *data, size_t n, char *err, size_t errlen);
+enum gr_rc gr_db_copy_end(PGconn *conn, const char *failure, PGresult **res, char *err, size_t errlen);
+
+/* ROLLBACK, bounded by the deadline, errors ignored (the caller already has one). */
+void gr_db_rollback(PGconn *conn);
 
 #endif

@@ -122,55 +122,51 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
                               long long *rows, PGresult **resp)
 {
     static char chunk[CHUNK];
-    PGresult *res;
+    char err[1024];
+    PGresult *res = NULL;
     size_t n;
-    enum gr_rc rc;
+    enum gr_rc rc = GR_OK;
 
     *resp = NULL;
     if (fseek(f, data_start, SEEK_SET) != 0) {
         gr_error("cannot read %s: %s", path, strerror(errno));
         return GR_EIO;
     }
-    res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
-        gr_error("unable to load %s: %s", path, PQerrorMessage(conn));
-        rc = gr_db_classify(conn, res);
-        PQclear(res);
+    rc = gr_db_copy_begin(conn, sql, err, sizeof err);
+    if (rc) {
+        gr_error("unable to load %s: %s", path, err);
         return rc;
     }
-    PQclear(res);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (PQputCopyData(conn, chunk, (int)n) != 1)
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if ((rc = gr_db_copy_put(conn, chunk, n, err, sizeof err)))
             break;
-    }
-    if (ferror(f)) {
-        gr_error("cannot read %s: %s", path, strerror(errno));
-        PQputCopyEnd(conn, "read error");
-        while ((res = PQgetResult(conn)))
+    if (ferror(f) || rc) {
+        if (ferror(f))
+            gr_error("cannot read %s: %s", path, strerror(errno));
+        else
+            gr_error("unable to load %s: %s", path, err);
+        if (rc != GR_EUNAVAIL) {
+            (void)gr_db_copy_end(conn, "read error", &res, err, sizeof err);
             PQclear(res);
-        return GR_EIO;
+        }
+        return rc ? rc : GR_EIO;
     }
-    PQputCopyEnd(conn, NULL);
-    res = PQgetResult(conn);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        PGresult *r2;
-        rc = gr_db_classify(conn, res);
+    rc = gr_db_copy_end(conn, NULL, &res, err, sizeof err);
+    if (rc) {
         if (rc == GR_EINTERNAL)
             rc = GR_EDATA;
-        if (rc == GR_EDATA && !(PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
-                                !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")))
+        if (!res)
+            gr_error("unable to load %s: %s", path, err);
+        else if (rc == GR_EDATA && !(PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
+                                     !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")))
             copy_error(path, res, conn);
         else if (rc != GR_EDATA)
-            gr_error("unable to load %s: %s", path, PQerrorMessage(conn));
-        while ((r2 = PQgetResult(conn)))
-            PQclear(r2);
+            gr_error("unable to load %s: %s", path, err);
         *resp = res;
         return rc;
     }
     *rows = strtoll(PQcmdTuples(res), NULL, 10);
     PQclear(res);
-    while ((res = PQgetResult(conn)))
-        PQclear(res);
     return GR_OK;
 }
 
@@ -190,7 +186,7 @@ static enum gr_rc begin_and_claim(PGconn *conn, const char *const *params, bool 
                      " VALUES ($1, $2, $3, 0, 0) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
                      3, params, &res, err, errlen);
     if (rc) {
-        PQclear(PQexec(conn, "ROLLBACK"));
+        gr_db_rollback(conn);
         return rc;
     }
     *skipped = PQntuples(res) == 0;
@@ -299,7 +295,7 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         PQclear(res);
         res = NULL;
         /* The transaction is aborted: start it again, staged this time. */
-        PQclear(PQexec(conn, "ROLLBACK"));
+        gr_db_rollback(conn);
         in_tx = false;
         gr_debug("%s: keys already stored, loading through a staging table", path);
         rc = begin_and_claim(conn, params, skipped, err, sizeof err);
@@ -320,10 +316,8 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
             goto out;
         snprintf(sql, sizeof sql, "INSERT INTO obs.%s (%s) SELECT %s FROM gr_stage ON CONFLICT (%s) DO NOTHING",
                  ident, cols, cols, keys);
-        res = PQexec(conn, sql);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            snprintf(err, sizeof err, "%s", PQresultErrorMessage(res));
-            rc = gr_db_classify(conn, res);
+        rc = gr_db_execp(conn, sql, 0, NULL, &res, err, sizeof err);
+        if (rc) {
             if (rc == GR_EINTERNAL)
                 rc = GR_EDATA;
             goto dberr;
@@ -361,7 +355,7 @@ dberr:
 out:
     PQclear(res);
     if (in_tx)
-        PQclear(PQexec(conn, "ROLLBACK"));
+        gr_db_rollback(conn);
     if (f)
         fclose(f);
     free(keys);

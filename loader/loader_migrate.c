@@ -150,7 +150,7 @@ enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applie
             rc = gr_db_exec(conn, sql.data, err, sizeof err);
         if (rc) {
             gr_error("migration %s failed: %s", names[i], err);
-            PQclear(PQexec(conn, "ROLLBACK"));
+            gr_db_rollback(conn);
             goto out;
         }
         params[1] = names[i];
@@ -162,14 +162,14 @@ enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applie
             rc = gr_db_exec(conn, "COMMIT", err, sizeof err);
         if (rc) {
             gr_error("cannot record migration %s: %s", names[i], err);
-            PQclear(PQexec(conn, "ROLLBACK"));
+            gr_db_rollback(conn);
             goto out;
         }
         gr_info("applied migration %s", names[i]);
         (*applied)++;
     }
 out:
-    PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
+    { char e2[256]; (void)gr_db_exec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", e2, sizeof e2); }
     if (d)
         closedir(d);
     for (size_t i = 0; i < n; i++)

@@ -382,11 +382,11 @@ static enum gr_rc parse_file(struct parsed *p, const char *dir, const struct fil
 
 static enum gr_rc db_keys(PGconn *conn, const char *sql, struct keyset **out)
 {
-    PGresult *res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        gr_error("cannot read the registry (has `loader migrate` run?): %s", PQresultErrorMessage(res));
-        enum gr_rc rc = gr_db_classify(conn, res);
-        PQclear(res);
+    PGresult *res = NULL;
+    char err[1024];
+    enum gr_rc rc = gr_db_execp(conn, sql, 0, NULL, &res, err, sizeof err);
+    if (rc) {
+        gr_error("cannot read the registry (has `loader migrate` run?): %s", err);
         return rc;
     }
     for (int i = 0; i < PQntuples(res); i++)
@@ -397,9 +397,9 @@ static enum gr_rc db_keys(PGconn *conn, const char *sql, struct keyset **out)
 
 static enum gr_rc copy_in(PGconn *conn, const struct parsed *p)
 {
-    char sql[1024], cols[512] = "";
-    PGresult *res;
-    enum gr_rc rc = GR_OK;
+    char sql[1024], cols[512] = "", err[1024];
+    PGresult *res = NULL;
+    enum gr_rc rc;
 
     for (int i = 0; i < p->spec->ncols; i++) {
         strncat(cols, i ? "," : "", sizeof cols - strlen(cols) - 1);
@@ -407,34 +407,22 @@ static enum gr_rc copy_in(PGconn *conn, const struct parsed *p)
     }
     snprintf(sql, sizeof sql, "CREATE TEMP TABLE t_%s ON COMMIT DROP AS SELECT %s FROM src.%s WITH NO DATA",
              p->spec->table, cols, p->spec->table);
-    res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        goto fail;
-    PQclear(res);
-    snprintf(sql, sizeof sql, "COPY t_%s (%s) FROM STDIN", p->spec->table, cols);
-    res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_COPY_IN)
-        goto fail;
-    PQclear(res);
-    if (p->copy.len && PQputCopyData(conn, p->copy.data, (int)p->copy.len) != 1) {
-        PQputCopyEnd(conn, "write failed");
-    } else {
-        PQputCopyEnd(conn, NULL);
+    rc = gr_db_exec(conn, sql, err, sizeof err);
+    if (!rc) {
+        snprintf(sql, sizeof sql, "COPY t_%s (%s) FROM STDIN", p->spec->table, cols);
+        rc = gr_db_copy_begin(conn, sql, err, sizeof err);
     }
-    res = PQgetResult(conn);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        goto fail;
-    PQclear(res);
-    while ((res = PQgetResult(conn)))
+    if (!rc) {
+        rc = p->copy.len ? gr_db_copy_put(conn, p->copy.data, p->copy.len, err, sizeof err) : GR_OK;
+        if (rc != GR_EUNAVAIL) {
+            enum gr_rc end = gr_db_copy_end(conn, rc ? "write failed" : NULL, &res, err, sizeof err);
+            rc = rc ? rc : end;
+        }
         PQclear(res);
-    return GR_OK;
-fail:
-    gr_error("unable to load %s: %s", p->path, PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) : PQerrorMessage(conn));
-    rc = gr_db_classify(conn, res);
-    PQclear(res);
-    while ((res = PQgetResult(conn)))
-        PQclear(res);
-    return rc ? rc : GR_EINTERNAL;
+    }
+    if (rc)
+        gr_error("unable to load %s: %s", p->path, err);
+    return rc;
 }
 
 /* Upserts: new rows inserted, changed rows updated, unchanged rows untouched. */
@@ -525,11 +513,11 @@ enum gr_rc loader_targets(PGconn *conn, const char *dir)
     if (rc)
         goto out;
     for (size_t i = 0; i < NSPECS; i++) {
-        PGresult *res = PQexec(conn, upserts[i]);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            snprintf(err, sizeof err, "%s: %s", p[i].path, PQresultErrorMessage(res));
-            rc = gr_db_classify(conn, res);
-            PQclear(res);
+        PGresult *res = NULL;
+        char msg[768];
+        rc = gr_db_execp(conn, upserts[i], 0, NULL, &res, msg, sizeof msg);
+        if (rc) {
+            snprintf(err, sizeof err, "%s: %s", p[i].path, msg);
             goto dberr;
         }
         gr_info("%s: %ld rows, %s inserted or changed", p[i].path, p[i].rows, PQcmdTuples(res));
@@ -555,7 +543,7 @@ dberr:
     gr_error("unable to load targets from %s: %s", dir, err);
 out:
     if (in_tx)
-        PQclear(PQexec(conn, "ROLLBACK"));
+        gr_db_rollback(conn);
     for (size_t i = 0; i < NSPECS; i++) {
         gr_buf_free(&p[i].copy);
         keyset_free(&p[i].keys);

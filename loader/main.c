@@ -129,6 +129,7 @@ int main(int argc, char **argv)
         gr_config_free(cfg);
         return gr_rc_exit(GR_EUSAGE);
     }
+    gr_db_set_timeout(GR_DB_STAGE_DEADLINE_MS);
     rc = gr_db_connect(db, &conn, err, sizeof err);
     if (rc) {
         gr_error("%s", err);

@@ -172,8 +172,8 @@ static long long count(PGconn *conn, const char *sql)
 
 static enum gr_rc take_locks(const struct nightly_opts *o, PGconn *conn, int *lockfd)
 {
-    char holder[512] = "";
-    PGresult *res;
+    char holder[512] = "", err[512];
+    PGresult *res = NULL;
     int fd;
 
     gr_mkdir_p(o->spool);
@@ -198,21 +198,21 @@ static enum gr_rc take_locks(const struct nightly_opts *o, PGconn *conn, int *lo
         close(fd);
         return GR_ELOCKED;
     }
-    res = PQexec(conn, "SELECT pg_try_advisory_lock(" NIGHTLY_LOCK_KEY ")");
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        gr_error("cannot take the database lock: %s", PQresultErrorMessage(res));
-        PQclear(res);
+    if (gr_db_execp(conn, "SELECT pg_try_advisory_lock(" NIGHTLY_LOCK_KEY ")", 0, NULL, &res, err, sizeof err)) {
+        gr_error("cannot take the database lock: %s", err);
         close(fd);
         return GR_EUNAVAIL;
     }
     if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
         PQclear(res);
-        res = PQexec(conn, "SELECT a.application_name || ' (backend pid ' || a.pid || ', since ' ||"
-                           " to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') || ')'"
-                           " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-                           " WHERE l.locktype = 'advisory' AND l.objid = " NIGHTLY_LOCK_KEY " AND l.granted");
+        if (gr_db_execp(conn, "SELECT a.application_name || ' (backend pid ' || a.pid || ', since ' ||"
+                              " to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') || ')'"
+                              " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                              " WHERE l.locktype = 'advisory' AND l.objid = " NIGHTLY_LOCK_KEY " AND l.granted",
+                        0, NULL, &res, err, sizeof err))
+            res = NULL;
         fprintf(stderr, "govreach: another nightly run holds the database lock: %s; not starting\n",
-                PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) ? PQgetvalue(res, 0, 0) : "holder unknown");
+                res && PQntuples(res) ? PQgetvalue(res, 0, 0) : "holder unknown");
         PQclear(res);
         close(fd);
         return GR_ELOCKED;
@@ -380,7 +380,8 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         char app[128], host[64] = "?";
         gethostname(host, sizeof host - 1);
         snprintf(app, sizeof app, "SET application_name = 'govreach-nightly pid %d on %s'", (int)getpid(), host);
-        PQclear(PQexec(conn, app));
+        if (gr_db_exec(conn, app, err, sizeof err))
+            gr_warn("%s", err);
     }
     rc = take_locks(o, conn, &lockfd);
     if (rc)
@@ -540,8 +541,9 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
                  "SELECT count(*), coalesce(string_agg(period || ' ' || status, ', ' ORDER BY period), '')"
                  " FROM score.run WHERE run_id > (SELECT coalesce(max(run_id), 0) FROM score.run) - %lld",
                  count(conn, "SELECT count(*) FROM score.run") - runs0);
-        r = PQexec(conn, q);
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        if (gr_db_execp(conn, q, 0, NULL, &r, err, sizeof err))
+            gr_warn("%s", err);
+        else if (PQntuples(r) == 1)
             snprintf(st[S_SCORE].detail, sizeof st[S_SCORE].detail, "%s new scoring run(s)%s%s",
                      PQgetvalue(r, 0, 0), *PQgetvalue(r, 0, 1) ? ": " : "", PQgetvalue(r, 0, 1));
         PQclear(r);

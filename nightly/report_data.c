@@ -118,7 +118,7 @@ enum gr_rc report_data_read(PGconn *conn, const char *period, const char *method
     rc = gr_db_exec(conn, "COMMIT", err, errlen);
 out:
     if (rc) {
-        PQclear(PQexec(conn, "ROLLBACK"));
+        gr_db_rollback(conn);
         report_data_free(d);
     }
     return rc;

@@ -101,6 +101,7 @@ static enum gr_rc connect_db(const char *db, PGconn **conn, char *err, size_t er
 {
     if (!db || !*db)
         db = getenv("GOVREACH_DB_CONNINFO");
+    gr_db_set_timeout(GR_DB_STAGE_DEADLINE_MS);
     return gr_db_connect(db, conn, err, errlen);
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 13, database loss bounded: PostgreSQL (a cluster of this test's own)
-# stopped at random moments of a crawl, 6 trials (the issue asks 20; fewer
-# keep the suite short): each crawl ends within 15 s with 69 or 75. Then the
+# stopped at random moments of a crawl, 20 trials: each crawl ends within
+# 15 s with 69 or 75. Then the
 # server stalled (SIGSTOP) mid-crawl: the crawl ends by its database
 # deadline with 69, and a SIGTERM sent during the stall ends it within the
 # grace period. Last, the nightly driver with PostgreSQL gone mid-crawl: it ends
@@ -27,11 +27,11 @@ CR=(--out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --concurrency 4 
     --set crawler.grace_seconds=5)
 
 bad=
-for trial in 1 2 3 4 5 6; do
+for trial in $(seq 20); do
   q "UPDATE crawl.frontier SET state = 'queued', due_at = now(), lease_token = NULL, lease_until = NULL, attempts = 0; UPDATE crawl.host SET inflight = 0" >/dev/null
   "$B/crawler" "${CR[@]}" 2>c$trial.log &
   pid=$!
-  sleep "0.$((RANDOM % 9 + 1))"; sleep $((trial % 3))
+  sleep "0.$((RANDOM % 9 + 1))"; sleep $((trial % 2))
   pg_down
   t0=$(date +%s)
   for _ in $(seq 200); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
@@ -42,7 +42,7 @@ for trial in 1 2 3 4 5 6; do
   case $rc in 69|75) [ $dt -le 15 ] || bad="$bad $trial:${dt}s" ;; *) bad="$bad $trial:rc$rc" ;; esac
   pg_up
 done
-t_eq "PostgreSQL stopped mid-crawl, 6 trials: each ends within 15 s with 69 or 75" "" "$bad"
+t_eq "PostgreSQL stopped mid-crawl, 20 trials: each ends within 15 s with 69 or 75" "" "$bad"
 
 # a stalled server: no answer at all
 q "UPDATE crawl.frontier SET state = 'queued', due_at = now(), lease_token = NULL, lease_until = NULL, attempts = 0; UPDATE crawl.host SET inflight = 0" >/dev/null

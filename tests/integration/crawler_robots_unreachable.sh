@@ -34,3 +34,16 @@ q "UPDATE crawl.frontier SET due_at = now() WHERE state = 'failed'" >/dev/null
 timeout 120 "$B/crawler" --out warc2 --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --time-budget 60 2>crawler2.log
 t_eq "later night: exit 0" 0 $?
 t_eq "both hosts crawled once robots.txt answers" 0 "$(q "SELECT count(*) FROM crawl.frontier WHERE host IN ('zhushou.360.cn', 'apk.91.com') AND fetches = 0")"
+
+# the URL-list mode (no frontier, no later night): the same rule; the
+# host's URLs are left undone and the crawl says so with exit 1
+stop_simweb
+start_simweb --gzip --fault kind=500,host=zhushou.360.cn,path=/robots.txt
+n0=$(wc -l <sw.log)
+printf 'http://zhushou.360.cn/detail/index/soft_id/1\nhttp://zhushou.360.cn/detail/index/soft_id/2\nhttp://app.mi.com/details?id=cn.gov.a\n' >urls.txt
+timeout 60 "$B/crawler" --urls urls.txt --out warc3 --connect-to "127.0.0.1:$SW_PORT" --set crawler.max_attempts=2 \
+  --set crawler.backoff_cap_ms=200 --set crawler.delay_ms=0 2>crawler3.log
+t_eq "URL list, robots.txt 5xx: exit 1" 1 $?
+t_eq "URL list: nothing but robots.txt fetched on that host" 0 "$(tail -n +$((n0 + 1)) sw.log | awk -F'\t' '$3 == "zhushou.360.cn" && $5 != "/robots.txt"' | wc -l)"
+t_eq "URL list: the other host fetched" 1 "$([ "$(tail -n +$((n0 + 1)) sw.log | awk -F'\t' '$3 == "app.mi.com" && $5 != "/robots.txt"' | wc -l)" -ge 1 ] && echo 1)"
+t_match "URL list: the summary names the undone URLs" 'incomplete: 2 pending' "$(cat crawler3.log)"
