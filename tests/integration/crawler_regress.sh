@@ -113,9 +113,17 @@ t_eq "--time-budget 1: exit 1 (work was left)" 1 $?
 t_eq "--time-budget 1: stopped in time" 1 "$([ $(( $(date +%s) - start )) -le 4 ] && echo 1)"
 t_eq "--time-budget 1: some work left" 1 "$([ "$(q "SELECT count(*) FROM crawl.frontier WHERE state = 'queued' AND url LIKE 'http://m_.test/page/%'")" -gt 0 ] && echo 1)"
 
-# 6. unreachable host: connection refused recorded per attempt, the crawl ends
+# 6. unreachable host: connection refused recorded per attempt, the crawl ends;
+# its robots.txt is the first request refused, so the host's URL is left
+# undone (RFC 9309: unreachable means disallow all) and said to be; without
+# robots.txt the URL itself is refused and fails
 echo "http://down.test/x" >down.txt
 "$B/crawler" --urls down.txt --out w6 --connect-to 127.0.0.1:1 --set crawler.max_attempts=2 \
   --set crawler.backoff_base_ms=50 2>c8.log
-t_eq "refused: exit 1 (the URL failed)" 1 $?
-t_match "refused: recorded with curl's error, then failed" 'down.test/x -> 0 curl 7: .*after 2 attempts' "$(cat c8.log)"
+t_eq "refused: exit 1 (work left undone)" 1 $?
+t_match "refused: robots.txt recorded with curl's error, then failed" 'down.test/robots.txt -> 0 curl 7: .*after 2 attempts' "$(cat c8.log)"
+t_match "refused: the URL behind it reported pending" 'incomplete: 1 pending .*1 behind an unreachable robots.txt' "$(cat c8.log)"
+"$B/crawler" --urls down.txt --out w6b --connect-to 127.0.0.1:1 --set crawler.max_attempts=2 \
+  --set crawler.backoff_base_ms=50 --set crawler.robots=false 2>c8b.log
+t_eq "refused, robots off: exit 1 (the URL failed)" 1 $?
+t_match "refused, robots off: recorded with curl's error, then failed" 'down.test/x -> 0 curl 7: .*after 2 attempts' "$(cat c8b.log)"
