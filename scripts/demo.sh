@@ -41,8 +41,9 @@ cat >"$demo/govreach.conf.in" <<CONF
 [crawler]
 connect_to = 127.0.0.1:@PORT@
 delay_ms = 0
-; follow a busy Tencent Weibo timeline to its end (the calibrated accounts post up to 31 a day)
-max_depth = 20
+; follow a busy Tencent Weibo timeline to its end (the calibrated accounts post up to 60 a
+; day, 70 posts a timeline page: up to 27 pages for October)
+max_depth = 40
 ; take a first stats snapshot at once, then the default +1 and +7 days
 stats_schedule = 0,86400,604800
 [nightly]

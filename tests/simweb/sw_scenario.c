@@ -87,7 +87,7 @@ static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap)
     if (w < 0 || !num(f[2], 0, 30, &d) || !num(f[3], 0, 59, &j) || !num(f[4], 1, 7, &ty) ||
         !num(f[5], 0, INT64_C(1) << 40, &rc_) || !num(f[6], 0, INT64_C(1) << 40, &mc) || !num(f[7], 0, 60, &me))
         return GR_EDATA;
-    if (ty != 1 && ty != 2 && ty != 4 && ty != 7)
+    if (ty != 1 && ty != 2 && ty != 4 && ty != 5 && ty != 7)     /* 5: 空回, an "other" post */
         return GR_EDATA;
     struct sw_tw *t = &u->tw[w];
     if (t->cal_n && t->cal_first + t->cal_n != u->n_cal_post)
