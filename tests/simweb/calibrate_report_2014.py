@@ -48,6 +48,10 @@ def method():
     m = {k: g('wci', k) for k in ('w_read', 'w_like', 'k', 'log_offset', 'read_cap')}
     m['read'] = {k: g('wci.read', k) for k in ('w_total', 'w_avg', 'w_max')}
     m['like'] = {k: g('wci.like', k) for k in ('w_total', 'w_avg', 'w_max', 'scale')}
+    m['sub'] = {k: g('wci_sub', k) for k in ('k', 'w_read', 'w_like', 'log_offset')}
+    assert m['sub']['log_offset'] == 0
+    m['sub_r'] = {k: g('wci_sub.read', k) for k in ('w_total', 'w_avg', 'w_max')}
+    m['sub_z'] = {k: g('wci_sub.like', k) for k in ('w_total', 'w_avg', 'w_max')}
     m['bci'] = {k: g('bci', k) for k in ('w_coverage', 'w_activity', 'w_interaction', 'w_propagation', 'sub_k')}
     m['cov'] = (g('bci.coverage', 'w_followers'), g('bci.coverage', 'w_new_followers'))
     m['act'] = (g('bci.activity', 'w_posts'), g('bci.activity', 'w_originals'), g('bci.activity', 'w_reposts'))
@@ -345,6 +349,88 @@ def weibo_posts(acc, v, h):
     return out
 
 
+# The category sub-lists (表2.3-2.6) are of the week 12-19 November 2014: simweb days
+# 42-49 (Beijing dates), on which no uncalibrated account publishes (a wq line).
+WEEK = (42, 49)
+SUB_TABLES = ('t2_3_party_publicity_wechat', 't2_4_police_traffic_wechat', 't2_5_judicial_wechat',
+              't2_6_health_wechat')
+
+
+def sub_col(n, x, xmax, w):
+    return w['w_total'] * x + w['w_avg'] * x / n + w['w_max'] * xmax
+
+
+def sub_wci(rc, zc):
+    s = M['sub']['w_read'] * (math.log(rc) if rc > 0 else 0) + M['sub']['w_like'] * (math.log(zc) if zc > 0 else 0)
+    return M['sub']['k'] * s * s
+
+
+def sub_side(n, target, w, xmax_hi, tol):
+    """(error, x, xmax): integer totals x and maxima xmax (x/n <= xmax <= min(x, xmax_hi))
+    whose column w_total x + w_avg x/n + w_max xmax is within tol of target."""
+    out = []
+    if target == 0:
+        return [(0.0, 0, 0)]
+    a = w['w_total'] + w['w_avg'] / n
+    # xmax from the average up to 6 times it (articles of one week are alike)
+    x_avg = target / (a * n + w['w_max']) if n else 0
+    lo = max(0, int(x_avg) - 2)
+    hi = min(xmax_hi, int(6 * x_avg) + 3)
+    step = max(1, (hi - lo) // 4000)
+    for xmax in range(lo, hi + 1, step):
+        x0 = int((target - w['w_max'] * xmax) / a)
+        for x in (x0, x0 + 1):
+            if x < xmax or xmax * n < x or x < 0:
+                continue
+            e = abs(sub_col(n, x, xmax, w) - target)
+            if e <= tol:
+                out.append((e, x, xmax))
+    return sorted(out)[:40]
+
+
+def fit_sub(rc, zc, wci):
+    """N, R, Rmax, Z, Zmax for a sub-list row: both columns within 0.01, the WCI nearest."""
+    best = None
+    # up to 16 articles a day (simweb's limit); a few likes over many articles give the
+    # smallest printed like columns (1.36 = 0.40*3 + 0.45*3/128 + 0.15*1)
+    for n in sorted(range(3, 129), key=lambda x: (abs(x - 12), x)):
+        rs = sub_side(n, rc, M['sub_r'], 100000, 0.01)
+        if not rs:
+            continue
+        zs = sub_side(n, zc, M['sub_z'], 100000, 0.01 if zc >= 5 else 0.03)
+        for er, r, rmax in rs[:8]:
+            for ez, z, zmax in zs:
+                if zmax > rmax or z > r // 5:
+                    continue
+                ew = abs(sub_wci(sub_col(n, r, rmax, M['sub_r']), sub_col(n, z, zmax, M['sub_z'])) - wci)
+                key = max(ew, er, ez)
+                if best is None or key < best[0]:
+                    best = (key, n, r, rmax, z, zmax)
+        if best and best[0] < 0.01:
+            break
+    return best
+
+
+def week_articles(biz, n, r, rmax, z, zmax, h):
+    """The week's n articles: reads and likes spread as in October, over days 42-49."""
+    reads = spread(r, n, rmax, h)
+    likes = spread(z, n, zmax, h + 13) if z else [0] * n
+    likes.sort(reverse=True)
+    order = sorted(range(n), key=lambda i: -reads[i])
+    lk = [0] * n
+    for rank, i in enumerate(order):
+        lk[i] = min(likes[rank], reads[i])
+    lk[order[0]] += z - sum(lk)
+    days = WEEK[1] - WEEK[0] + 1
+    per_day = [n // days + (1 if d < n % days else 0) for d in range(days)]
+    out, i = [], 0
+    for d in range(days):
+        for k in range(per_day[d]):
+            out.append((biz, WEEK[0] + d, k + 1, reads[i], lk[i], -1, ''))
+            i += 1
+    return out
+
+
 def main():
     tables = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/report/tables'
     if not os.path.isdir(tables):
@@ -496,17 +582,38 @@ def main():
         out.append('ls\t%s\t%s\t%s\t%s' % (st, l['listing_id'], r['downloads'], r['app']))
     doc('t4_1_app_store_top10', 'total', 'downloads', '', '',
         'the total block is not the sum of the store blocks (known report error): computed totals are sums')
-    for t in ('t2_3_party_publicity_wechat', 't2_4_police_traffic_wechat', 't2_5_judicial_wechat', 't2_6_health_wechat'):
-        doc(t, '*', '*', '', '', 'not calibrated: the sub-lists are of the week 12-19 November')
+    # ---- 表2.3-2.6: the week's articles of every printed sub-list account
+    for t in SUB_TABLES:
+        for r in read_tsv(tables, t):
+            name, rc, zc, w = r['name'], float(r['read_col']), float(r['like_col']), float(r['wci'])
+            b = fit_sub(rc, zc, w)
+            assert b, (t, name)
+            key, n, rr, rmax, z, zmax = b
+            biz = wx[name]['biz']
+            out.append('ws\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s' % (biz, n, rr, rmax, z, zmax, r['read_col'],
+                                                                   r['like_col'], r['wci'], name))
+            arts += week_articles(biz, n, rr, rmax, z, zmax, sum(map(ord, biz)) + 7)
+            got = (sub_col(n, rr, rmax, M['sub_r']), sub_col(n, z, zmax, M['sub_z']))
+            got += (sub_wci(*got),)
+            for col, want, g_ in zip(('read_col', 'like_col', 'wci'), (rc, zc, w), got):
+                if abs(round(g_, 2) - want) > 0.07 + 1e-9:
+                    doc(t, name, col, '%.2f' % want, '%.2f' % g_,
+                        'no integer counts reach the printed value under the default methodology')
 
     print('# simweb --scenario report-2014: generated by tests/simweb/calibrate_report_2014.py; do not edit')
     print('# wx biz N R Rmax Z Zmax read_index like_index wci name | tw account followers_day1 followers_day31 name')
+    print('# ws biz N R Rmax Z Zmax read_col like_col wci name (the week 12-19 Nov, days 42-49) | wq first_day last_day (no uncalibrated WeChat pushes)')
     print('# ls store listing_id downloads app | wa biz day idx reads likes utc_secs(-1: any) title('': any) | tp account day j type reposts comments mentions')
     print('# doc table row column printed scenario reason (a documented contradiction, read by scorer reproduce)')
     for l in out:
         print(l)
+    print('wq\t%d\t%d' % WEEK)
+    by_biz = {}
     for a in arts:
-        print('wa\t%s\t%d\t%d\t%d\t%d\t%d\t%s' % a)
+        by_biz.setdefault(a[0], []).append(a)
+    for b in by_biz:
+        for a in by_biz[b]:
+            print('wa\t%s\t%d\t%d\t%d\t%d\t%d\t%s' % a)
     for p in posts:
         print('tp\t%s\t%d\t%d\t%d\t%d\t%d\t%d' % p)
     for d in docs:
