@@ -16,7 +16,14 @@ October 2014 (simweb days 0-30 from --date 2014-10-01, 08:00-22:00 Beijing);
 Weibo is calibrated for October 2014 too (the report's Weibo period is
 January-October, the pipeline scores calendar months): followers at day 1
 (the period-start snapshot of the demo's first night) and day 31 (the end
-snapshot), posts posted in October. Apps: downloads from day 0 on, flat.
+snapshot), posts posted in October. The category sub-lists (表2.3-2.6) are of
+the week 12-19 November (days 42-49, a custom period), on which no uncalibrated
+account publishes. Apps: downloads from day 0 on, flat.
+
+The internal BCI weights of the default methodology were chosen with
+tests/simweb/bci_weights_2014.py so that the printed sub-scores are reachable;
+no coverage weights reach every row, and for the nine rows out of reach the
+propagation makes up the BCI (each cell a `doc` line).
 
 Where the report contradicts itself the scenario follows the platform tables
 (表2.1/2.2, 表3.1/3.2) and writes each contradiction as a `doc` line.
@@ -221,37 +228,28 @@ def fit_weibo(f, cov, act, inter, prop, bci, free, rp_min=0):
     wp, wo, wrp = M['act']
 
     def fit_act(y):
-        """(error, originals, reposts, other posts): other posts (type 5, 空回) count
-        among the posts only; they are used when originals and reposts alone miss."""
-        ba = (float('inf'), 1, 0, 0)
-        for o in range(1, 1500):
-            g = lambda rp: k * (wp * L(o + rp + y) + wo * L(o) + wrp * L(rp))
-            if g(0) > act + 0.02:
-                break
-            rp = solve_int(g, act, rp_min, 5000)
-            e = abs(g(rp) - act)
-            if o + rp + y > POSTS_MAX:
-                continue
-            if e < ba[0] - 1e-12:
-                ba = (e, o, rp, 0)
-        if ba[0] < 0.004:
-            return ba
-        for o in range(1, 400):     # propagation needs originals to be reposted
-            for rp in range(rp_min, 400):
-                if o + rp + y > POSTS_MAX:
+        """(error, originals, reposts, other posts): among the counts within 0.003 of the
+        printed activity, the fewest posts (a smaller crawl). Other posts (type 5, 空回)
+        count among the posts only."""
+        best, bkey = (float('inf'), 1, 0, 0), None
+        for o in range(1, 600):     # propagation needs originals to be reposted
+            for rp in range(rp_min, 600):
+                p_min = o + rp + y
+                if p_min > POSTS_MAX or (bkey and bkey[0] <= 0.003 and p_min >= bkey[1]):
                     break
                 t = act / k - wo * L(o) - wrp * L(rp)
-                if t < wp * L(o + rp + y) - 1e-9:
+                if t < wp * L(p_min) - 0.012 / k:
                     break
-                x0 = int(math.exp(t / wp) - M['log_offset']) - (o + rp + y)
+                x0 = max(0, int(math.exp(t / wp) - M['log_offset']) - p_min)
                 for x in (x0, x0 + 1):
-                    if 0 <= x and o + rp + y + x <= POSTS_MAX:
-                        e = abs(k * (wp * L(o + rp + y + x) + wo * L(o) + wrp * L(rp)) - act)
-                        if e < ba[0] - 1e-12:
-                            ba = (e, o, rp, x)
-                if ba[0] < 0.002:
-                    return ba
-        return ba
+                    if 0 <= x and p_min + x <= POSTS_MAX:
+                        e = abs(k * (wp * L(p_min + x) + wo * L(o) + wrp * L(rp)) - act)
+                        key = (max(e, 0.003), p_min + x)
+                        if bkey is None or key < bkey:
+                            best, bkey = (e, o, rp, x), key
+            if bkey and bkey[0] <= 0.003 and o + rp_min + y >= bkey[1]:
+                break
+        return best
 
     # interaction: replies y and mentions m; among the fits, the one with most
     # replies whose activity still fits and that needs at most 60 mentions a post
@@ -548,7 +546,8 @@ def main():
             doc(t, name, 'followers', '', fs, 'the report prints no followers (known report error): any value; 1000000 chosen')
         f = int(fs)
         v, subs = fit_weibo(f, cov, act, inter, prop, bci, t.startswith('t1_'))
-        if v['rp'] == 0 and abs(subs[3] - prop) > 0.01 and not t.startswith('t1_'):
+        bw = (M['bci']['w_coverage'], M['bci']['w_activity'], M['bci']['w_interaction'], M['bci']['w_propagation'])
+        if v['rp'] == 0 and abs(sum(w * x for w, x in zip(bw, subs)) - bci) > 0.01 and not t.startswith('t1_'):
             # a small propagation the 0.2 weights give (21.97 = 20 ln 3): reposts needed
             v, subs = fit_weibo(f, cov, act, inter, prop, bci, False, rp_min=1)
         acc = tw[name]['account']
