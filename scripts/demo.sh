@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: build, then replay the nights of October and November 2014 on the
 # simulated web (a small universe that holds every account and app the 2014 report
-# names), so that October 2014, the report's month, is fully crawled and final; print
-# the report's tables from that one final run, and how to open psql on the result.
+# names), so that October 2014, the report's month, and the week 12-19 November of its
+# sub-lists are fully crawled and final; print the report's tables from those final runs,
+# and how to open psql on the result.
 #
 # The nights run under a simulated clock (libfaketime: every process of a night, the
 # PostgreSQL server included, sees the same 2014 time, while monotonic clocks stay
@@ -34,15 +35,21 @@ done
 #                    (the history pages show 30 days), the end-of-month snapshots;
 #                    October is scored, provisional (its 7 settle days have not passed)
 #   day 38 (8 Nov):  the settle days have passed: October is scored again, final
-nights=(1 31 38)
-names=("2014-10-02" "2014-11-01" "2014-11-08")
+#   day 50 (20 Nov): the week 12-19 November of the category sub-lists (表2.3-2.6): its
+#                    articles and their stats, inside the week's settle days
+#   day 57 (27 Nov): the week's settle days have passed: after this night the week is
+#                    scored as a period of its own (scorer run --period $week), final
+nights=(1 31 38 50 57)
+names=("2014-10-02" "2014-11-01" "2014-11-08" "2014-11-20" "2014-11-27")
+week=2014-11-12..2014-11-19
 
 cat >"$demo/govreach.conf.in" <<CONF
 [crawler]
 connect_to = 127.0.0.1:@PORT@
 delay_ms = 0
-; follow a busy Tencent Weibo timeline to its end (the calibrated accounts post up to 31 a day)
-max_depth = 20
+; follow a busy Tencent Weibo timeline to its end (the calibrated accounts post up to 60 a
+; day, 70 posts a timeline page: up to 27 pages for October)
+max_depth = 40
 ; take a first stats snapshot at once, then the default +1 and +7 days
 stats_schedule = 0,86400,604800
 [nightly]
@@ -100,6 +107,11 @@ for i in "${!nights[@]}"; do
   simweb=
   [ $rc -le 1 ] || { echo "demo: the nightly run failed (exit $rc); see $demo/nightly.log" >&2; exit $rc; }
 done
+# (still on the last night's clock) the sub-lists' week, a custom period
+echo "== the week $week of the category sub-lists: bin/scorer run --period $week"
+rc=0
+night bin/scorer run --period "$week" --db "$conn" >"$demo/score-week.log" 2>&1 || rc=$?
+[ $rc = 0 ] || { echo "demo: scoring the week failed (exit $rc): $(tail -n 1 "$demo/score-week.log")" >&2; exit $rc; }
 
 q() { psql "$conn" -X -At -c "$1"; }
 info=$(q "SELECT run_id || ' ' || period || ' ' || status FROM report.run_info()")
@@ -113,6 +125,7 @@ show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), top 5" "SELEC
 show "表1.3 local governments, combined index, top 5" "SELECT * FROM report.t1_3_local_combined LIMIT 5"
 show "表2.1 central WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_1_central_wechat LIMIT 5"
 show "表2.2 local WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_2_local_wechat LIMIT 5"
+show "表2.3 party and publicity accounts, the week $week, top 5 (sub-list WCI)" "SELECT * FROM report.t2_3_party_publicity_wechat('$week') LIMIT 5"
 show "表2.7 the most-read articles, top 5 (reads as the page showed them)" "SELECT * FROM report.t2_7_hot_articles LIMIT 5"
 show "表3.1 central Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_1_central_weibo LIMIT 5"
 show "表3.2 local Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_2_local_weibo LIMIT 5"

@@ -139,6 +139,8 @@ struct sw_universe {
     struct sw_cal_art *cal_art;   size_t n_cal_art;
     struct sw_cal_post *cal_post; size_t n_cal_post;
     bool scenario;
+    /* --scenario: days (from day 0) on which no uncalibrated WeChat account pushes (wq lines) */
+    int32_t quiet_first, quiet_last;
     /* Article text: paragraphs of Chinese HTML, contiguous, in UTF-8 and GBK. */
     char *corpus[2];
     uint32_t *par_off[2];       /* n_par + 1 offsets into corpus[i] */

@@ -5,7 +5,9 @@
  * reads it, so its truth stays independent of the parser and the scorer. Lines
  * (tab-separated, '#' comments):
  *   wx BIZ ...              a calibrated WeChat account (its articles follow as wa)
- *   wa BIZ DAY IDX READS LIKES [SECS TITLE]   (SECS -1 / TITLE "": generated)
+ *   ws BIZ ...              its counts in the sub-lists' week (informative, as wx)
+ *   wa BIZ DAY IDX READS LIKES [SECS TITLE]   (SECS -1 / TITLE "": generated; DAY 0-60)
+ *   wq FIRST LAST           no uncalibrated WeChat account pushes on days FIRST..LAST
  *   tw ACCOUNT F_DAY1 F_DAY31 ...   a calibrated Tencent Weibo account
  *   tp ACCOUNT DAY J TYPE REPOSTS COMMENTS MENTIONS
  *   ls STORE LISTING_ID DOWNLOADS ...
@@ -59,7 +61,7 @@ static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
 {
     int64_t d, i, r, z, secs = -1;
     long w = nf == 6 || nf == 8 ? sw_map_get(&u->wx_by_biz, f[1]) : -1;
-    if (w < 0 || !num(f[2], 0, 30, &d) || !num(f[3], 1, 16, &i) || !num(f[4], 0, INT64_C(1) << 40, &r) ||
+    if (w < 0 || !num(f[2], 0, 60, &d) || !num(f[3], 1, 16, &i) || !num(f[4], 0, INT64_C(1) << 40, &r) ||
         !num(f[5], 0, r, &z) || (nf == 8 && (!num(f[6], -1, 57599, &secs) || strlen(f[7]) >= 150)))
         return GR_EDATA;
     struct sw_wx *a = &u->wx[w];
@@ -87,7 +89,7 @@ static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap)
     if (w < 0 || !num(f[2], 0, 30, &d) || !num(f[3], 0, 59, &j) || !num(f[4], 1, 7, &ty) ||
         !num(f[5], 0, INT64_C(1) << 40, &rc_) || !num(f[6], 0, INT64_C(1) << 40, &mc) || !num(f[7], 0, 60, &me))
         return GR_EDATA;
-    if (ty != 1 && ty != 2 && ty != 4 && ty != 7)
+    if (ty != 1 && ty != 2 && ty != 4 && ty != 5 && ty != 7)     /* 5: 空回, an "other" post */
         return GR_EDATA;
     struct sw_tw *t = &u->tw[w];
     if (t->cal_n && t->cal_first + t->cal_n != u->n_cal_post)
@@ -151,6 +153,8 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
         snprintf(err, errlen, "cannot open the scenario data %s: %s", path, strerror(errno));
         return errno == ENOENT ? GR_ENOINPUT : GR_EIO;
     }
+    u->quiet_first = 1;             /* no quiet days unless a wq line names them */
+    u->quiet_last = 0;
     if (!(ls_cal = calloc(u->n_ls + 1, sizeof *ls_cal))) {
         rc = GR_ENOMEM;
         goto out;
@@ -177,7 +181,14 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
             rc = line_tw(u, f, nf);
         else if (strcmp(f[0], "ls") == 0)
             rc = line_ls(u, f, nf, ls_cal);
-        else if (strcmp(f[0], "wx") == 0 || strcmp(f[0], "doc") == 0)
+        else if (strcmp(f[0], "wq") == 0) {
+            int64_t q0, q1;
+            rc = nf == 3 && num(f[1], 0, 60, &q0) && num(f[2], q0, 60, &q1) ? GR_OK : GR_EDATA;
+            if (!rc) {
+                u->quiet_first = (int32_t)q0;
+                u->quiet_last = (int32_t)q1;
+            }
+        } else if (strcmp(f[0], "wx") == 0 || strcmp(f[0], "ws") == 0 || strcmp(f[0], "doc") == 0)
             rc = GR_OK;
         else
             rc = GR_EDATA;

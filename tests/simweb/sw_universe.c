@@ -1048,6 +1048,9 @@ bool sw_wx_push_on(const struct sw_universe *u, const struct sw_wx *a, int64_t a
     } else {
         if (sw_unit(h) >= a->push_p)
             return false;
+        /* the calibrated week (the report's sub-lists): the uncalibrated accounts keep quiet */
+        if (u->scenario && absday - u->day0_abs >= u->quiet_first && absday - u->day0_abs <= u->quiet_last)
+            return false;
         uint64_t h2 = sw_mix(h);
         double x = sw_unit(h2);
         out->k = x < 0.55 ? 1 : x < 0.80 ? 2 : x < 0.90 ? 3 : 4 + (int)((h2 >> 3) % 5);

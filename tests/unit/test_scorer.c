@@ -124,14 +124,15 @@ static void default_methodology_loads_with_every_parameter(void **state)
     if (scorer_method_load(&m, path, err, sizeof err) != GR_OK)
         fail_msg("load %s: %s", path, err);
     assert_string_equal(m.name, "2014");
-    assert_string_equal(m.version, "1");
+    assert_string_equal(m.version, "2");
     assert_true(fabs(jnum(m.params_json, "wci.w_read") - 0.6) < 1e-12);
     assert_true(fabs(jnum(m.params_json, "combined.w_bci") - 0.4) < 1e-12);
     assert_true(fabs(jnum(m.params_json, "wci.read_cap") - 100001) < 1e-9);
-    /* private messages are unobservable: their 0.3 is spread over replies and mentions */
+    /* private messages are unobservable and count 0 (bci.unobservable = zero): replies and
+     * mentions keep 0.4 and 0.3, the 40 ln(q+1) and 30 ln(p+1) of the printed 互动度 values */
     assert_true(fabs(jnum(m.sql_json, "bci_interaction_w_private")) < 1e-12);
-    assert_true(fabs(jnum(m.sql_json, "bci_interaction_w_replies") - 0.4 / 0.7) < 1e-12);
-    assert_true(fabs(jnum(m.sql_json, "bci_interaction_w_mentions") - 0.3 / 0.7) < 1e-12);
+    assert_true(fabs(jnum(m.sql_json, "bci_interaction_w_replies") - 0.4) < 1e-12);
+    assert_true(fabs(jnum(m.sql_json, "bci_interaction_w_mentions") - 0.3) < 1e-12);
     assert_true(m.text_len > 100);
     scorer_method_free(&m);
 }

@@ -103,8 +103,9 @@ for b,a in accts.items():
 P("\nEach account is alone in its function, so rank_function = 1 for all three.\n")
 
 P("## 4. BCI (sub-score = 100·Σ wᵢ·ln(xᵢ+1); BCI = 0.2C + 0.5A + 0.5I + 0.8P)\n")
-P("""Interaction weights: private messages (0.3) cannot be observed, so replies 0.4 and mentions 0.3 are
-renormalised to 0.4/0.7 = 0.571429 and 0.3/0.7 = 0.428571.
+P("""Interaction weights: private messages (0.3) cannot be observed and count 0 (bci.unobservable = zero):
+replies 0.4 and mentions 0.3 keep their weights. Coverage: 0.02 ln(followers+1) + 0.37 ln(new+1);
+activity: 0.4 ln(posts+1) + 0.4 ln(originals+1) + 0.2 ln(reposts+1).
 
 Stock rule: the ok snapshot nearest the period end (2014-10-31T16:00Z) within 7 days before and 7
 settle days after it; new followers need the snapshot nearest the period start (2014-09-30T16:00Z)
@@ -129,13 +130,13 @@ L=lambda x: log(x+1)
 wb={'wb_a':(1500,500,3,1,1,1,3,10,2,5,1,'甲微博','central'),'wb_b':(2000000,0,6,4,2,0,0,500,20,60,5,'乙微博','local'),'wb_e':(50,0,0,0,0,0,0,0,0,0,0,'戊微博','local')}
 bres={}
 for k,(f,new,posts,orig,rep,replies,ment,orr,srr,ocr,scr,name,scope) in wb.items():
-    cov=100*(0.3*L(f)+0.7*L(new)); act=100*(0.3*L(posts)+0.3*L(orig)+0.4*L(rep))
-    inter=100*((0.4/0.7)*L(replies)+(0.3/0.7)*L(ment)); prop=100*(0.3*L(orr)+0.2*L(srr)+0.3*L(ocr)+0.2*L(scr))
+    cov=100*(0.02*L(f)+0.37*L(new)); act=100*(0.4*L(posts)+0.4*L(orig)+0.2*L(rep))
+    inter=100*(0.4*L(replies)+0.3*L(ment)); prop=100*(0.3*L(orr)+0.2*L(srr)+0.3*L(ocr)+0.2*L(scr))
     bci=0.2*cov+0.5*act+0.5*inter+0.8*prop; bres[k]=bci
     P(f"### {name} ({k})\n")
-    P(f"C = 100·(0.3·ln({f}+1) + 0.7·ln({new}+1)) = 100·(0.3·{L(f):.6f} + 0.7·{L(new):.6f}) = {cov:.4f}")
-    P(f"A = 100·(0.3·ln({posts}+1) + 0.3·ln({orig}+1) + 0.4·ln({rep}+1)) = 100·(0.3·{L(posts):.6f} + 0.3·{L(orig):.6f} + 0.4·{L(rep):.6f}) = {act:.4f}")
-    P(f"I = 100·(0.571429·ln({replies}+1) + 0.428571·ln({ment}+1)) = 100·(0.571429·{L(replies):.6f} + 0.428571·{L(ment):.6f}) = {inter:.4f}")
+    P(f"C = 100·(0.02·ln({f}+1) + 0.37·ln({new}+1)) = 100·(0.02·{L(f):.6f} + 0.37·{L(new):.6f}) = {cov:.4f}")
+    P(f"A = 100·(0.4·ln({posts}+1) + 0.4·ln({orig}+1) + 0.2·ln({rep}+1)) = 100·(0.4·{L(posts):.6f} + 0.4·{L(orig):.6f} + 0.2·{L(rep):.6f}) = {act:.4f}")
+    P(f"I = 100·(0.4·ln({replies}+1) + 0.3·ln({ment}+1)) = 100·(0.4·{L(replies):.6f} + 0.3·{L(ment):.6f}) = {inter:.4f}")
     P(f"P = 100·(0.3·ln({orr}+1) + 0.2·ln({srr}+1) + 0.3·ln({ocr}+1) + 0.2·ln({scr}+1)) = 100·(0.3·{L(orr):.6f} + 0.2·{L(srr):.6f} + 0.3·{L(ocr):.6f} + 0.2·{L(scr):.6f}) = {prop:.4f}")
     P(f"BCI = 0.2·{cov:.4f} + 0.5·{act:.4f} + 0.5·{inter:.4f} + 0.8·{prop:.4f} = **{bci:.4f}**\n")
     for col,v in [('followers',f),('new_followers',new if k != 'wb_e' else ''),('posts',posts),('coverage',cov),('activity',act),('interaction',inter),('propagation',prop),('bci',bci)]:
