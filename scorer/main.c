@@ -54,7 +54,7 @@ static void usage(FILE *f)
             "                 documented-differences files are marked \"documented\" and not counted:\n"
             "                 by default $GOVREACH_SHARE/tests/data/report/expected_violations.tsv (the\n"
             "                 report's own errors) and the doc lines of\n"
-            "                 $GOVREACH_SHARE/tests/simweb/report_2014.tsv (the calibrated scenario's\n"
+            "                 $GOVREACH_SHARE/simweb/report_2014.tsv (the calibrated scenario's\n"
             "                 contradictions); --documented FILE (repeatable) replaces them.\n"
             "\n"
             "options:\n"
@@ -282,7 +282,7 @@ static int cmd_reproduce(const struct cli *cl, const char *dir)
     enum gr_rc rc;
 
     snprintf(d1, sizeof d1, "%s/tests/data/report/expected_violations.tsv", gr_share_dir());
-    snprintf(d2, sizeof d2, "%s/tests/simweb/report_2014.tsv", gr_share_dir());
+    snprintf(d2, sizeof d2, "%s/simweb/report_2014.tsv", gr_share_dir());
     rc = connect_db(cl->db, &conn, err, sizeof err);
     if (!rc)
         rc = scorer_reproduce(conn, dir, cl->run, cl->ndocumented ? cl->documented : defaults, stdout, &nfail, err,

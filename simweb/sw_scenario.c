@@ -1,7 +1,7 @@
 /* --scenario report-2014: the universe calibrated to the 2014 report.
  *
- * The counts come from a data file (tests/simweb/report_2014.tsv) computed by
- * tests/simweb/calibrate_report_2014.py from the report's tables; simweb only
+ * The counts come from a data file (simweb/report_2014.tsv) computed by
+ * simweb/calibrate_report_2014.py from the report's tables; simweb only
  * reads it, so its truth stays independent of the parser and the scorer. Lines
  * (tab-separated, '#' comments):
  *   wx BIZ ...              a calibrated WeChat account (its articles follow as wa)

@@ -1,5 +1,5 @@
 /* simweb: the simulated web. Internal declarations shared by the files of
- * tests/simweb/ (universe, pages, server, main). Nothing here is part of
+ * simweb/ (universe, pages, server, main). Nothing here is part of
  * libgovreach.
  *
  * Everything a page shows is derived from (seed, entity hash, day) with the

@@ -38,10 +38,10 @@ static void usage(FILE *f)
         "  --no-named            no named targets\n"
         "  --scenario report-2014  the universe calibrated to the 2014 report (needs --date 2014-10-01):\n"
         "                        every account and app the report names gets the counts of\n"
-        "                        tests/simweb/report_2014.tsv, everything else ranks below them\n"
-        "                        (tests/simweb/README.md, \"Scenario report-2014\")\n"
-        "  --scenario-data FILE  that file (default $GOVREACH_SHARE/tests/simweb/report_2014.tsv or\n"
-        "                        ./tests/simweb/report_2014.tsv)\n"
+        "                        simweb/report_2014.tsv, everything else ranks below them\n"
+        "                        (simweb/README.md, \"Scenario report-2014\")\n"
+        "  --scenario-data FILE  that file (default $GOVREACH_SHARE/simweb/report_2014.tsv or\n"
+        "                        ./simweb/report_2014.tsv)\n"
         "\n"
         "Files (with neither --listen nor a server wanted, simweb writes them and exits 0):\n"
         "  --emit-targets DIR    organisations.csv wechat_accounts.csv weibo_accounts.csv apps.csv\n"
@@ -254,8 +254,8 @@ int main(int argc, char **argv)
     }
     o.named_dir = no_named ? NULL : named;
     if (scenario && !scen_data) {
-        snprintf(scen_buf, sizeof scen_buf, "%s/tests/simweb/report_2014.tsv", gr_share_dir());
-        scen_data = getenv("GOVREACH_SHARE") ? scen_buf : "tests/simweb/report_2014.tsv";
+        snprintf(scen_buf, sizeof scen_buf, "%s/simweb/report_2014.tsv", gr_share_dir());
+        scen_data = getenv("GOVREACH_SHARE") ? scen_buf : "simweb/report_2014.tsv";
     }
     if (scenario && !o.named_dir) {
         free(so.faults);
