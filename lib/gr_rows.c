@@ -13,6 +13,11 @@ static const char *const rec_names[GR_REC_COUNT] = {
     "weibo_post", "app_listing", "parse_reject",
 };
 
+const char *const gr_status_names[] = {
+    "ok", "deleted", "blocked", "expired", "verification", "not_found", "error", NULL,
+};
+const char *const gr_store_names[] = { "360", "91", "yyb", "baidu", "wandoujia", "appstore", NULL };
+
 #define PROV "\twarc_file\twarc_offset\turl\tfetched_at"
 static const char *const rec_headers[GR_REC_COUNT] = {
     "biz\tmid\tidx\tsn\ttitle\taccount_name\tpublished_at\tstatus" PROV,

@@ -15,6 +15,7 @@
 #include "gr_buf.h"
 #include "gr_db.h"
 #include "gr_log.h"
+#include "gr_rows.h"
 #include "gr_source.h"
 #include "gr_util.h"
 #include "loader.h"
@@ -207,7 +208,6 @@ static void field_cb(void *s, size_t len, void *data)
 }
 
 static const char *const levels[] = { "central", "province", "city", "county", NULL };
-static const char *const stores[] = { "360", "91", "yyb", "baidu", "wandoujia", "appstore", NULL };
 static const char *const kinds[] = { "organisation", "civil_servant", NULL };
 
 static bool in_list(const char *v, const char *const *l)
@@ -266,7 +266,7 @@ static void row_cb(int c, void *data)
             }
             break;
         case CK_STORE:
-            if (!in_list(v, stores)) {
+            if (!in_list(v, gr_store_names)) {
                 fail(p, GR_EDATA, "unknown store \"%s\" (expected 360, 91, yyb, baidu, wandoujia or appstore)", v);
                 goto reset;
             }

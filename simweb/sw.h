@@ -14,6 +14,7 @@
 
 #include "gr_buf.h"
 #include "gr_err.h"
+#include "gr_rows.h"
 
 /* ---- deterministic randomness ------------------------------------------ */
 
@@ -37,13 +38,14 @@ double sw_normal(uint64_t h);
 /* ---- vocabulary ---------------------------------------------------------- */
 
 enum sw_level { SW_CENTRAL, SW_PROVINCE, SW_CITY, SW_COUNTY };
+/* Store codes and statuses are the schema's (lib/gr_rows.h: gr_store_names,
+ * gr_status_names, checked against schema/003_obs.sql); these enums index
+ * those lists, in their order (test_simweb checks the names). */
 enum sw_store { SW_S360, SW_S91, SW_SYYB, SW_SBAIDU, SW_SWDJ, SW_SAPPSTORE, SW_NSTORES };
 enum sw_status { SW_OK, SW_DELETED, SW_BLOCKED, SW_EXPIRED, SW_VERIFY, SW_NOTFOUND, SW_ERROR };
 
 extern const char *const sw_level_name[4];
-extern const char *const sw_store_code[SW_NSTORES];
 extern const char *const sw_store_host[SW_NSTORES];
-extern const char *const sw_status_name[7];
 
 /* ---- the universe -------------------------------------------------------- */
 
@@ -179,7 +181,7 @@ struct sw_article {
 };
 void sw_wx_article(const struct sw_universe *u, const struct sw_wx *a, const struct sw_push *p, int idx,
                    struct sw_article *out);
-/* What getappmsgext shows: min(reads, 100001). */
+/* What getappmsgext shows: min(reads, GR_READS_CAPPED). */
 int64_t sw_read_shown(int64_t reads);
 
 struct sw_post {

@@ -123,7 +123,7 @@ static enum gr_rc line_ls(struct sw_universe *u, char **f, int nf, bool *is_cal)
         return GR_EDATA;
     for (size_t i = 0; i < u->n_ls; i++) {
         struct sw_listing *l = &u->ls[i];
-        if (strcmp(sw_store_code[l->store], f[1]) == 0 && strcmp(l->listing_id, f[2]) == 0) {
+        if (strcmp(gr_store_names[l->store], f[1]) == 0 && strcmp(l->listing_id, f[2]) == 0) {
             l->n0 = n;
             l->rate_ppm = 0;
             l->gone = false;

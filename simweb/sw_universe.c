@@ -15,10 +15,8 @@
 #include "gr_log.h"
 
 const char *const sw_level_name[4] = { "central", "province", "city", "county" };
-const char *const sw_store_code[SW_NSTORES] = { "360", "91", "yyb", "baidu", "wandoujia", "appstore" };
 const char *const sw_store_host[SW_NSTORES] = { "zhushou.360.cn", "apk.91.com", "sj.qq.com", "shouji.baidu.com",
                                                 "www.wandoujia.com", "itunes.apple.com" };
-const char *const sw_status_name[7] = { "ok", "deleted", "blocked", "expired", "verification", "not_found", "error" };
 
 /* ---- hashing ---------------------------------------------------------------- */
 
@@ -474,7 +472,7 @@ static bool url_split(const char *url, char *copy, size_t n, const char **path, 
 static int store_of(const char *s)
 {
     for (int i = 0; i < SW_NSTORES; i++)
-        if (strcmp(s, sw_store_code[i]) == 0)
+        if (strcmp(s, gr_store_names[i]) == 0)
             return i;
     return -1;
 }
@@ -1089,7 +1087,7 @@ static const char *const topics[] = {
     "平安夜里的守护者" };
 #define N_TOPICS (sizeof topics / sizeof topics[0])
 
-int64_t sw_read_shown(int64_t reads) { return reads > 100000 ? 100001 : reads; }
+int64_t sw_read_shown(int64_t reads) { return reads >= GR_READS_CAPPED ? GR_READS_CAPPED : reads; }
 
 static int64_t grown(int64_t final, int64_t age)
 {
