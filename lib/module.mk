@@ -9,3 +9,6 @@ $(BIN)/contract_dump: $(BUILD)/tests/contract/contract_dump.o $(LIBGR)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBGR) $(LIBS_ALL)
 TEST_PROGRAMS += $(BIN)/contract_dump
+
+# inih has no version call: --version prints the one it was built against.
+$(BUILD)/lib/gr_prog.o: CFLAGS_ALL += -DGR_INIH_VERSION='"$(shell pkg-config --modversion inih)"'

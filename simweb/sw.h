@@ -288,5 +288,7 @@ struct sw_server_opts {
 enum gr_rc sw_fault_parse(const char *spec, struct sw_fault *f, char *err, size_t errlen);
 /* Serves until SIGINT/SIGTERM. */
 enum gr_rc sw_serve(const struct sw_universe *u, const struct sw_server_opts *o, char *err, size_t errlen);
+/* The linked libmicrohttpd's version (for --version). Static string. */
+const char *sw_mhd_version(void);
 
 #endif

@@ -814,6 +814,8 @@ static uint16_t bound_port(struct MHD_Daemon *d)
     return di ? di->port : 0;
 }
 
+const char *sw_mhd_version(void) { return MHD_get_version(); }
+
 enum gr_rc sw_serve(const struct sw_universe *u, const struct sw_server_opts *o, char *err, size_t errlen)
 {
     struct sockaddr_in sa, sa_tls;
