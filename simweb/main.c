@@ -56,7 +56,7 @@ static void usage(FILE *f)
         "Server:\n"
         "  --listen ADDR:PORT    listen address (default 127.0.0.1:0; port 0 = ephemeral)\n"
         "  --port-file FILE      write the bound port there once listening\n"
-        "  --threads N           libmicrohttpd epoll thread pool size (default 1)\n"
+        "  --threads N           libmicrohttpd poll() thread pool size (default 1)\n"
         "  --log FILE            one line per request: start_us end_us host method path?query status bytes\n"
         "  --gzip                gzip bodies when the request sends Accept-Encoding: gzip\n"
         "  --robots HOST=RULES   robots.txt body for HOST, \\n for newlines (default: allow all), e.g.\n"
@@ -88,8 +88,8 @@ static void usage(FILE *f)
         "\n"
         "Determinism: the same seed, date, day and options give byte-identical bodies and truth.\n"
         "\n"
-        "Exit status: 0 ok, 64 usage, 66 missing input, 69 cannot listen, 70 internal error, 74 I/O error,\n"
-        "78 bad configuration.\n"
+        "Exit status: 0 ok, 64 usage, 65 a bad target list (file and line named), 66 missing input,\n"
+        "69 cannot listen, 70 internal error, 74 I/O error, 78 bad configuration.\n"
         "\n",
         f);
     gr_prog_print_common_options(f);

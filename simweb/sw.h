@@ -49,11 +49,11 @@ extern const char *const sw_store_host[SW_NSTORES];
 
 /* ---- the universe -------------------------------------------------------- */
 
-/* A string -> index hash map (open addressing; keys are borrowed). */
+/* A string -> index hash map (uthash; keys are borrowed). Zero-initialised
+ * is empty. */
+struct sw_map_entry;
 struct sw_map {
-    const char **keys;
-    uint32_t *vals;
-    size_t cap, n;
+    struct sw_map_entry *head;
 };
 
 struct sw_org {

@@ -1,5 +1,5 @@
-/* The HTTP side of simweb: libmicrohttpd with its internal epoll thread pool
- * (no hand-written HTTP parsing), the request log, gzip, and the misbehaviour
+/* The HTTP side of simweb: libmicrohttpd with its internal poll() thread pool
+ * (not epoll, see start_daemon; no hand-written HTTP parsing), the request log, gzip, and the misbehaviour
  * switches (--fault). Delays never block a pool thread: a connection is
  * suspended and a timer thread resumes it when its time comes. */
 #include "sw.h"
