@@ -75,7 +75,9 @@ void gr_row_null(struct gr_row *r);
 void gr_row_bool(struct gr_row *r, bool v);
 /* ISO 8601 UTC, e.g. 2014-10-05T08:00:00Z. */
 void gr_row_time(struct gr_row *r, int64_t t);
-/* Adds provenance and the newline; on any error removes the partial row. */
+/* Adds provenance and the newline; on any error removes the partial row. A
+ * row with more or fewer fields than its record type has columns is
+ * GR_EINTERNAL (a source's bug, never a page's). */
 enum gr_rc gr_row_end(struct gr_row *r, const struct gr_page *page);
 
 /* Appends s escaped for a COPY text field (see above). */
