@@ -103,8 +103,8 @@ install: all
 	cp -r schema conf scripts $(DESTDIR)$(PREFIX)/share/govreach/
 	install -d $(DESTDIR)$(PREFIX)/share/govreach/nightly/assets $(DESTDIR)$(PREFIX)/share/govreach/node_modules/echarts/dist
 	install -m 644 nightly/assets/report.js nightly/assets/report.css $(DESTDIR)$(PREFIX)/share/govreach/nightly/assets/
-	install -d $(DESTDIR)$(PREFIX)/share/govreach/tests/simweb $(DESTDIR)$(PREFIX)/share/govreach/tests/data/report
-	install -m 644 tests/simweb/report_2014.tsv $(DESTDIR)$(PREFIX)/share/govreach/tests/simweb/
+	install -d $(DESTDIR)$(PREFIX)/share/govreach/simweb $(DESTDIR)$(PREFIX)/share/govreach/tests/data/report
+	install -m 644 simweb/report_2014.tsv $(DESTDIR)$(PREFIX)/share/govreach/simweb/
 	install -m 644 tests/data/report/expected_violations.tsv $(DESTDIR)$(PREFIX)/share/govreach/tests/data/report/
 	if [ -f node_modules/echarts/dist/echarts.min.js ]; then \
 	  install -m 644 node_modules/echarts/dist/echarts.min.js $(DESTDIR)$(PREFIX)/share/govreach/node_modules/echarts/dist/; \

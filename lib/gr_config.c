@@ -465,7 +465,8 @@ enum gr_rc gr_config_setup(struct gr_config *cfg, const char *path, char *const 
     }
     if (rc)
         return rc == GR_ENOMEM ? rc : GR_ECONFIG;
-    v = gr_config_get(cfg, "log.level");
+    /* GR_LOG_LEVEL, read by gr_log_init(), is the environment: it beats the file */
+    v = getenv("GR_LOG_LEVEL") ? NULL : gr_config_get(cfg, "log.level");
     if (v) {
         if (!gr_log_parse_level(v, &lv)) {
             snprintf(err, errlen, "%s: log.level: unknown level \"%s\"", gr_config_origin(cfg, "log.level"), v);

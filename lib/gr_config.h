@@ -64,8 +64,8 @@ void gr_config_each_section(const struct gr_config *cfg, const char *prefix,
 
 /* What every program's main.c does after parsing its options: loads the file
  * (when path is non-empty), the environment, then each "section.key=value"
- * of sets (from --set), in that order; then applies log.level and log.format
- * when the table has them (verbosity -1 = --quiet, 1 = --verbose overrides
+ * of sets (from --set), in that order; then applies log.level (unless the
+ * environment sets GR_LOG_LEVEL) and log.format when the table has them (verbosity -1 = --quiet, 1 = --verbose overrides
  * the level). On error, err holds "file:line: message" or the like and the
  * code is GR_ECONFIG (a missing file included). */
 enum gr_rc gr_config_setup(struct gr_config *cfg, const char *path, char *const *sets, int nsets, int verbosity,

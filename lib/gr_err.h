@@ -27,5 +27,9 @@ const char *gr_strerror(enum gr_rc rc);
 
 /* The <sysexits.h> status for a code; used only by main.c files. */
 int gr_rc_exit(enum gr_rc rc);
+/* The other way, for a program that runs the stages (the nightly driver): the
+ * code a stage's exit status stands for; GR_EINTERNAL for a status outside
+ * the table (a crash, a signal). Both read the one table in gr_err.c. */
+enum gr_rc gr_rc_from_exit(int status);
 
 #endif

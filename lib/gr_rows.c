@@ -13,6 +13,11 @@ static const char *const rec_names[GR_REC_COUNT] = {
     "weibo_post", "app_listing", "parse_reject",
 };
 
+const char *const gr_status_names[] = {
+    "ok", "deleted", "blocked", "expired", "verification", "not_found", "error", NULL,
+};
+const char *const gr_store_names[] = { "360", "91", "yyb", "baidu", "wandoujia", "appstore", NULL };
+
 #define PROV "\twarc_file\twarc_offset\turl\tfetched_at"
 static const char *const rec_headers[GR_REC_COUNT] = {
     "biz\tmid\tidx\tsn\ttitle\taccount_name\tpublished_at\tstatus" PROV,
@@ -187,6 +192,20 @@ void gr_row_time(struct gr_row *r, int64_t t)
         r->rc = gr_buf_appends(&r->rows->b[r->type], ts);
 }
 
+/* Columns of a record type, from its header (counted once per process). */
+static int rec_ncols(enum gr_rec_type t)
+{
+    static int n[GR_REC_COUNT];
+
+    if (!n[t]) {
+        int k = 1;
+        for (const char *h = rec_headers[t]; *h; h++)
+            k += *h == '\t';
+        n[t] = k;
+    }
+    return n[t];
+}
+
 enum gr_rc gr_row_end(struct gr_row *r, const struct gr_page *page)
 {
     struct gr_buf *b = &r->rows->b[r->type];
@@ -195,6 +214,10 @@ enum gr_rc gr_row_end(struct gr_row *r, const struct gr_page *page)
     gr_row_i64(r, page->warc_offset);
     gr_row_str(r, page->url ? page->url : "");
     gr_row_time(r, page->fetched_at);
+    /* a source's positional gr_row_* calls must give the header's column count
+     * (the header is checked against the schema by schema_contract.sh) */
+    if (r->rc == GR_OK && r->fields != rec_ncols(r->type))
+        r->rc = GR_EINTERNAL;
     if (r->rc == GR_OK)
         r->rc = gr_buf_appendc(b, '\n');
     if (r->rc) {

@@ -30,6 +30,16 @@ enum gr_rec_type {
     GR_REC_COUNT
 };
 
+/* The C side of schema/003_obs.sql, which is the single source: the record
+ * types (enum order = the tables below), their columns, the page statuses of
+ * every obs.*.status, the store codes of obs.app_listing.store and
+ * src.store_listing.store, and the count stored for a capped read count.
+ * tests/integration/schema_contract.sh compares all of them with a migrated
+ * database and fails on any difference (bin/contract_dump prints this side). */
+extern const char *const gr_status_names[];   /* NULL-terminated, schema order */
+extern const char *const gr_store_names[];    /* NULL-terminated, schema order */
+#define GR_READS_CAPPED 100001                /* "10万+" / "100000+" (capped = true) */
+
 /* Record type name (the obs table and the file name part), and the header
  * line (column names, tab-separated, no newline). Static strings. */
 const char *gr_rec_name(enum gr_rec_type t);
@@ -65,7 +75,9 @@ void gr_row_null(struct gr_row *r);
 void gr_row_bool(struct gr_row *r, bool v);
 /* ISO 8601 UTC, e.g. 2014-10-05T08:00:00Z. */
 void gr_row_time(struct gr_row *r, int64_t t);
-/* Adds provenance and the newline; on any error removes the partial row. */
+/* Adds provenance and the newline; on any error removes the partial row. A
+ * row with more or fewer fields than its record type has columns is
+ * GR_EINTERNAL (a source's bug, never a page's). */
 enum gr_rc gr_row_end(struct gr_row *r, const struct gr_page *page);
 
 /* Appends s escaped for a COPY text field (see above). */

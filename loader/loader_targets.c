@@ -3,9 +3,7 @@
  * frontier seeded with each target's start URLs. Every file is validated in
  * full before anything is written: a duplicate key, an unknown level, a
  * missing required field or a dangling reference names its file and line. */
-#include <csv.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +13,9 @@
 #include "gr_buf.h"
 #include "gr_db.h"
 #include "gr_log.h"
+#include "gr_rows.h"
 #include "gr_source.h"
+#include "gr_targets.h"
 #include "gr_util.h"
 #include "loader.h"
 
@@ -73,17 +73,11 @@ struct keyset {
 struct parsed {
     const struct filespec *spec;
     char path[4096];
-    int map[64];                /* csv column -> spec column, -1 unknown */
-    int ncsv;
-    char *cur[MAX_COLS];
-    int field;
-    long line;                  /* record number; the header is 1 */
-    struct gr_buf copy;         /* COPY text of the validated rows */
+    int map[GR_TARGETS_MAX_COLS];   /* csv column -> spec column */
+    struct gr_buf copy;             /* COPY text of the validated rows */
     struct keyset *keys;
     long rows;
-    enum gr_rc rc;
     struct keyset **orgs, **apps;   /* for references, may be NULL */
-    bool header_done;
 };
 
 static void keyset_free(struct keyset **s)
@@ -140,74 +134,7 @@ static enum gr_rc copy_field(struct gr_buf *b, const char *v)
     return rc;
 }
 
-static void fail(struct parsed *p, enum gr_rc rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void fail(struct parsed *p, enum gr_rc rc, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    if (p->rc)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    gr_error("unable to load %s line %ld: %s", p->path, p->line, msg);
-    p->rc = rc;
-}
-
-static void field_cb(void *s, size_t len, void *data)
-{
-    struct parsed *p = data;
-    char *v;
-
-    if (p->rc)
-        return;
-    if (!gr_utf8_valid(s ? s : "", s ? len : 0) || (s && memchr(s, '\0', len))) {
-        fail(p, GR_EDATA, "field %d is not valid UTF-8 text (or holds a NUL byte)", p->field + 1);
-        return;
-    }
-    v = strndup(s ? s : "", s ? len : 0);
-    if (!v) {
-        p->rc = GR_ENOMEM;
-        return;
-    }
-    if (!p->header_done) {
-        int k = -1;
-        /* a UTF-8 byte-order mark before the first column name is accepted */
-        if (p->field == 0 && strncmp(v, "\xEF\xBB\xBF", 3) == 0)
-            memmove(v, v + 3, strlen(v + 3) + 1);
-        if (p->field >= 64) {
-            free(v);
-            fail(p, GR_EDATA, "too many columns");
-            return;
-        }
-        for (int i = 0; i < p->spec->ncols; i++)
-            if (!strcmp(p->spec->cols[i].name, v))
-                k = i;
-        if (k < 0) {
-            fail(p, GR_EDATA, "unknown column \"%s\"", v);
-            free(v);
-            return;
-        }
-        for (int i = 0; i < p->field; i++)
-            if (p->map[i] == k)
-                fail(p, GR_EDATA, "column \"%s\" appears twice", v);
-        p->map[p->field++] = k;
-        free(v);
-        return;
-    }
-    if (p->field >= p->ncsv) {
-        free(v);
-        p->field++;
-        return;
-    }
-    free(p->cur[p->map[p->field]]);
-    p->cur[p->map[p->field]] = v;
-    p->field++;
-}
-
 static const char *const levels[] = { "central", "province", "city", "county", NULL };
-static const char *const stores[] = { "360", "91", "yyb", "baidu", "wandoujia", "appstore", NULL };
 static const char *const kinds[] = { "organisation", "civil_servant", NULL };
 
 static bool in_list(const char *v, const char *const *l)
@@ -218,85 +145,83 @@ static bool in_list(const char *v, const char *const *l)
     return false;
 }
 
-static void row_cb(int c, void *data)
-{
-    struct parsed *p = data;
-    const struct filespec *sp = p->spec;
-    char key[2048];
-    long prev = 0;
-    (void)c;
+#define FAIL(...) return (snprintf(msg, msglen, __VA_ARGS__), GR_EDATA)
 
-    if (p->rc)
-        goto reset;
-    if (!p->header_done) {
-        p->ncsv = p->field;
-        p->header_done = true;
-        for (int i = 0; i < sp->ncols; i++) {
-            bool seen = false;
-            for (int j = 0; j < p->ncsv; j++)
-                seen |= p->map[j] == i;
-            if (!seen && sp->cols[i].required)
-                fail(p, GR_EDATA, "the header lacks the required column \"%s\"", sp->cols[i].name);
-        }
-        goto reset;
-    }
-    if (p->field == 1 && (!p->cur[p->map[0]] || !*p->cur[p->map[0]]) && p->ncsv > 1)
-        goto reset; /* a blank line */
-    if (p->field != p->ncsv) {
-        char a[32], b[32];
-        snprintf(a, sizeof a, "%d", p->field);
-        snprintf(b, sizeof b, "%d", p->ncsv);
-        fail(p, GR_EDATA, "%s fields, the header has %s", a, b);
-        goto reset;
+/* The header: every column known, none twice, the required ones present. */
+static enum gr_rc header_row(struct parsed *p, const struct gr_targets_row *r, char *msg, size_t msglen)
+{
+    const struct filespec *sp = p->spec;
+
+    for (int j = 0; j < r->n; j++) {
+        int k = -1;
+        for (int i = 0; i < sp->ncols; i++)
+            if (!strcmp(sp->cols[i].name, r->f[j]))
+                k = i;
+        if (k < 0)
+            FAIL("unknown column \"%s\"", r->f[j]);
+        for (int i = 0; i < j; i++)
+            if (p->map[i] == k)
+                FAIL("column \"%s\" appears twice", r->f[j]);
+        p->map[j] = k;
     }
     for (int i = 0; i < sp->ncols; i++) {
-        const char *v = p->cur[i];
+        bool seen = false;
+        for (int j = 0; j < r->n; j++)
+            seen |= p->map[j] == i;
+        if (!seen && sp->cols[i].required)
+            FAIL("the header lacks the required column \"%s\"", sp->cols[i].name);
+    }
+    return GR_OK;
+}
+
+/* One record (lib/gr_targets has checked its text and length): validated,
+ * then appended to the COPY text. */
+static enum gr_rc row_cb(const struct gr_targets_row *r, void *arg, char *msg, size_t msglen)
+{
+    struct parsed *p = arg;
+    const struct filespec *sp = p->spec;
+    const char *cur[MAX_COLS] = { NULL };
+    char key[2048];
+    long prev = 0;
+
+    if (r->line == 1)
+        return header_row(p, r, msg, msglen);
+    for (int j = 0; j < r->n; j++)
+        cur[p->map[j]] = r->f[j];
+    for (int i = 0; i < sp->ncols; i++) {
+        const char *v = cur[i];
         const char *name = sp->cols[i].name;
-        if (sp->cols[i].required && (!v || !*v)) {
-            fail(p, GR_EDATA, "missing required field \"%s\"", name);
-            goto reset;
-        }
+        if (sp->cols[i].required && (!v || !*v))
+            FAIL("missing required field \"%s\"", name);
         if (!v || !*v)
             continue;
         switch (sp->cols[i].check) {
         case CK_LEVEL:
-            if (!in_list(v, levels)) {
-                fail(p, GR_EDATA, "unknown level \"%s\" (expected central, province, city or county)", v);
-                goto reset;
-            }
+            if (!in_list(v, levels))
+                FAIL("unknown level \"%s\" (expected central, province, city or county)", v);
             break;
         case CK_STORE:
-            if (!in_list(v, stores)) {
-                fail(p, GR_EDATA, "unknown store \"%s\" (expected 360, 91, yyb, baidu, wandoujia or appstore)", v);
-                goto reset;
-            }
+            if (!in_list(v, gr_store_names))
+                FAIL("unknown store \"%s\" (expected 360, 91, yyb, baidu, wandoujia or appstore)", v);
             break;
         case CK_KIND:
-            if (!in_list(v, kinds)) {
-                fail(p, GR_EDATA, "unknown kind \"%s\" (expected organisation or civil_servant)", v);
-                goto reset;
-            }
+            if (!in_list(v, kinds))
+                FAIL("unknown kind \"%s\" (expected organisation or civil_servant)", v);
             break;
         case CK_ORG:
-            if (p->orgs && !keyset_has(*p->orgs, v)) {
-                fail(p, GR_EDATA, "org_key \"%s\" is not in organisations.csv nor in the database", v);
-                goto reset;
-            }
+            if (p->orgs && !keyset_has(*p->orgs, v))
+                FAIL("org_key \"%s\" is not in organisations.csv nor in the database", v);
             break;
         case CK_APP:
-            if (p->apps && !keyset_has(*p->apps, v)) {
-                fail(p, GR_EDATA, "app_key \"%s\" is not in apps.csv nor in the database", v);
-                goto reset;
-            }
+            if (p->apps && !keyset_has(*p->apps, v))
+                FAIL("app_key \"%s\" is not in apps.csv nor in the database", v);
             break;
         case CK_URL:
             /* the crawler fetches http and https only: anything else would
              * sit in the frontier for ever */
             if ((strncasecmp(v, "http://", 7) != 0 && strncasecmp(v, "https://", 8) != 0) ||
-                !v[strncasecmp(v, "http://", 7) == 0 ? 7 : 8] || strpbrk(v, " \t\r\n")) {
-                fail(p, GR_EDATA, "url \"%.200s\" is not an http:// or https:// URL", v);
-                goto reset;
-            }
+                !v[strncasecmp(v, "http://", 7) == 0 ? 7 : 8] || strpbrk(v, " \t\r\n"))
+                FAIL("url \"%.200s\" is not an http:// or https:// URL", v);
             break;
         case CK_NONE:
             break;
@@ -304,80 +229,44 @@ static void row_cb(int c, void *data)
     }
     /* Local bodies need a province; the level column is present in all but listings. */
     for (int i = 0; i < sp->ncols; i++) {
-        if (sp->cols[i].check == CK_LEVEL && p->cur[i] && strcmp(p->cur[i], "central") != 0) {
+        if (sp->cols[i].check == CK_LEVEL && cur[i] && strcmp(cur[i], "central") != 0) {
             for (int j = 0; j < sp->ncols; j++)
-                if (!strcmp(sp->cols[j].name, "province") && (!p->cur[j] || !*p->cur[j])) {
-                    fail(p, GR_EDATA, "missing required field \"province\" for a %s-level body", p->cur[i]);
-                    goto reset;
-                }
+                if (!strcmp(sp->cols[j].name, "province") && (!cur[j] || !*cur[j]))
+                    FAIL("missing required field \"province\" for a %s-level body", cur[i]);
         }
     }
     if (sp->key[1] >= 0)
-        snprintf(key, sizeof key, "%s\x1f%s", p->cur[sp->key[0]], p->cur[sp->key[1]]);
+        snprintf(key, sizeof key, "%s\x1f%s", cur[sp->key[0]], cur[sp->key[1]]);
     else
-        snprintf(key, sizeof key, "%s", p->cur[sp->key[0]]);
-    if (!keyset_add(&p->keys, key, p->line, &prev)) {
-        char a[64];
-        snprintf(a, sizeof a, "%ld", prev);
-        fail(p, GR_EDATA, "duplicate key \"%s\" (first on line %s)", p->cur[sp->key[0]], a);
-        goto reset;
-    }
-    for (int i = 0; i < sp->ncols && !p->rc; i++) {
+        snprintf(key, sizeof key, "%s", cur[sp->key[0]]);
+    if (!keyset_add(&p->keys, key, r->line, &prev))
+        FAIL("duplicate key \"%s\" (first on line %ld)", cur[sp->key[0]], prev);
+    for (int i = 0; i < sp->ncols; i++) {
         if (i && gr_buf_appendc(&p->copy, '\t'))
-            p->rc = GR_ENOMEM;
-        if (copy_field(&p->copy, p->cur[i]))
-            p->rc = GR_ELIMIT;
+            return GR_ENOMEM;
+        if (copy_field(&p->copy, cur[i]))
+            return GR_ELIMIT;
     }
     if (gr_buf_appendc(&p->copy, '\n'))
-        p->rc = GR_ELIMIT;
+        return GR_ELIMIT;
     p->rows++;
-reset:
-    for (int i = 0; i < MAX_COLS; i++) {
-        free(p->cur[i]);
-        p->cur[i] = NULL;
-    }
-    p->field = 0;
-    p->line++;
+    return GR_OK;
 }
 
 static enum gr_rc parse_file(struct parsed *p, const char *dir, const struct filespec *sp)
 {
-    struct csv_parser csv;
-    FILE *f;
-    char buf[65536];
-    size_t n;
+    char err[2048];
+    long line;
+    enum gr_rc rc;
 
     memset(p->map, -1, sizeof p->map);
     p->spec = sp;
-    p->line = 1;
     snprintf(p->path, sizeof p->path, "%s/%s", dir, sp->file);
     gr_buf_init(&p->copy, MAX_CSV_BYTES);
-    f = fopen(p->path, "rb");
-    if (!f) {
-        gr_error("cannot open %s: %s", p->path, strerror(errno));
-        return errno == ENOENT ? GR_ENOINPUT : GR_EIO;
-    }
-    if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        fclose(f);
-        return GR_ENOMEM;
-    }
-    while (!p->rc && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (csv_parse(&csv, buf, n, field_cb, row_cb, p) != n) {
-            gr_error("unable to load %s line %ld: %s", p->path, p->line, csv_strerror(csv_error(&csv)));
-            p->rc = GR_EDATA;
-        }
-    }
-    if (!p->rc && csv_fini(&csv, field_cb, row_cb, p) != 0) {
-        gr_error("unable to load %s line %ld: %s", p->path, p->line, csv_strerror(csv_error(&csv)));
-        p->rc = GR_EDATA;
-    }
-    if (!p->rc && !p->header_done) {
-        gr_error("unable to load %s line 1: empty file, expected a header line", p->path);
-        p->rc = GR_EDATA;
-    }
-    csv_free(&csv);
-    fclose(f);
-    return p->rc;
+    rc = gr_targets_read(p->path, row_cb, p, &line, err, sizeof err);
+    if (rc)
+        gr_error(line ? "unable to load %s" : "%s", err);
+    return rc;
 }
 
 static enum gr_rc db_keys(PGconn *conn, const char *sql, struct keyset **out)
@@ -547,8 +436,6 @@ out:
     for (size_t i = 0; i < NSPECS; i++) {
         gr_buf_free(&p[i].copy);
         keyset_free(&p[i].keys);
-        for (int j = 0; j < MAX_COLS; j++)
-            free(p[i].cur[j]);
     }
     keyset_free(&orgs);
     keyset_free(&apps);

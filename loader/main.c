@@ -7,13 +7,13 @@
 #include "gr_config.h"
 #include "gr_db.h"
 #include "gr_log.h"
+#include "gr_prog.h"
 #include "gr_util.h"
 #include "loader.h"
 
 static const struct gr_config_key keys[] = {
-    { "db.conninfo", GR_CFG_SECRET, NULL, 0, 0, "libpq conninfo; empty = PG* environment or the embedded cluster" },
-    { "log.level", GR_CFG_STR, "info", 0, 0, "debug, info, notice, warn or error" },
-    { "log.format", GR_CFG_STR, "text", 0, 0, "text or json" },
+    GR_PROG_KEY_DB,
+    GR_PROG_KEYS_LOG("info"),
     { NULL, 0, NULL, 0, 0, NULL },
 };
 static const char *const sections[] = { "db", "log", NULL };
@@ -37,78 +37,57 @@ static void usage(FILE *f)
           "Options:\n"
           "  -d, --db CONNINFO  libpq connection string (default: config db.conninfo, PG* variables,\n"
           "                     else the project's embedded cluster in var/pg)\n"
-          "  -c, --config FILE  configuration file (default: $GOVREACH_CONFIG if set)\n"
-          "      --set KEY=VAL  set a configuration key (section.key)\n"
           "      --quarantine DIR  load: move a file that fails to load (bad data) to DIR, record it in\n"
           "                     meta.load_quarantine and load the rest (exit 1); without it the first\n"
           "                     bad file stops the load (exit 65)\n"
           "      --schema DIR   migrations directory (default: <share>/schema)\n"
-          "  -q, --quiet        log warnings and errors only\n"
-          "  -v, --verbose      log debug messages\n"
-          "  -h, --help         show this help\n"
           "\n"
           "Exit status: 0 ok, 64 usage, 65 bad input data (file and line\n"
           "named, nothing from that file committed), 66 input missing, 69 database unavailable,\n"
           "70 internal error, 74 I/O error, 75 temporary failure (retry), 78 bad configuration.\n"
-          "\nConfiguration keys:\n",
+          "\n",
           f);
+    gr_prog_print_common_options(f);
+    fputs("\nConfiguration keys:\n", f);
     gr_config_print_keys(keys, f);
 }
 
 int main(int argc, char **argv)
 {
+    static const struct gr_prog_def def = {
+        "loader", GR_LIB_PQ | GR_LIB_CSV | GR_LIB_CRYPTO | GR_LIB_INIH, usage, keys, sections, NULL,
+    };
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },      { "config", required_argument, NULL, 'c' },
-        { "set", required_argument, NULL, 's' },     { "quarantine", required_argument, NULL, 'Q' },
-        { "schema", required_argument, NULL, 'S' },  { "quiet", no_argument, NULL, 'q' },
-        { "verbose", no_argument, NULL, 'v' },       { "help", no_argument, NULL, 'h' },
+        { "db", required_argument, NULL, 'd' },      { "quarantine", required_argument, NULL, 'Q' },
+        { "schema", required_argument, NULL, 'S' },  GR_PROG_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
+    struct gr_prog p;
     struct gr_config *cfg;
-    const char *config_path = getenv("GOVREACH_CONFIG");
     const char *db = NULL, *schema = NULL;
     char schema_buf[4096], err[1024];
     struct loader_opts o = { 0 };
-    int quiet = 0, verbose = 0, c;
+    int c, status;
     PGconn *conn = NULL;
     enum gr_rc rc;
-    char *sets[64];
-    int nsets = 0;
 
-    gr_log_init("loader");
-    cfg = gr_config_new(keys, sections);
-    if (!cfg)
-        return gr_rc_exit(GR_ENOMEM);
-    while ((c = getopt_long(argc, argv, "+d:c:qvh", longopts, NULL)) != -1) {
+    if (gr_prog_init(&p, &def, argc))
+        return gr_prog_exit(&p, gr_rc_exit(GR_ENOMEM));
+    while ((c = getopt_long(argc, argv, "+d:" GR_PROG_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
-        case 'c': config_path = optarg; break;
-        case 's':
-            if (nsets < 64)
-                sets[nsets++] = optarg;
-            break;
         case 'Q': o.quarantine_dir = optarg; break;
         case 'S': schema = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'v': verbose = 1; break;
-        case 'h': usage(stdout); gr_config_free(cfg); return 0;
         default:
-            fputs("loader: try --help\n", stderr);
-            gr_config_free(cfg);
-            return gr_rc_exit(GR_EUSAGE);
+            if ((status = gr_prog_option(&p, c, optarg)) >= 0)
+                return gr_prog_exit(&p, status);
         }
     }
-    if (optind >= argc) {
-        fputs("loader: missing command (migrate, targets, load or grant-research); try --help\n", stderr);
-        gr_config_free(cfg);
-        return gr_rc_exit(GR_EUSAGE);
-    }
-    rc = gr_config_setup(cfg, config_path, sets, nsets, quiet ? -1 : verbose, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "loader: %s\n", err);
-        gr_config_free(cfg);
-        return gr_rc_exit(rc);
-    }
+    if (optind >= argc)
+        return gr_prog_exit(&p, gr_prog_usage_error(&p, "missing command (migrate, targets, load or grant-research)"));
+    if ((status = gr_prog_setup(&p)))
+        return gr_prog_exit(&p, status);
+    cfg = p.cfg;
     if (!db)
         db = gr_config_get(cfg, "db.conninfo");
     if (!schema) {
@@ -119,22 +98,19 @@ int main(int argc, char **argv)
 
     const char *cmd = argv[optind];
     if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "grant-research")) {
-        fprintf(stderr, "loader: unknown command \"%s\"; try --help\n", cmd);
-        gr_config_free(cfg);
-        return gr_rc_exit(GR_EUSAGE);
+        snprintf(err, sizeof err, "unknown command \"%s\"", cmd);
+        return gr_prog_exit(&p, gr_prog_usage_error(&p, err));
     }
     if (((!strcmp(cmd, "targets") || !strcmp(cmd, "grant-research")) && argc - optind != 2) ||
         (!strcmp(cmd, "load") && argc - optind < 2) || (!strcmp(cmd, "migrate") && argc - optind != 1)) {
-        fprintf(stderr, "loader: wrong arguments for %s; try --help\n", cmd);
-        gr_config_free(cfg);
-        return gr_rc_exit(GR_EUSAGE);
+        snprintf(err, sizeof err, "wrong arguments for %s", cmd);
+        return gr_prog_exit(&p, gr_prog_usage_error(&p, err));
     }
     gr_db_set_timeout(GR_DB_STAGE_DEADLINE_MS);
     rc = gr_db_connect(db, &conn, err, sizeof err);
     if (rc) {
         gr_error("%s", err);
-        gr_config_free(cfg);
-        return gr_rc_exit(rc);
+        return gr_prog_exit(&p, gr_rc_exit(rc));
     }
     if (!strcmp(cmd, "migrate")) {
         int applied = 0;
@@ -159,6 +135,5 @@ int main(int argc, char **argv)
         rc = loader_load(conn, &o, argv + optind + 1, argc - optind - 1);
     }
     PQfinish(conn);
-    gr_config_free(cfg);
-    return gr_rc_exit(rc);
+    return gr_prog_exit(&p, gr_rc_exit(rc));
 }

@@ -8,16 +8,14 @@
 
 #include "gr_config.h"
 #include "gr_log.h"
+#include "gr_prog.h"
 #include "gr_util.h"
 #include "nightly.h"
 #include "report.h"
 
-#define GOVREACH_VERSION "0.1"
-
 static const struct gr_config_key keys[] = {
-    { "db.conninfo", GR_CFG_SECRET, NULL, 0, 0, "libpq conninfo; empty = PG* environment or the embedded cluster" },
-    { "log.level", GR_CFG_STR, "warn", 0, 0, "debug, info, notice, warn or error (the driver's own messages)" },
-    { "log.format", GR_CFG_STR, "text", 0, 0, "text or json" },
+    GR_PROG_KEY_DB,
+    GR_PROG_KEYS_LOG("warn"),     /* the driver's own messages */
     { "nightly.spool", GR_CFG_STR, NULL, 0, 0, "spool directory for WARC and TSV files (default <var>/spool)" },
     { "nightly.targets", GR_CFG_STR, NULL, 0, 0, "target list directory loaded at the start of each run (optional)" },
     { "nightly.crawl_budget", GR_CFG_INT, "3600", 1, 86400 * 7, "seconds the crawl may take before it stops claiming" },
@@ -54,14 +52,10 @@ static void usage(FILE *f)
           "                         the CSV files always have every row\n"
           "  --spool DIR            the nightly layout: DIR/report/latest/ and DIR/report/provisional/\n"
           "\n"
-          "Options:\n"
-          "  -c, --config FILE      configuration file, also passed to every stage\n"
+          "Options (the configuration file of --config is also passed to every stage):\n"
           "  -d, --db CONNINFO      libpq connection string (default: db.conninfo, PG* variables,\n"
           "                         else the embedded cluster in var/pg)\n"
-          "      --set KEY=VAL      set a configuration key\n"
           "      --no-crawl         skip the crawl (parse, load and score what is in the spool)\n"
-          "  -h, --help             show this help\n"
-          "  -V, --version          show the version\n"
           "\n"
           "Exit status: 0 all went well; 1 finished with item-level failures (failed fetches,\n"
           "rejected pages, a failed scoring run); 75 another run holds the lock (its holder is named)\n"
@@ -70,18 +64,27 @@ static void usage(FILE *f)
           "configuration; 64 usage. report: 0 written; 66 no scoring run for that period and\n"
           "methodology, or the assets are missing (run scripts/deps.sh); 65 a bad period; 69 database\n"
           "unavailable; 74 I/O error.\n"
-          "\nConfiguration keys:\n",
+          "\n",
           f);
+    gr_prog_print_common_options(f);
+    fputs("\nConfiguration keys:\n", f);
     gr_config_print_keys(keys, f);
 }
 
-/* govreach report ...: argv[0] is "report". */
-static enum gr_rc report_main(int argc, char **argv, const char *conninfo)
+static const struct gr_prog_def def = {
+    "govreach", GR_LIB_PQ | GR_LIB_JANSSON | GR_LIB_CSV | GR_LIB_INIH, usage, keys, sections, NULL,
+};
+
+/* govreach report ...: argv[0] is "report"; p has the options given before
+ * it, and takes the common ones given after it (--config, --set, --help,
+ * --version); the configuration is loaded here, after them. Returns the exit
+ * status. */
+static int report_main(struct gr_prog *p, int argc, char **argv, const char *conninfo)
 {
     static const struct option longopts[] = {
         { "period", required_argument, NULL, 'p' },    { "methodology", required_argument, NULL, 'm' },
         { "out", required_argument, NULL, 'o' },       { "spool", required_argument, NULL, 'S' },
-        { "html-rows", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+        { "html-rows", required_argument, NULL, 'r' }, GR_PROG_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     struct report_opts ro = { conninfo, NULL, NULL, NULL, 100 };
@@ -89,10 +92,10 @@ static enum gr_rc report_main(int argc, char **argv, const char *conninfo)
     char err[1024], detail[2048];
     enum gr_rc rc;
     int64_t rows;
-    int c;
+    int c, st;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:m:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:m:o:" GR_PROG_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'p': ro.period = strcmp(optarg, "final") == 0 ? NULL : optarg; break;
         case 'm': ro.methodology = optarg; break;
@@ -100,20 +103,23 @@ static enum gr_rc report_main(int argc, char **argv, const char *conninfo)
         case 'S': spool = optarg; break;
         case 'r':
             if (!gr_parse_i64(optarg, &rows) || rows < 0 || rows > 10000000) {
-                fprintf(stderr, "govreach: --html-rows wants a number of rows, not \"%s\"; try --help\n", optarg);
-                return GR_EUSAGE;
+                snprintf(err, sizeof err, "--html-rows wants a number of rows, not \"%s\"", optarg);
+                return gr_prog_usage_error(p, err);
             }
             ro.html_rows = (int)rows;
             break;
-        case 'h': usage(stdout); return GR_OK;
-        default: fputs("govreach: try --help\n", stderr); return GR_EUSAGE;
+        default:
+            if ((st = gr_prog_option(p, c, optarg)) >= 0)
+                return st;
         }
     }
     if (optind != argc || (!ro.out_dir) == (!spool) ||
-        (spool && (ro.period || ro.methodology))) {
-        fputs("govreach: report wants --out DIR (or --spool DIR alone); try --help\n", stderr);
-        return GR_EUSAGE;
-    }
+        (spool && (ro.period || ro.methodology)))
+        return gr_prog_usage_error(p, "report wants --out DIR (or --spool DIR alone)");
+    if ((st = gr_prog_setup(p)))
+        return st;
+    if (!conninfo)
+        ro.conninfo = conninfo = gr_config_get(p->cfg, "db.conninfo");
     if (spool) {
         rc = report_nightly(conninfo, spool, detail, sizeof detail, err, sizeof err);
         if (!rc)
@@ -125,74 +131,46 @@ static enum gr_rc report_main(int argc, char **argv, const char *conninfo)
     }
     if (rc)
         fprintf(stderr, "govreach: report: %s\n", err);
-    return rc;
+    return gr_rc_exit(rc);
 }
 
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "config", required_argument, NULL, 'c' }, { "db", required_argument, NULL, 'd' },
-        { "set", required_argument, NULL, 's' },    { "no-crawl", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+        { "db", required_argument, NULL, 'd' }, { "no-crawl", no_argument, NULL, 'n' }, GR_PROG_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
+    struct gr_prog p;
     struct gr_config *cfg;
     struct nightly_opts o = { 0 };
-    char err[1024], bindir[4096], spool[2048], lock[4096], logf[4096];
-    const char *config_path = getenv("GOVREACH_CONFIG");
+    char bindir[4096], spool[2048], lock[4096], logf[4096];
     enum gr_rc rc = GR_OK;
-    char *sets[64];
-    int c, nsets = 0;
+    int c, status;
 
-    gr_log_init("govreach");
-    cfg = gr_config_new(keys, sections);
-    if (!cfg)
-        return gr_rc_exit(GR_ENOMEM);
-    while ((c = getopt_long(argc, argv, "+c:d:hV", longopts, NULL)) != -1) {
+    if (gr_prog_init(&p, &def, argc))
+        return gr_prog_exit(&p, gr_rc_exit(GR_ENOMEM));
+    while ((c = getopt_long(argc, argv, "+d:" GR_PROG_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
-        case 'c': config_path = optarg; break;
         case 'd': o.conninfo = optarg; break;
-        case 's':
-            if (nsets < 64)
-                sets[nsets++] = optarg;
-            break;
         case 'n': o.skip_crawl = true; break;
-        case 'h': usage(stdout); gr_config_free(cfg); return 0;
-        case 'V': puts("govreach " GOVREACH_VERSION); gr_config_free(cfg); return 0;
-        default: fputs("govreach: try --help\n", stderr); gr_config_free(cfg); return gr_rc_exit(GR_EUSAGE);
+        default:
+            if ((status = gr_prog_option(&p, c, optarg)) >= 0)
+                return gr_prog_exit(&p, status);
         }
     }
-    if (optind < argc && strcmp(argv[optind], "report") == 0) {
-        rc = gr_config_setup(cfg, config_path, sets, nsets, 0, err, sizeof err);
-        if (rc) {
-            fprintf(stderr, "govreach: %s\n", err);
-            gr_config_free(cfg);
-            return gr_rc_exit(rc);
-        }
-        if (!o.conninfo)
-            o.conninfo = gr_config_get(cfg, "db.conninfo");
-        rc = report_main(argc - optind, argv + optind, o.conninfo);
-        gr_config_free(cfg);
-        return gr_rc_exit(rc);
-    }
-    if (optind != argc - 1 || strcmp(argv[optind], "nightly") != 0) {
-        fputs("govreach: expected the command \"nightly\" or \"report\"; try --help\n", stderr);
-        gr_config_free(cfg);
-        return gr_rc_exit(GR_EUSAGE);
-    }
-    rc = gr_config_setup(cfg, config_path, sets, nsets, 0, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "govreach: %s\n", err);
-        gr_config_free(cfg);
-        return gr_rc_exit(rc);
-    }
+    if (optind < argc && strcmp(argv[optind], "report") == 0)
+        return gr_prog_exit(&p, report_main(&p, argc - optind, argv + optind, o.conninfo));
+    if (optind != argc - 1 || strcmp(argv[optind], "nightly") != 0)
+        return gr_prog_exit(&p, gr_prog_usage_error(&p, "expected the command \"nightly\" or \"report\""));
+    if ((status = gr_prog_setup(&p)))
+        return gr_prog_exit(&p, status);
+    cfg = p.cfg;
     {
         ssize_t k = readlink("/proc/self/exe", bindir, sizeof bindir - 1);
         char *slash;
         if (k <= 0) {
             fputs("govreach: cannot find its own directory\n", stderr);
-            gr_config_free(cfg);
-            return gr_rc_exit(GR_EINTERNAL);
+            return gr_prog_exit(&p, gr_rc_exit(GR_EINTERNAL));
         }
         bindir[k] = '\0';
         slash = strrchr(bindir, '/');
@@ -214,7 +192,7 @@ int main(int argc, char **argv)
     if (!o.conninfo)
         o.conninfo = gr_config_get(cfg, "db.conninfo");
     o.bindir = bindir;
-    o.config_path = config_path && *config_path ? config_path : NULL;
+    o.config_path = p.config_path && *p.config_path ? p.config_path : NULL;
     o.spool = spool;
     o.targets = gr_config_get(cfg, "nightly.targets");
     o.lock_file = lock;
@@ -222,6 +200,5 @@ int main(int argc, char **argv)
     o.crawl_budget = (int)gr_config_int(cfg, "nightly.crawl_budget");
     o.parse_jobs = (int)gr_config_int(cfg, "nightly.parse_jobs");
     rc = nightly_run(&o);
-    gr_config_free(cfg);
-    return gr_rc_exit(rc);
+    return gr_prog_exit(&p, gr_rc_exit(rc));
 }

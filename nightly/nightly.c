@@ -1,4 +1,4 @@
-/* See nightly.h. Stages run as child processes (fork + exec) that die with
+/* See nightly.h. Stages run as child processes (lib/gr_spawn) that die with
  * the driver (PR_SET_PDEATHSIG), so a kill -9 of the driver is a kill -9 of
  * the stage too, and every stage is built to be rerun after that: the crawl
  * frontier's leases expire, the parser writes atomically, the loader's ledger
@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -24,6 +22,7 @@
 #include "gr_log.h"
 #include "gr_util.h"
 #include "gr_progress.h"
+#include "gr_spawn.h"
 #include "nightly.h"
 
 #define NIGHTLY_LOCK_KEY "7243002"
@@ -46,48 +45,15 @@ static void on_signal_cb(int sig)
         kill(child_pid, sig);
 }
 
-/* Runs argv with stdout and stderr appended to the log file. */
+/* Runs argv with stdout and stderr appended to the log file (lib/gr_spawn). */
 static int run_stage(const struct nightly_opts *o, struct stage_result *r, char *const *argv)
 {
-    struct rusage ru;
-    double t0 = gr_now();
-    int status = 0;
-    pid_t pid;
+    struct gr_spawn_result sr;
 
-    pid = fork();
-    if (pid < 0) {
-        gr_error("cannot fork for %s: %s", r->name, strerror(errno));
-        r->status = 71;
-        return r->status;
-    }
-    if (pid == 0) {
-        int fd = open(o->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() == 1)
-            _exit(75);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        execv(argv[0], argv);
-        fprintf(stderr, "nightly: cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(70);
-    }
-    child_pid = pid;
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) {
-            status = 70 << 8;
-            memset(&ru, 0, sizeof ru);
-            break;
-        }
-    }
-    child_pid = 0;
-    r->wall = gr_now() - t0;
-    r->cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-             ru.ru_stime.tv_usec / 1e6;
-    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    gr_spawn_run(argv, o->log_file, &child_pid, &sr);
+    r->status = sr.status;
+    r->wall = sr.wall;
+    r->cpu = sr.cpu;
     return r->status;
 }
 
@@ -525,11 +491,10 @@ enum gr_rc nightly_run(const struct nightly_opts *o)
         goto interrupted;
 
     /* 6. score: the scorer alone decides which periods the new observations
-     * touch (also those an earlier, interrupted night left unscored); it reads
-     * the database from GOVREACH_DB_CONNINFO, set above. */
-    snprintf(done, sizeof done, "%s/scorer", o->bindir);
-    argv[0] = done;
-    n = 1;
+     * touch (also those an earlier, interrupted night left unscored); it gets
+     * the configuration file like every stage and reads the database from
+     * GOVREACH_DB_CONNINFO, set above. */
+    n = argv_base(o, argv, "scorer");
     argv[n++] = (char *)"run";
     argv[n++] = (char *)"--pending";
     argv[n] = NULL;
@@ -570,16 +535,11 @@ interrupted:
 failed:
     for (int i = 0; i < S_N; i++)
         if (st[i].status > 1) {
-            switch (st[i].status) {
-            case 64: rc = GR_EUSAGE; break;
-            case 65: rc = GR_EDATA; break;
-            case 66: rc = GR_ENOINPUT; break;
-            case 69: rc = GR_EUNAVAIL; break;
-            case 74: rc = GR_EIO; break;
-            case 75: rc = GR_ETEMP; break;
-            case 78: rc = GR_ECONFIG; break;
-            default: rc = stop_signal ? GR_ETEMP : GR_EINTERNAL; break;
-            }
+            /* the stage's status read back through the one table (lib/gr_err.c);
+             * a crash or a kill is internal, unless we were told to stop */
+            rc = gr_rc_from_exit(st[i].status);
+            if (rc == GR_EINTERNAL && stop_signal)
+                rc = GR_ETEMP;
         }
     if (!rc)
         rc = GR_EINTERNAL;

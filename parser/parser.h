@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "gr_err.h"
+#include "gr_rows.h"
 #include "gr_source.h"
 
 struct parser_opts {
@@ -23,7 +24,7 @@ struct parser_opts {
 struct parser_stats {
     uint64_t files, files_skipped, files_failed;
     uint64_t records, responses, bytes;
-    uint64_t rows[8];                /* per enum gr_rec_type */
+    uint64_t rows[GR_REC_COUNT];     /* per enum gr_rec_type */
     uint64_t rejects, fast, dom, disagreements, warc_errors, redirects;
 };
 

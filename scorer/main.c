@@ -8,8 +8,16 @@
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_prog.h"
 #include "gr_util.h"
 #include "scorer.h"
+
+static const struct gr_config_key keys[] = {
+    GR_PROG_KEY_DB,
+    GR_PROG_KEYS_LOG("info"),
+    { NULL, 0, NULL, 0, 0, NULL },
+};
+static const char *const sections[] = { "db", "log", NULL };
 
 static void usage(FILE *f)
 {
@@ -21,7 +29,7 @@ static void usage(FILE *f)
             "       scorer list [--db CONNINFO]\n"
             "       scorer check-report DIR\n"
             "       scorer reproduce DIR [--run N] [--documented FILE]... [--db CONNINFO]\n"
-            "       scorer --help | --help-methodology\n"
+            "       scorer --help | --help-methodology | --version\n"
             "\n"
             "Scores WeChat (WCI), Tencent Weibo (BCI), combined and app rankings from the obs.*\n"
             "observations, inside PostgreSQL, and writes them to score.* (report.* views read them).\n"
@@ -55,7 +63,7 @@ static void usage(FILE *f)
             "                 documented-differences files are marked \"documented\" and not counted:\n"
             "                 by default $GOVREACH_SHARE/tests/data/report/expected_violations.tsv (the\n"
             "                 report's own errors) and the doc lines of\n"
-            "                 $GOVREACH_SHARE/tests/simweb/report_2014.tsv (the calibrated scenario's\n"
+            "                 $GOVREACH_SHARE/simweb/report_2014.tsv (the calibrated scenario's\n"
             "                 contradictions); --documented FILE (repeatable) replaces them.\n"
             "\n"
             "options:\n"
@@ -67,9 +75,9 @@ static void usage(FILE *f)
             "      --across-periods    (compare) allow runs of different periods\n"
             "      --run N             (reproduce) the run to compare\n"
             "      --documented FILE   (reproduce) a documented-differences file (repeatable)\n"
-            "  -d, --db CONNINFO       libpq conninfo; default $GOVREACH_DB_CONNINFO, then the PG*\n"
-            "                          environment, then the embedded cluster in $GOVREACH_VAR/pg\n"
-            "  -h, --help              this text\n"
+            "  -d, --db CONNINFO       libpq conninfo; default db.conninfo (--config, --set or\n"
+            "                          $GOVREACH_DB_CONNINFO), then the PG* environment, then the\n"
+            "                          embedded cluster in $GOVREACH_VAR/pg\n"
             "      --help-methodology  every methodology parameter, its default and meaning\n"
             "\n"
             "environment: GOVREACH_DB_CONNINFO (database), GOVREACH_SHARE (where conf/ is),\n"
@@ -82,15 +90,20 @@ static void usage(FILE *f)
             "64 usage; 65 bad data (a malformed report table, a run failing on data);\n"
             "66 missing input (methodology file, report directory, run number); 69 database\n"
             "unavailable; 70 internal error; 74 I/O error; 75 temporary failure, retry;\n"
-            "78 bad methodology file (reported as file:line: message).\n",
+            "78 bad methodology or configuration file (reported as file:line: message).\n\n",
             scorer_default_method_path());
+    gr_prog_print_common_options(f);
+    fputs("\nConfiguration keys:\n", f);
+    gr_config_print_keys(keys, f);
 }
 
-static int usage_error(const char *msg)
-{
-    fprintf(stderr, "scorer: %s\ntry 'scorer --help'\n", msg);
-    return gr_rc_exit(GR_EUSAGE);
-}
+static void usage(FILE *f);
+static const struct gr_prog_def def = {
+    "scorer", GR_LIB_PQ | GR_LIB_JANSSON | GR_LIB_INIH, usage, keys, sections, NULL,
+};
+static struct gr_prog prog;
+
+static int usage_error(const char *msg) { return gr_prog_usage_error(&prog, msg); }
 
 static int fail(enum gr_rc rc, const char *err)
 {
@@ -98,10 +111,9 @@ static int fail(enum gr_rc rc, const char *err)
     return gr_rc_exit(rc);
 }
 
+/* db: --db, else db.conninfo (which GOVREACH_DB_CONNINFO sets), else libpq's defaults */
 static enum gr_rc connect_db(const char *db, PGconn **conn, char *err, size_t errlen)
 {
-    if (!db || !*db)
-        db = getenv("GOVREACH_DB_CONNINFO");
     gr_db_set_timeout(GR_DB_STAGE_DEADLINE_MS);
     return gr_db_connect(db, conn, err, errlen);
 }
@@ -284,7 +296,7 @@ static int cmd_reproduce(const struct cli *cl, const char *dir)
     enum gr_rc rc;
 
     snprintf(d1, sizeof d1, "%s/tests/data/report/expected_violations.tsv", gr_share_dir());
-    snprintf(d2, sizeof d2, "%s/tests/simweb/report_2014.tsv", gr_share_dir());
+    snprintf(d2, sizeof d2, "%s/simweb/report_2014.tsv", gr_share_dir());
     rc = connect_db(cl->db, &conn, err, sizeof err);
     if (!rc)
         rc = scorer_reproduce(conn, dir, cl->run, cl->ndocumented ? cl->documented : defaults, stdout, &nfail, err,
@@ -313,6 +325,8 @@ static int cmd_list(const struct cli *cl)
     return rc ? fail(rc, err) : 0;
 }
 
+static int dispatch(const struct cli *clp, int nops, const char *const *ops);
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -320,24 +334,24 @@ int main(int argc, char **argv)
         { "period", required_argument, NULL, 'p' },
         { "force", no_argument, NULL, 'f' },
         { "db", required_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' },
         { "help-methodology", no_argument, NULL, 'M' },
         { "final", no_argument, NULL, 'F' },
         { "pending", no_argument, NULL, 'P' },
         { "across-periods", no_argument, NULL, 'A' },
         { "run", required_argument, NULL, 'R' },
         { "documented", required_argument, NULL, 'D' },
+        GR_PROG_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0 };
-    const char *const *ops;
-    int c, nops;
+    int c, st;
     char m[256];
 
-    gr_log_init("scorer");
+    if (gr_prog_init(&prog, &def, argc))
+        return gr_prog_exit(&prog, gr_rc_exit(GR_ENOMEM));
     opterr = 0;
     /* GNU getopt permutes, so options may come before or after the command. */
-    while ((c = getopt_long(argc, argv, ":m:p:fd:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:p:fd:" GR_PROG_SHORTOPTS, opts, NULL)) != -1) {
         switch (c) {
         case 'm': cl.method_path = optarg; break;
         case 'p': cl.period = optarg; break;
@@ -348,25 +362,39 @@ int main(int argc, char **argv)
         case 'd': cl.db = optarg; break;
         case 'R':
             if (!parse_run_id(optarg, &cl.run))
-                return usage_error("--run takes a run number");
+                return gr_prog_exit(&prog, usage_error("--run takes a run number"));
             break;
         case 'D':
             if (cl.ndocumented == MAX_DOCUMENTED)
-                return usage_error("at most 8 --documented files");
+                return gr_prog_exit(&prog, usage_error("at most 8 --documented files"));
             cl.documented[cl.ndocumented++] = optarg;
             break;
-        case 'h': usage(stdout); return 0;
         case 'M':
             printf("methodology keys (INI: [section] then key = value; see conf/methodology/2014.conf):\n");
             scorer_method_print_keys(stdout);
-            return 0;
-        default:
+            return gr_prog_exit(&prog, 0);
+        case '?': case ':':
             snprintf(m, sizeof m, "unknown option or missing value in \"%s\"", argv[optind - 1]);
-            return usage_error(m);
+            return gr_prog_exit(&prog, usage_error(m));
+        default:
+            if ((st = gr_prog_option(&prog, c, optarg)) >= 0)
+                return gr_prog_exit(&prog, st);
         }
     }
-    ops = (const char *const *)argv + optind;
-    nops = argc - optind;
+    if ((st = gr_prog_setup(&prog)))
+        return gr_prog_exit(&prog, st);
+    if (!cl.db)
+        cl.db = gr_config_get(prog.cfg, "db.conninfo");
+    st = dispatch(&cl, argc - optind, (const char *const *)argv + optind);
+    return gr_prog_exit(&prog, st);
+}
+
+/* The command and its operands, after the options. */
+static int dispatch(const struct cli *clp, int nops, const char *const *ops)
+{
+    const struct cli cl = *clp;
+    char m[256];
+
     if (nops == 0)
         return usage_error("missing command (run, pending, compare, list, check-report or reproduce)");
     if (strcmp(ops[0], "check-report") == 0)

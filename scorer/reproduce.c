@@ -12,7 +12,7 @@
  * is one the documented-differences files name: the report's own errors
  * (tests/data/report/expected_violations.tsv: kind table row name column) and
  * the calibrated scenario's contradictions (the `doc` lines of
- * tests/simweb/report_2014.tsv: doc table name column printed scenario reason;
+ * simweb/report_2014.tsv: doc table name column printed scenario reason;
  * name and column may be "*"). A row of a printed table that the run does not
  * have is column "row", printed "present", computed "absent"; a run row ranked
  * inside a printed top list that the report does not name is column "extra

@@ -7,7 +7,7 @@
 # crawling, moves the rows away and reproduce says by how much; and the scenario is
 # deterministic (same seed, byte-identical truth and page bodies).
 source "$GR_TOP/tests/lib.sh"
-source "$GR_TOP/tests/simweb/testlib.sh"
+source "$GR_TOP/simweb/testlib.sh"
 
 TABLES=${GR_REPORT_TABLES:-/work/shared/report/tables}
 [ -d "$TABLES" ] || TABLES=$TOP/tests/data/report/tables
@@ -72,9 +72,9 @@ t_eq "reproduce of a missing run: 66" 66 $rc
 
 # Determinism: the calibration data is what the committed script computes, and the
 # same seed gives the same truth and the same page bodies.
-python3 "$TOP/tests/simweb/calibrate_report_2014.py" "$TABLES" >calibration.tsv 2>calibrate.err
-t_ok "tests/simweb/report_2014.tsv is what calibrate_report_2014.py computes (byte for byte)" \
-  cmp calibration.tsv "$TOP/tests/simweb/report_2014.tsv"
+python3 "$TOP/simweb/calibrate_report_2014.py" "$TABLES" >calibration.tsv 2>calibrate.err
+t_ok "simweb/report_2014.tsv is what calibrate_report_2014.py computes (byte for byte)" \
+  cmp calibration.tsv "$TOP/simweb/report_2014.tsv"
 "$B/scorer" reproduce "$TABLES" --db "$conn" --documented "$TOP/tests/data/report/expected_violations.tsv" >nodoc.tsv 2>/dev/null; rc=$?
 t_eq "without the scenario's documentation the contradictions count as differences (exit 1)" 1 $rc
 t_fail "scorer reproduce needs a directory (usage: 64)" 64 "$B/scorer" reproduce --db "$conn"

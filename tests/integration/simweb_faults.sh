@@ -1,6 +1,6 @@
 # simweb: each misbehaviour switch does what --help says (one check or more per switch).
 source "$GR_TOP/tests/lib.sh"
-source "$TOP/tests/simweb/testlib.sh"
+source "$TOP/simweb/testlib.sh"
 
 "$B/simweb" --no-named --date $SW_DATE --truth truth 2>/dev/null
 art=$(grep -m1 '^GET http://mp.weixin.qq.com/s?' truth/urls.txt | cut -d' ' -f2)

@@ -1,7 +1,7 @@
 # simweb: every page kind, fetched with curl --connect-to, has the shape of the
 # real site (research/sources.md), plus the command-line contract.
 source "$GR_TOP/tests/lib.sh"
-source "$TOP/tests/simweb/testlib.sh"
+source "$TOP/simweb/testlib.sh"
 
 t_ok "help exits 0" "$B/simweb" --help
 t_match "help documents faults" "kind=gzip-bomb" "$("$B/simweb" --help)"

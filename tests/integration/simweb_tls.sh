@@ -2,7 +2,7 @@
 # committed) signs a certificate for the simulated hosts, and a verifying client
 # given that CA file reaches simweb; without it, verification fails.
 source "$GR_TOP/tests/lib.sh"
-source "$TOP/tests/simweb/testlib.sh"
+source "$TOP/simweb/testlib.sh"
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=govreach test CA" \
   -keyout ca.key -out ca.pem 2>/dev/null

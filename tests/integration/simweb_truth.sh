@@ -1,8 +1,8 @@
 # simweb: the truth matches what is served (every URL of urls.txt, checked by an
 # independent parser), runs are deterministic, and days change the world.
 source "$GR_TOP/tests/lib.sh"
-source "$TOP/tests/simweb/testlib.sh"
-chk="$TOP/tests/simweb/check_truth.py"
+source "$TOP/simweb/testlib.sh"
+chk="$TOP/simweb/check_truth.py"
 
 for day in 0 3; do
   "$B/simweb" --no-named --date $SW_DATE --day $day --seed 7 --truth truth$day 2>/dev/null

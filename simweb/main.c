@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "gr_log.h"
+#include "gr_prog.h"
 #include "gr_util.h"
 #include "sw.h"
 
@@ -38,10 +39,10 @@ static void usage(FILE *f)
         "  --no-named            no named targets\n"
         "  --scenario report-2014  the universe calibrated to the 2014 report (needs --date 2014-10-01):\n"
         "                        every account and app the report names gets the counts of\n"
-        "                        tests/simweb/report_2014.tsv, everything else ranks below them\n"
-        "                        (tests/simweb/README.md, \"Scenario report-2014\")\n"
-        "  --scenario-data FILE  that file (default $GOVREACH_SHARE/tests/simweb/report_2014.tsv or\n"
-        "                        ./tests/simweb/report_2014.tsv)\n"
+        "                        simweb/report_2014.tsv, everything else ranks below them\n"
+        "                        (simweb/README.md, \"Scenario report-2014\")\n"
+        "  --scenario-data FILE  that file (default $GOVREACH_SHARE/simweb/report_2014.tsv or\n"
+        "                        ./simweb/report_2014.tsv)\n"
         "\n"
         "Files (with neither --listen nor a server wanted, simweb writes them and exits 0):\n"
         "  --emit-targets DIR    organisations.csv wechat_accounts.csv weibo_accounts.csv apps.csv\n"
@@ -55,7 +56,7 @@ static void usage(FILE *f)
         "Server:\n"
         "  --listen ADDR:PORT    listen address (default 127.0.0.1:0; port 0 = ephemeral)\n"
         "  --port-file FILE      write the bound port there once listening\n"
-        "  --threads N           libmicrohttpd epoll thread pool size (default 1)\n"
+        "  --threads N           libmicrohttpd poll() thread pool size (default 1)\n"
         "  --log FILE            one line per request: start_us end_us host method path?query status bytes\n"
         "  --gzip                gzip bodies when the request sends Accept-Encoding: gzip\n"
         "  --robots HOST=RULES   robots.txt body for HOST, \\n for newlines (default: allow all), e.g.\n"
@@ -87,16 +88,27 @@ static void usage(FILE *f)
         "\n"
         "Determinism: the same seed, date, day and options give byte-identical bodies and truth.\n"
         "\n"
-        "Exit status: 0 ok, 64 usage, 66 missing input, 69 cannot listen, 70 internal error, 74 I/O error.\n"
-        "  --help                this text\n",
+        "Exit status: 0 ok, 64 usage, 65 a bad target list (file and line named), 66 missing input,\n"
+        "69 cannot listen, 70 internal error, 74 I/O error, 78 bad configuration.\n"
+        "\n",
         f);
+    gr_prog_print_common_options(f);
 }
 
-static int usage_error(const char *msg)
-{
-    fprintf(stderr, "simweb: %s\ntry 'simweb --help'\n", msg);
-    return gr_rc_exit(GR_EUSAGE);
-}
+static const struct gr_config_key keys[] = {
+    GR_PROG_KEYS_LOG("info"),
+    { NULL, 0, NULL, 0, 0, NULL },
+};
+static const char *const sections[] = { "log", NULL };
+
+static void mhd_version(FILE *f) { fprintf(f, "libmicrohttpd %s\n", sw_mhd_version()); }
+
+static const struct gr_prog_def def = {
+    "simweb", GR_LIB_ZLIB | GR_LIB_DEFLATE | GR_LIB_CSV | GR_LIB_INIH, usage, keys, sections, mhd_version,
+};
+static struct gr_prog prog;
+
+static int usage_error(const char *msg) { return gr_prog_exit(&prog, gr_prog_usage_error(&prog, msg)); }
 
 static bool is_dir(const char *p)
 {
@@ -122,7 +134,7 @@ static bool parse_date(const char *s, int64_t *days)
 int main(int argc, char **argv)
 {
     enum { O_SEED = 256, O_SCALE, O_ACCOUNTS, O_TRACKED, O_WEIBO, O_APPS, O_DATE, O_DAY, O_NAMED, O_NONAMED, O_EMIT,
-           O_TRUTH, O_LISTEN, O_PORTFILE, O_THREADS, O_LOG, O_GZIP, O_ROBOTS, O_TLSPORT, O_CERT, O_KEY, O_FAULT, O_HELP, O_SCENARIO, O_SCENDATA };
+           O_TRUTH, O_LISTEN, O_PORTFILE, O_THREADS, O_LOG, O_GZIP, O_ROBOTS, O_TLSPORT, O_CERT, O_KEY, O_FAULT, O_SCENARIO, O_SCENDATA };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED }, { "scale", required_argument, NULL, O_SCALE },
         { "accounts", required_argument, NULL, O_ACCOUNTS }, { "tracked", required_argument, NULL, O_TRACKED },
@@ -136,7 +148,7 @@ int main(int argc, char **argv)
         { "tls-port", required_argument, NULL, O_TLSPORT }, { "cert", required_argument, NULL, O_CERT },
         { "key", required_argument, NULL, O_KEY }, { "fault", required_argument, NULL, O_FAULT },
         { "scenario", required_argument, NULL, O_SCENARIO }, { "scenario-data", required_argument, NULL, O_SCENDATA },
-        { "help", no_argument, NULL, O_HELP }, { NULL, 0, NULL, 0 } };
+        GR_PROG_LONGOPTS, { NULL, 0, NULL, 0 } };
     struct sw_opts o = { .seed = 1, .accounts = -1, .tracked = -1, .weibo = -1, .apps = -1 };
     struct sw_server_opts so = { .listen = NULL, .threads = 1, .tls_port = -1 };
     struct sw_universe u;
@@ -147,11 +159,12 @@ int main(int argc, char **argv)
     char err[1024] = "", named_buf[1100];
     enum gr_rc rc = GR_OK;
     int64_t v;
-    int c;
+    int c, st;
 
-    gr_log_init("simweb");
+    if (gr_prog_init(&prog, &def, argc))
+        return gr_prog_exit(&prog, gr_rc_exit(GR_ENOMEM));
     o.date_abs = (int64_t)time(NULL) / 86400;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, GR_PROG_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case O_SEED:
             if (!gr_parse_i64(optarg, &v) || v < 0)
@@ -212,8 +225,10 @@ int main(int argc, char **argv)
         case O_KEY: so.key_file = optarg; break;
         case O_FAULT: {
             struct sw_fault *nf = realloc(so.faults, (so.n_faults + 1) * sizeof *nf);
-            if (!nf)
-                return gr_rc_exit(GR_ENOMEM);
+            if (!nf) {
+                free(so.faults);
+                return gr_prog_exit(&prog, gr_rc_exit(GR_ENOMEM));
+            }
             so.faults = nf;
             if ((rc = sw_fault_parse(optarg, &so.faults[so.n_faults], err, sizeof err))) {
                 free(so.faults);
@@ -222,15 +237,16 @@ int main(int argc, char **argv)
             so.n_faults++;
             break;
         }
-        case O_HELP: case 'h':
-            usage(stdout);
-            free(so.faults);
-            return 0;
         default:
-            free(so.faults);
-            fputs("try 'simweb --help'\n", stderr);
-            return gr_rc_exit(GR_EUSAGE);
+            if ((st = gr_prog_option(&prog, c, optarg)) >= 0) {
+                free(so.faults);
+                return gr_prog_exit(&prog, st);
+            }
         }
+    }
+    if ((st = gr_prog_setup(&prog))) {
+        free(so.faults);
+        return gr_prog_exit(&prog, st);
     }
     if (optind < argc) {
         free(so.faults);
@@ -243,7 +259,7 @@ int main(int argc, char **argv)
     if (named && !is_dir(named)) {
         fprintf(stderr, "simweb: --named %s: no such directory\n", named);
         free(so.faults);
-        return gr_rc_exit(GR_ENOINPUT);
+        return gr_prog_exit(&prog, gr_rc_exit(GR_ENOINPUT));
     }
     if (!named && !no_named) {
         snprintf(named_buf, sizeof named_buf, "%s/conf/targets", gr_share_dir());
@@ -254,8 +270,8 @@ int main(int argc, char **argv)
     }
     o.named_dir = no_named ? NULL : named;
     if (scenario && !scen_data) {
-        snprintf(scen_buf, sizeof scen_buf, "%s/tests/simweb/report_2014.tsv", gr_share_dir());
-        scen_data = getenv("GOVREACH_SHARE") ? scen_buf : "tests/simweb/report_2014.tsv";
+        snprintf(scen_buf, sizeof scen_buf, "%s/simweb/report_2014.tsv", gr_share_dir());
+        scen_data = getenv("GOVREACH_SHARE") ? scen_buf : "simweb/report_2014.tsv";
     }
     if (scenario && !o.named_dir) {
         free(so.faults);
@@ -283,5 +299,5 @@ out:
         sw_universe_free(&u);
     sw_robots_free();
     free(so.faults);
-    return gr_rc_exit(rc);
+    return gr_prog_exit(&prog, gr_rc_exit(rc));
 }

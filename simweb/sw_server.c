@@ -1,5 +1,5 @@
-/* The HTTP side of simweb: libmicrohttpd with its internal epoll thread pool
- * (no hand-written HTTP parsing), the request log, gzip, and the misbehaviour
+/* The HTTP side of simweb: libmicrohttpd with its internal poll() thread pool
+ * (not epoll, see start_daemon; no hand-written HTTP parsing), the request log, gzip, and the misbehaviour
  * switches (--fault). Delays never block a pool thread: a connection is
  * suspended and a timer thread resumes it when its time comes. */
 #include "sw.h"
@@ -813,6 +813,8 @@ static uint16_t bound_port(struct MHD_Daemon *d)
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     return di ? di->port : 0;
 }
+
+const char *sw_mhd_version(void) { return MHD_get_version(); }
 
 enum gr_rc sw_serve(const struct sw_universe *u, const struct sw_server_opts *o, char *err, size_t errlen)
 {

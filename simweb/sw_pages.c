@@ -1,6 +1,7 @@
 /* Pages: what each simulated site answers, shaped like the real pages
  * described in research/sources.md. Every function here is pure: the same
  * universe and request give the same bytes. */
+#include "gr_util.h"
 #include "sw.h"
 
 #include <iconv.h>
@@ -90,17 +91,6 @@ static enum gr_rc put_json(struct gr_buf *b, const char *s) { return put_json_n(
 
 /* ---- forms and query strings --------------------------------------------------------- */
 
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool sw_form_get(const char *qs, size_t n, const char *key, char *out, size_t outlen)
 {
     size_t klen = strlen(key);
@@ -113,8 +103,8 @@ bool sw_form_get(const char *qs, size_t n, const char *key, char *out, size_t ou
             size_t o = 0;
             for (const char *v = eq + 1; v < fe; v++) {
                 int c = (unsigned char)*v;
-                if (c == '%' && fe - v >= 3 && hexv(v[1]) >= 0 && hexv(v[2]) >= 0) {
-                    c = hexv(v[1]) * 16 + hexv(v[2]);
+                if (c == '%' && fe - v >= 3 && gr_hexval(v[1]) >= 0 && gr_hexval(v[2]) >= 0) {
+                    c = gr_hexval(v[1]) * 16 + gr_hexval(v[2]);
                     v += 2;
                 }
                 if (o + 1 >= outlen)

@@ -192,6 +192,22 @@ static void test_universe_days(void **state)
     sw_universe_free(&c);
 }
 
+/* simweb's store and status enums index lib/gr_rows.h's lists (which the
+ * schema contract test checks against schema/003_obs.sql). */
+static void test_enum_names(void **state)
+{
+    (void)state;
+    assert_string_equal(gr_store_names[SW_S360], "360");
+    assert_string_equal(gr_store_names[SW_SWDJ], "wandoujia");
+    assert_string_equal(gr_store_names[SW_SAPPSTORE], "appstore");
+    assert_null(gr_store_names[SW_NSTORES]);
+    assert_string_equal(gr_status_names[SW_OK], "ok");
+    assert_string_equal(gr_status_names[SW_VERIFY], "verification");
+    assert_string_equal(gr_status_names[SW_NOTFOUND], "not_found");
+    assert_string_equal(gr_status_names[SW_ERROR], "error");
+    assert_null(gr_status_names[SW_ERROR + 1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_display_exact),
         cmocka_unit_test(test_fault_parse),
         cmocka_unit_test(test_universe_days),
+        cmocka_unit_test(test_enum_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

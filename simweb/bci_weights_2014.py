@@ -7,7 +7,7 @@ non-negative integer counts x_i (methodology.md section 3.2); a printed value
 is reached when some plausible counts give it within TOL (then it rounds
 within 0.01 of the print, under reproduce's 0.015).
 
-    tests/simweb/bci_weights_2014.py [TABLES_DIR]
+    simweb/bci_weights_2014.py [TABLES_DIR]
 
 1. Coverage, 100 (w_f ln(F+1) + w_n ln(dF+1)), F the printed followers and
    dF in [0, F]: a grid over w_f 0..0.3 and w_n 0.3..1.5 in steps of 0.001 and

@@ -133,7 +133,7 @@ enum gr_rc sw_emit_targets(const struct sw_universe *u, const char *dir, char *e
     fputs("store,listing_id,app_key,url\n", o.f);
     for (size_t i = 0; i < u->n_ls; i++) {
         const struct sw_listing *l = &u->ls[i];
-        csv_field(o.f, sw_store_code[l->store], false);
+        csv_field(o.f, gr_store_names[l->store], false);
         csv_field(o.f, l->listing_id, false);
         csv_field(o.f, u->apps[l->app].app_key, false);
         csv_field(o.f, l->url, true);
@@ -241,7 +241,7 @@ enum gr_rc sw_emit_truth(const struct sw_universe *u, const char *dir, char *err
                 tsv_field(art.f, ok ? x.title : NULL, false);
                 tsv_field(art.f, ok ? a->name : NULL, false);
                 tsv_field(art.f, ok ? ts : NULL, false);
-                tsv_field(art.f, sw_status_name[x.status], true);
+                tsv_field(art.f, gr_status_names[x.status], true);
                 tsv_field(st.f, a->biz, false);
                 tsv_field(st.f, b1, false);
                 tsv_field(st.f, b2, false);
@@ -321,7 +321,7 @@ enum gr_rc sw_emit_truth(const struct sw_universe *u, const char *dir, char *err
         char num[64], avg[16];
         int64_t implied = 0;
         fprintf(urls.f, "GET %s\n", l->url);
-        tsv_field(f.f, sw_store_code[l->store], false);
+        tsv_field(f.f, gr_store_names[l->store], false);
         tsv_field(f.f, l->listing_id, false);
         if (l->gone) {
             fputs("\\N\t\\N\t\\N\tf\t\\N\t\\N\tnot_found\n", f.f);

@@ -1,7 +1,7 @@
 /* --scenario report-2014: the universe calibrated to the 2014 report.
  *
- * The counts come from a data file (tests/simweb/report_2014.tsv) computed by
- * tests/simweb/calibrate_report_2014.py from the report's tables; simweb only
+ * The counts come from a data file (simweb/report_2014.tsv) computed by
+ * simweb/calibrate_report_2014.py from the report's tables; simweb only
  * reads it, so its truth stays independent of the parser and the scorer. Lines
  * (tab-separated, '#' comments):
  *   wx BIZ ...              a calibrated WeChat account (its articles follow as wa)
@@ -125,7 +125,7 @@ static enum gr_rc line_ls(struct sw_universe *u, char **f, int nf, bool *is_cal)
         return GR_EDATA;
     for (size_t i = 0; i < u->n_ls; i++) {
         struct sw_listing *l = &u->ls[i];
-        if (strcmp(sw_store_code[l->store], f[1]) == 0 && strcmp(l->listing_id, f[2]) == 0) {
+        if (strcmp(gr_store_names[l->store], f[1]) == 0 && strcmp(l->listing_id, f[2]) == 0) {
             l->n0 = n;
             l->rate_ppm = 0;
             l->gone = false;

@@ -1,5 +1,5 @@
 /* simweb: the simulated web. Internal declarations shared by the files of
- * tests/simweb/ (universe, pages, server, main). Nothing here is part of
+ * simweb/ (universe, pages, server, main). Nothing here is part of
  * libgovreach.
  *
  * Everything a page shows is derived from (seed, entity hash, day) with the
@@ -14,6 +14,7 @@
 
 #include "gr_buf.h"
 #include "gr_err.h"
+#include "gr_rows.h"
 
 /* ---- deterministic randomness ------------------------------------------ */
 
@@ -37,21 +38,22 @@ double sw_normal(uint64_t h);
 /* ---- vocabulary ---------------------------------------------------------- */
 
 enum sw_level { SW_CENTRAL, SW_PROVINCE, SW_CITY, SW_COUNTY };
+/* Store codes and statuses are the schema's (lib/gr_rows.h: gr_store_names,
+ * gr_status_names, checked against schema/003_obs.sql); these enums index
+ * those lists, in their order (test_simweb checks the names). */
 enum sw_store { SW_S360, SW_S91, SW_SYYB, SW_SBAIDU, SW_SWDJ, SW_SAPPSTORE, SW_NSTORES };
 enum sw_status { SW_OK, SW_DELETED, SW_BLOCKED, SW_EXPIRED, SW_VERIFY, SW_NOTFOUND, SW_ERROR };
 
 extern const char *const sw_level_name[4];
-extern const char *const sw_store_code[SW_NSTORES];
 extern const char *const sw_store_host[SW_NSTORES];
-extern const char *const sw_status_name[7];
 
 /* ---- the universe -------------------------------------------------------- */
 
-/* A string -> index hash map (open addressing; keys are borrowed). */
+/* A string -> index hash map (uthash; keys are borrowed). Zero-initialised
+ * is empty. */
+struct sw_map_entry;
 struct sw_map {
-    const char **keys;
-    uint32_t *vals;
-    size_t cap, n;
+    struct sw_map_entry *head;
 };
 
 struct sw_org {
@@ -181,7 +183,7 @@ struct sw_article {
 };
 void sw_wx_article(const struct sw_universe *u, const struct sw_wx *a, const struct sw_push *p, int idx,
                    struct sw_article *out);
-/* What getappmsgext shows: min(reads, 100001). */
+/* What getappmsgext shows: min(reads, GR_READS_CAPPED). */
 int64_t sw_read_shown(int64_t reads);
 
 struct sw_post {
@@ -288,5 +290,7 @@ struct sw_server_opts {
 enum gr_rc sw_fault_parse(const char *spec, struct sw_fault *f, char *err, size_t errlen);
 /* Serves until SIGINT/SIGTERM. */
 enum gr_rc sw_serve(const struct sw_universe *u, const struct sw_server_opts *o, char *err, size_t errlen);
+/* The linked libmicrohttpd's version (for --version). Static string. */
+const char *sw_mhd_version(void);
 
 #endif

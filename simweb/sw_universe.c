@@ -11,14 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "gr_log.h"
+#include "gr_targets.h"
 
 const char *const sw_level_name[4] = { "central", "province", "city", "county" };
-const char *const sw_store_code[SW_NSTORES] = { "360", "91", "yyb", "baidu", "wandoujia", "appstore" };
 const char *const sw_store_host[SW_NSTORES] = { "zhushou.360.cn", "apk.91.com", "sj.qq.com", "shouji.baidu.com",
                                                 "www.wandoujia.com", "itunes.apple.com" };
-const char *const sw_status_name[7] = { "ok", "deleted", "blocked", "expired", "verification", "not_found", "error" };
 
 /* ---- hashing ---------------------------------------------------------------- */
 
@@ -106,64 +106,47 @@ static void arena_free(struct sw_arena *a)
 
 /* ---- map --------------------------------------------------------------------- */
 
+struct sw_map_entry {
+    const char *key;
+    uint32_t val;
+    UT_hash_handle hh;
+};
+
 static void map_free(struct sw_map *m)
 {
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
+    struct sw_map_entry *e, *tmp;
 
-static enum gr_rc map_put(struct sw_map *m, const char *key, uint32_t val);
-
-static enum gr_rc map_grow(struct sw_map *m)
-{
-    struct sw_map n = { 0 };
-    n.cap = m->cap ? m->cap * 2 : 1024;
-    n.keys = calloc(n.cap, sizeof *n.keys);
-    n.vals = calloc(n.cap, sizeof *n.vals);
-    if (!n.keys || !n.vals) {
-        map_free(&n);
-        return GR_ENOMEM;
+    HASH_ITER(hh, m->head, e, tmp) {
+        HASH_DEL(m->head, e);
+        free(e);
     }
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            map_put(&n, m->keys[i], m->vals[i]);
-    map_free(m);
-    *m = n;
-    return GR_OK;
+    m->head = NULL;
 }
 
 /* Inserts key unless present; GR_EDATA when it is already there. */
 static enum gr_rc map_put(struct sw_map *m, const char *key, uint32_t val)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        enum gr_rc rc = map_grow(m);
-        if (rc)
-            return rc;
-    }
-    size_t i = sw_hash_str(key) & (m->cap - 1);
-    while (m->keys[i]) {
-        if (strcmp(m->keys[i], key) == 0)
-            return GR_EDATA;
-        i = (i + 1) & (m->cap - 1);
-    }
-    m->keys[i] = key;
-    m->vals[i] = val;
-    m->n++;
+    struct sw_map_entry *e;
+    size_t n = strlen(key);
+
+    HASH_FIND(hh, m->head, key, n, e);
+    if (e)
+        return GR_EDATA;
+    e = malloc(sizeof *e);
+    if (!e)
+        return GR_ENOMEM;
+    e->key = key;
+    e->val = val;
+    HASH_ADD_KEYPTR(hh, m->head, e->key, n, e);
     return GR_OK;
 }
 
 long sw_map_get(const struct sw_map *m, const char *key)
 {
-    if (!m->cap)
-        return -1;
-    size_t i = sw_hash_str(key) & (m->cap - 1);
-    while (m->keys[i]) {
-        if (strcmp(m->keys[i], key) == 0)
-            return m->vals[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return -1;
+    struct sw_map_entry *e;
+
+    HASH_FIND(hh, m->head, key, strlen(key), e);
+    return e ? (long)e->val : -1;
 }
 
 /* ---- vocabulary for names ------------------------------------------------------ */
@@ -237,142 +220,6 @@ static void org_name(uint64_t h, int level, int prov, int fn, char *out, size_t 
     case SW_CITY: snprintf(out, n, "%s%s%s%s", c1, c2, functions[fn], suf); break;
     default: snprintf(out, n, "%s%s%s%s县%s", c1, c2, d1, d2, functions[fn]); break;
     }
-}
-
-/* ---- CSV (RFC 4180) reading ------------------------------------------------------ */
-
-#define CSV_MAXF 16
-struct csv_row {
-    int n;
-    char *f[CSV_MAXF];
-};
-
-/* Parses one record from *pp (in place, unquoting); false at end of input. */
-static bool csv_next(char **pp, char *end, struct csv_row *r)
-{
-    char *p = *pp;
-    if (p >= end)
-        return false;
-    r->n = 0;
-    for (;;) {
-        char *w = p, *start = p;
-        if (p < end && *p == '"') {
-            p++;
-            for (;;) {
-                if (p >= end)
-                    break;
-                if (*p == '"') {
-                    if (p + 1 < end && p[1] == '"') {
-                        *w++ = '"';
-                        p += 2;
-                        continue;
-                    }
-                    p++;
-                    break;
-                }
-                *w++ = *p++;
-            }
-            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                p++;
-        } else {
-            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                p++;
-            w = p;
-        }
-        char sep = p < end ? *p : '\n';
-        *w = '\0';
-        if (r->n < CSV_MAXF)
-            r->f[r->n++] = start;
-        if (p < end)
-            p++;
-        if (sep != ',') {
-            if (sep == '\r' && p < end && *p == '\n')
-                p++;
-            break;
-        }
-    }
-    *pp = p;
-    return true;
-}
-
-static enum gr_rc read_file(const char *path, char **out, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    struct gr_buf b;
-    char tmp[65536];
-    size_t n;
-    enum gr_rc rc = GR_OK;
-
-    if (!f)
-        return errno == ENOENT ? GR_ENOINPUT : GR_EIO;
-    gr_buf_init(&b, (size_t)1 << 30);
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        if ((rc = gr_buf_append(&b, tmp, n)))
-            break;
-    if (!rc && ferror(f))
-        rc = GR_EIO;
-    fclose(f);
-    if (rc) {
-        gr_buf_free(&b);
-        return rc;
-    }
-    if (!b.data && (rc = gr_buf_append(&b, "", 0)))
-        return rc;
-    *out = gr_buf_steal(&b, len);
-    return GR_OK;
-}
-
-struct csv_file {
-    char *data;
-    char *p, *end;
-    const char *cols[CSV_MAXF];
-    int ncols;
-    char path[1024];
-    long line;
-};
-
-/* Opens DIR/NAME; GR_ENOINPUT when absent. */
-static enum gr_rc csv_open(struct csv_file *c, const char *dir, const char *name)
-{
-    size_t len;
-    struct csv_row r;
-    enum gr_rc rc;
-
-    memset(c, 0, sizeof *c);
-    snprintf(c->path, sizeof c->path, "%s/%s", dir, name);
-    if ((rc = read_file(c->path, &c->data, &len)))
-        return rc;
-    c->p = c->data;
-    c->end = c->data + len;
-    if (len >= 3 && memcmp(c->p, "\xef\xbb\xbf", 3) == 0)
-        c->p += 3;
-    if (!csv_next(&c->p, c->end, &r))
-        return GR_OK;
-    c->line = 1;
-    c->ncols = r.n;
-    for (int i = 0; i < r.n; i++)
-        c->cols[i] = r.f[i];
-    return GR_OK;
-}
-
-/* The value of column name in row r, or "" when the file has no such column. */
-static const char *csv_col(const struct csv_file *c, const struct csv_row *r, const char *name)
-{
-    for (int i = 0; i < c->ncols && i < r->n; i++)
-        if (strcmp(c->cols[i], name) == 0)
-            return r->f[i];
-    return "";
-}
-
-static bool csv_row_next(struct csv_file *c, struct csv_row *r)
-{
-    while (csv_next(&c->p, c->end, r)) {
-        c->line++;
-        if (r->n == 1 && r->f[0][0] == '\0')
-            continue;       /* blank line */
-        return true;
-    }
-    return false;
 }
 
 /* ---- growable arrays ---------------------------------------------------------------- */
@@ -474,7 +321,7 @@ static bool url_split(const char *url, char *copy, size_t n, const char **path, 
 static int store_of(const char *s)
 {
     for (int i = 0; i < SW_NSTORES; i++)
-        if (strcmp(s, sw_store_code[i]) == 0)
+        if (strcmp(s, gr_store_names[i]) == 0)
             return i;
     return -1;
 }
@@ -492,172 +339,214 @@ static enum gr_rc index_listing(struct sw_universe *u, size_t i)
 
 /* ---- named targets ----------------------------------------------------------------- */
 
+struct named {
+    struct sw_universe *u;
+    bool report;
+    size_t *cap_org, *cap_wx, *cap_tw, *cap_app, *cap_ls;
+    struct sw_map apps_by_key;
+};
+
+/* Room for one more element of *arr (n used of *cap); false when out of memory. */
+static bool grow(void **arr, size_t size, size_t n, size_t *cap)
+{
+    if (n < *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *p = realloc(*arr, nc * size);
+    if (!p)
+        return false;
+    *arr = p;
+    *cap = nc;
+    return true;
+}
+#define GROW1(arr, n, cap) \
+    do { if (!grow((void **)&(arr), sizeof *(arr), (n), (cap))) return GR_ENOMEM; } while (0)
+#define COL(name) gr_targets_col(r, name)
+
+static enum gr_rc named_org_cb(const struct gr_targets_row *r, void *arg, char *msg, size_t msglen)
+{
+    struct named *x = arg;
+    struct sw_universe *u = x->u;
+    struct sw_arena *A = u->arena;
+
+    (void)msg, (void)msglen;
+    if (r->line == 1)
+        return GR_OK;
+    GROW1(u->orgs, u->n_orgs, x->cap_org);
+    struct sw_org *o = &u->orgs[u->n_orgs++];
+    o->org_key = astr(A, COL("org_key"));
+    o->name = astr(A, COL("name"));
+    o->level = astr(A, COL("level"));
+    o->province = astr(A, COL("province"));
+    o->city = astr(A, COL("city"));
+    o->function = astr(A, COL("function"));
+    return GR_OK;
+}
+
+static enum gr_rc named_wx_cb(const struct gr_targets_row *r, void *arg, char *msg, size_t msglen)
+{
+    struct named *x = arg;
+    struct sw_universe *u = x->u;
+    struct sw_arena *A = u->arena;
+    const char *biz = COL("biz");
+
+    (void)msg, (void)msglen;
+    if (r->line == 1 || !*biz)
+        return GR_OK;
+    GROW1(u->wx, u->n_wx, x->cap_wx);
+    struct sw_wx *a = &u->wx[u->n_wx];
+    memset(a, 0, sizeof *a);
+    a->biz = astr(A, biz);
+    if (map_put(&u->wx_by_biz, a->biz, (uint32_t)u->n_wx) != GR_OK) {
+        gr_warn("%s line %ld: duplicate biz %s skipped", r->path, r->line, biz);
+        return GR_OK;
+    }
+    a->name = astr(A, COL("name"));
+    a->org_key = astr(A, COL("org_key"));
+    a->level = astr(A, COL("level"));
+    a->province = astr(A, COL("province"));
+    a->function = astr(A, COL("function"));
+    a->verified_body = astr(A, COL("verified_body"));
+    a->h = sw_h2(u->seed, sw_hash_str(biz));
+    a->user_name = afmt(A, "gh_%012llx", (unsigned long long)(a->h >> 16));
+    a->central = strcmp(a->level, "central") == 0;
+    a->tracked = a->named = true;
+    wx_model(u, a, x->report);
+    a->read_mu += log(4.0);     /* the report names the big accounts */
+    a->blocked = false;
+    u->n_wx++;
+    return GR_OK;
+}
+
+static enum gr_rc named_tw_cb(const struct gr_targets_row *r, void *arg, char *msg, size_t msglen)
+{
+    struct named *x = arg;
+    struct sw_universe *u = x->u;
+    struct sw_arena *A = u->arena;
+    const char *acc = COL("account");
+
+    (void)msg, (void)msglen;
+    if (r->line == 1 || !*acc)
+        return GR_OK;
+    GROW1(u->tw, u->n_tw, x->cap_tw);
+    struct sw_tw *t = &u->tw[u->n_tw];
+    memset(t, 0, sizeof *t);
+    t->account = astr(A, acc);
+    if (map_put(&u->tw_by_name, t->account, (uint32_t)u->n_tw) != GR_OK) {
+        gr_warn("%s line %ld: duplicate account %s skipped", r->path, r->line, acc);
+        return GR_OK;
+    }
+    t->nick = astr(A, COL("name"));
+    t->org_key = astr(A, COL("org_key"));
+    t->level = astr(A, COL("level"));
+    t->province = astr(A, COL("province"));
+    t->function = astr(A, COL("function"));
+    t->civil = strcmp(COL("kind"), "civil_servant") == 0;
+    t->named = true;
+    t->h = sw_h2(u->seed, sw_hash_str(acc));
+    tw_model(t, false);
+    t->f0 *= 10;
+    if (t->lambda < 0.5)
+        t->lambda = 0.5 + sw_unit(t->h);
+    t->nulldata = false;
+    u->n_tw++;
+    return GR_OK;
+}
+
+static enum gr_rc named_app_cb(const struct gr_targets_row *r, void *arg, char *msg, size_t msglen)
+{
+    struct named *x = arg;
+    struct sw_universe *u = x->u;
+    struct sw_arena *A = u->arena;
+    const char *key = COL("app_key");
+
+    (void)msg, (void)msglen;
+    if (r->line == 1 || !*key)
+        return GR_OK;
+    GROW1(u->apps, u->n_apps, x->cap_app);
+    struct sw_app *p = &u->apps[u->n_apps];
+    p->app_key = astr(A, key);
+    if (map_put(&x->apps_by_key, p->app_key, (uint32_t)u->n_apps) != GR_OK)
+        return GR_OK;
+    p->name = astr(A, COL("name"));
+    p->org_key = astr(A, COL("org_key"));
+    p->level = astr(A, COL("level"));
+    p->province = astr(A, COL("province"));
+    p->function = astr(A, COL("function"));
+    p->package = p->app_key;
+    p->h = sw_h2(u->seed, sw_hash_str(key));
+    u->n_apps++;
+    return GR_OK;
+}
+
+static enum gr_rc named_listing_cb(const struct gr_targets_row *r, void *arg, char *msg, size_t msglen)
+{
+    struct named *x = arg;
+    struct sw_universe *u = x->u;
+    struct sw_arena *A = u->arena;
+    char copy[1024], tok[512];
+    const char *path, *query;
+
+    (void)msg, (void)msglen;
+    if (r->line == 1)
+        return GR_OK;
+    int st = store_of(COL("store"));
+    long ai = sw_map_get(&x->apps_by_key, COL("app_key"));
+    const char *url = COL("url");
+    if (st < 0 || ai < 0 || !url_split(url, copy, sizeof copy, &path, &query) ||
+        !sw_listing_token(st, path, query, tok, sizeof tok)) {
+        gr_warn("%s line %ld: listing skipped (unknown store or app, or a URL simweb cannot serve)", r->path,
+                r->line);
+        return GR_OK;
+    }
+    GROW1(u->ls, u->n_ls, x->cap_ls);
+    struct sw_listing *l = &u->ls[u->n_ls];
+    memset(l, 0, sizeof *l);
+    l->store = st;
+    l->listing_id = astr(A, COL("listing_id"));
+    l->url = astr(A, url);
+    l->token = astr(A, tok);
+    l->app = (uint32_t)ai;
+    l->h = sw_h3(u->seed, (uint64_t)st, sw_hash_str(l->listing_id));
+    listing_model(l);
+    l->gone = false;
+    if (l->store != SW_SAPPSTORE)
+        l->n0 *= 20;      /* named apps are the big ones */
+    if (l->n0 > 3000000000LL)
+        l->n0 = 3000000000LL;
+    if (index_listing(u, u->n_ls) != GR_OK) {
+        gr_warn("%s line %ld: duplicate listing skipped", r->path, r->line);
+        return GR_OK;
+    }
+    u->n_ls++;
+    return GR_OK;
+}
+
+/* The named targets: the same target lists the loader reads
+ * (conf/targets/FORMAT.md), through the same reader (lib/gr_targets); a
+ * file that is absent is skipped. */
 static enum gr_rc load_named(struct sw_universe *u, const char *dir, bool report, char *err, size_t errlen,
                              size_t *cap_org, size_t *cap_wx, size_t *cap_tw, size_t *cap_app, size_t *cap_ls)
 {
-    struct csv_file c;
-    struct csv_row r;
+    static const struct {
+        const char *file;
+        gr_targets_row_cb cb;
+    } files[] = {
+        { "organisations.csv", named_org_cb }, { "wechat_accounts.csv", named_wx_cb },
+        { "weibo_accounts.csv", named_tw_cb }, { "apps.csv", named_app_cb },
+        { "store_listings.csv", named_listing_cb },
+    };
+    struct named x = { u, report, cap_org, cap_wx, cap_tw, cap_app, cap_ls, { NULL } };
+    char path[4096];
     enum gr_rc rc = GR_OK;
-    struct sw_arena *A = u->arena;
 
-    memset(&c, 0, sizeof c);
-    if ((rc = csv_open(&c, dir, "organisations.csv")) == GR_OK) {
-        while (csv_row_next(&c, &r)) {
-            GROW(u->orgs, u->n_orgs, *cap_org);
-            struct sw_org *o = &u->orgs[u->n_orgs++];
-            o->org_key = astr(A, csv_col(&c, &r, "org_key"));
-            o->name = astr(A, csv_col(&c, &r, "name"));
-            o->level = astr(A, csv_col(&c, &r, "level"));
-            o->province = astr(A, csv_col(&c, &r, "province"));
-            o->city = astr(A, csv_col(&c, &r, "city"));
-            o->function = astr(A, csv_col(&c, &r, "function"));
-        }
-        free(c.data);
-        c.data = NULL;
-    } else if (rc != GR_ENOINPUT) {
-        goto ioerr;
+    for (size_t i = 0; !rc && i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
+        rc = gr_targets_read(path, files[i].cb, &x, NULL, err, errlen);
+        if (rc == GR_ENOINPUT)
+            rc = GR_OK;
     }
-    if ((rc = csv_open(&c, dir, "wechat_accounts.csv")) == GR_OK) {
-        while (csv_row_next(&c, &r)) {
-            const char *biz = csv_col(&c, &r, "biz");
-            if (!*biz)
-                continue;
-            GROW(u->wx, u->n_wx, *cap_wx);
-            struct sw_wx *a = &u->wx[u->n_wx];
-            memset(a, 0, sizeof *a);
-            a->biz = astr(A, biz);
-            if (map_put(&u->wx_by_biz, a->biz, (uint32_t)u->n_wx) != GR_OK) {
-                gr_warn("%s line %ld: duplicate biz %s skipped", c.path, c.line, biz);
-                continue;
-            }
-            a->name = astr(A, csv_col(&c, &r, "name"));
-            a->org_key = astr(A, csv_col(&c, &r, "org_key"));
-            a->level = astr(A, csv_col(&c, &r, "level"));
-            a->province = astr(A, csv_col(&c, &r, "province"));
-            a->function = astr(A, csv_col(&c, &r, "function"));
-            a->verified_body = astr(A, csv_col(&c, &r, "verified_body"));
-            a->h = sw_h2(u->seed, sw_hash_str(biz));
-            a->user_name = afmt(A, "gh_%012llx", (unsigned long long)(a->h >> 16));
-            a->central = strcmp(a->level, "central") == 0;
-            a->tracked = a->named = true;
-            wx_model(u, a, report);
-            a->read_mu += log(4.0);     /* the report names the big accounts */
-            a->blocked = false;
-            u->n_wx++;
-        }
-        free(c.data);
-        c.data = NULL;
-    } else if (rc != GR_ENOINPUT) {
-        goto ioerr;
-    }
-    if ((rc = csv_open(&c, dir, "weibo_accounts.csv")) == GR_OK) {
-        while (csv_row_next(&c, &r)) {
-            const char *acc = csv_col(&c, &r, "account");
-            if (!*acc)
-                continue;
-            GROW(u->tw, u->n_tw, *cap_tw);
-            struct sw_tw *t = &u->tw[u->n_tw];
-            memset(t, 0, sizeof *t);
-            t->account = astr(A, acc);
-            if (map_put(&u->tw_by_name, t->account, (uint32_t)u->n_tw) != GR_OK) {
-                gr_warn("%s line %ld: duplicate account %s skipped", c.path, c.line, acc);
-                continue;
-            }
-            t->nick = astr(A, csv_col(&c, &r, "name"));
-            t->org_key = astr(A, csv_col(&c, &r, "org_key"));
-            t->level = astr(A, csv_col(&c, &r, "level"));
-            t->province = astr(A, csv_col(&c, &r, "province"));
-            t->function = astr(A, csv_col(&c, &r, "function"));
-            t->civil = strcmp(csv_col(&c, &r, "kind"), "civil_servant") == 0;
-            t->named = true;
-            t->h = sw_h2(u->seed, sw_hash_str(acc));
-            tw_model(t, false);
-            t->f0 *= 10;
-            if (t->lambda < 0.5)
-                t->lambda = 0.5 + sw_unit(t->h);
-            t->nulldata = false;
-            u->n_tw++;
-        }
-        free(c.data);
-        c.data = NULL;
-    } else if (rc != GR_ENOINPUT) {
-        goto ioerr;
-    }
-    struct sw_map apps_by_key = { 0 };
-    if ((rc = csv_open(&c, dir, "apps.csv")) == GR_OK) {
-        while (csv_row_next(&c, &r)) {
-            const char *key = csv_col(&c, &r, "app_key");
-            if (!*key)
-                continue;
-            GROW(u->apps, u->n_apps, *cap_app);
-            struct sw_app *p = &u->apps[u->n_apps];
-            p->app_key = astr(A, key);
-            if (map_put(&apps_by_key, p->app_key, (uint32_t)u->n_apps) != GR_OK)
-                continue;
-            p->name = astr(A, csv_col(&c, &r, "name"));
-            p->org_key = astr(A, csv_col(&c, &r, "org_key"));
-            p->level = astr(A, csv_col(&c, &r, "level"));
-            p->province = astr(A, csv_col(&c, &r, "province"));
-            p->function = astr(A, csv_col(&c, &r, "function"));
-            p->package = p->app_key;
-            p->h = sw_h2(u->seed, sw_hash_str(key));
-            u->n_apps++;
-        }
-        free(c.data);
-        c.data = NULL;
-    } else if (rc != GR_ENOINPUT) {
-        map_free(&apps_by_key);
-        goto ioerr;
-    }
-    if ((rc = csv_open(&c, dir, "store_listings.csv")) == GR_OK) {
-        while (csv_row_next(&c, &r)) {
-            int st = store_of(csv_col(&c, &r, "store"));
-            long ai = sw_map_get(&apps_by_key, csv_col(&c, &r, "app_key"));
-            const char *url = csv_col(&c, &r, "url");
-            char copy[1024], tok[512];
-            const char *path, *query;
-            if (st < 0 || ai < 0 || !url_split(url, copy, sizeof copy, &path, &query) ||
-                !sw_listing_token(st, path, query, tok, sizeof tok)) {
-                gr_warn("%s line %ld: listing skipped (unknown store or app, or a URL simweb cannot serve)",
-                        c.path, c.line);
-                continue;
-            }
-            GROW(u->ls, u->n_ls, *cap_ls);
-            struct sw_listing *l = &u->ls[u->n_ls];
-            memset(l, 0, sizeof *l);
-            l->store = st;
-            l->listing_id = astr(A, csv_col(&c, &r, "listing_id"));
-            l->url = astr(A, url);
-            l->token = astr(A, tok);
-            l->app = (uint32_t)ai;
-            l->h = sw_h3(u->seed, (uint64_t)st, sw_hash_str(l->listing_id));
-            listing_model(l);
-            l->gone = false;
-            if (l->store != SW_SAPPSTORE)
-                l->n0 *= 20;      /* named apps are the big ones */
-            if (l->n0 > 3000000000LL)
-                l->n0 = 3000000000LL;
-            if (index_listing(u, u->n_ls) != GR_OK) {
-                gr_warn("%s line %ld: duplicate listing skipped", c.path, c.line);
-                continue;
-            }
-            u->n_ls++;
-        }
-        free(c.data);
-        c.data = NULL;
-    } else if (rc != GR_ENOINPUT) {
-        map_free(&apps_by_key);
-        goto ioerr;
-    }
-    map_free(&apps_by_key);
-    return GR_OK;
-ioerr:
-    snprintf(err, errlen, "cannot read %s: %s", c.path, gr_strerror(rc));
-    free(c.data);
-    return rc;
-out:
-    free(c.data);
-    snprintf(err, errlen, "out of memory reading %s", dir);
+    map_free(&x.apps_by_key);
     return rc;
 }
 
@@ -1092,7 +981,7 @@ static const char *const topics[] = {
     "平安夜里的守护者" };
 #define N_TOPICS (sizeof topics / sizeof topics[0])
 
-int64_t sw_read_shown(int64_t reads) { return reads > 100000 ? 100001 : reads; }
+int64_t sw_read_shown(int64_t reads) { return reads >= GR_READS_CAPPED ? GR_READS_CAPPED : reads; }
 
 static int64_t grown(int64_t final, int64_t age)
 {
