@@ -206,9 +206,40 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
 enum gr_rc cr_frontier_mem_new(const char *path, const struct gr_config *cfg, const struct cr_polite *p,
                                struct cr_frontier **out, char *err, size_t errlen);
 
+/* ---------------------------------------------- politeness (crawler_polite.c)
+ * The one policy of both frontiers: the in-memory one calls these; the
+ * Postgres one, which keeps each host's state in crawl.host and applies it
+ * in its statements, gets every value from them as parameters (the backoff
+ * of each level, the jitter range, the caps, the robots.txt URL). */
+
+#define CR_ROBOTS_PATH "/robots.txt"
+#define CR_BACKOFF_MAX_LEVEL 31        /* base * 2^30 at most (then the cap) */
+#define CR_BACKOFF_JITTER_MIN 0.5      /* a backoff is scaled by [0.5, 1) */
+
+/* The crawler.* politeness keys. */
+void cr_polite_from_config(const struct gr_config *cfg, struct cr_polite *p);
 /* Per-host overrides ([host:NAME] delay_ms, max_inflight) from the config. */
 int64_t cr_host_delay_ms(const struct gr_config *cfg, const char *host, int64_t def);
 int cr_host_max_inflight(const struct gr_config *cfg, const char *host, int def);
+/* The backoff (ms, before jitter) of a host after its level-th transient
+ * failure in a row (1 = the first): base * 2^(level-1), at most the cap. */
+double cr_polite_backoff_ms(const struct cr_polite *p, int level);
+/* A random factor in [CR_BACKOFF_JITTER_MIN, 1) for a backoff. */
+double cr_polite_jitter(void);
+/* A Retry-After wait, capped. */
+int64_t cr_polite_retry_after_ms(const struct cr_polite *p, int64_t wait_ms);
+/* The Crawl-delay of a robots.txt body for agent, capped; -1 when none. */
+int64_t cr_polite_crawl_delay_ms(const struct cr_polite *p, const char *robots_body, const char *agent);
+/* The spacing between two requests to a host: its delay or its (capped)
+ * Crawl-delay, whichever is longer. */
+int64_t cr_polite_spacing_ms(const struct cr_polite *p, int64_t delay_ms, int64_t crawl_delay_ms);
+/* The extra wait a host gets after job j (level: its transient failures
+ * in a row, this one included): Retry-After capped, else the backoff with
+ * jitter; 0 unless j asked for backoff. */
+int64_t cr_polite_wait_ms(const struct cr_polite *p, const struct cr_job *j, int level);
+/* The robots.txt URL of url's origin (scheme://authority/robots.txt);
+ * caller frees; NULL when url has no scheme. */
+char *cr_polite_robots_url(const char *url);
 
 /* ------------------------------------------------------------------ robots */
 
