@@ -11,19 +11,25 @@
 #include "gr_log.h"
 #include "gr_util.h"
 
-void cr_count_host_error(struct engine *e, const char *host)
+/* One more of key in hash. */
+static void count(struct host_err **hash, const char *key)
 {
     struct host_err *h;
-    HASH_FIND_STR(e->herr, host, h);
+    HASH_FIND_STR(*hash, key, h);
     if (!h) {
         h = calloc(1, sizeof *h);
-        if (!h || !(h->host = strdup(host))) {
+        if (!h || !(h->host = strdup(key))) {
             free(h);
             return;
         }
-        HASH_ADD_KEYPTR(hh, e->herr, h->host, strlen(h->host), h);
+        HASH_ADD_KEYPTR(hh, *hash, h->host, strlen(h->host), h);
     }
     h->n++;
+}
+
+void cr_count_host_error(struct engine *e, const char *host)
+{
+    count(&e->herr, host);
 }
 
 /* Failed URLs by reason: the error text up to its detail ("HTTP 500",
@@ -32,23 +38,13 @@ void cr_count_failed(struct engine *e, const char *error)
 {
     char key[96];
     size_t n = strcspn(error, ":(");
-    struct host_err *h;
 
     if (n >= sizeof key)
         n = sizeof key - 1;
     while (n > 0 && error[n - 1] == ' ')
         n--;
     snprintf(key, sizeof key, "%.*s", (int)n, n ? error : "unknown");
-    HASH_FIND_STR(e->ferr, key, h);
-    if (!h) {
-        h = calloc(1, sizeof *h);
-        if (!h || !(h->host = strdup(key))) {
-            free(h);
-            return;
-        }
-        HASH_ADD_KEYPTR(hh, e->ferr, h->host, strlen(h->host), h);
-    }
-    h->n++;
+    count(&e->ferr, key);
 }
 
 static int64_t recrawl_for(struct engine *e, const char *kind)

@@ -13,24 +13,27 @@
 #include "gr_util.h"
 #include <sys/random.h>
 
-int64_t cr_host_delay_ms(const struct gr_config *cfg, const char *host, int64_t def)
+/* The [host:NAME] value of key, within [min, max]; false when unset. */
+static bool host_override(const struct gr_config *cfg, const char *host, const char *key, int64_t min, int64_t max,
+                          int64_t *out)
 {
     char name[600];
     const char *v;
-    int64_t i;
-    snprintf(name, sizeof name, "host:%s.delay_ms", host);
+    snprintf(name, sizeof name, "host:%s.%s", host, key);
     v = gr_config_get(cfg, name);
-    return v && gr_parse_i64(v, &i) ? i : def;
+    return v && gr_parse_i64(v, out) && *out >= min && *out <= max;
+}
+
+int64_t cr_host_delay_ms(const struct gr_config *cfg, const char *host, int64_t def)
+{
+    int64_t i;
+    return host_override(cfg, host, "delay_ms", INT64_MIN, INT64_MAX, &i) ? i : def;
 }
 
 int cr_host_max_inflight(const struct gr_config *cfg, const char *host, int def)
 {
-    char name[600];
-    const char *v;
     int64_t i;
-    snprintf(name, sizeof name, "host:%s.max_inflight", host);
-    v = gr_config_get(cfg, name);
-    return v && gr_parse_i64(v, &i) && i > 0 && i <= 100000 ? (int)i : def;
+    return host_override(cfg, host, "max_inflight", 1, 100000, &i) ? (int)i : def;
 }
 
 void cr_polite_from_config(const struct gr_config *cfg, struct cr_polite *p)

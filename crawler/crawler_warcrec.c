@@ -47,6 +47,18 @@ static char *stored_response_head(const struct cr_job *j, size_t *len)
     return gr_buf_steal(&out, len);
 }
 
+/* A record of j's fetch (concurrent_to: the response's id, or NULL). */
+static void record_of(struct gr_warc_record *r, enum gr_warc_type type, const struct cr_job *j, const char *ctype,
+                      const char *concurrent_to)
+{
+    memset(r, 0, sizeof *r);
+    r->type = type;
+    r->target_uri = j->url;
+    r->date_us = j->started_us;
+    r->content_type = ctype;
+    r->concurrent_to = concurrent_to;
+}
+
 void cr_write_warc(struct engine *e, struct cr_job *j)
 {
     struct gr_warc_record r;
@@ -62,11 +74,7 @@ void cr_write_warc(struct engine *e, struct cr_job *j)
     if (j->status <= 0 || j->resphead.len == 0)
         return;                 /* no response: only the fetch log knows */
     head = stored_response_head(j, &hlen);
-    memset(&r, 0, sizeof r);
-    r.type = revisit ? GR_WARC_REVISIT : GR_WARC_RESPONSE;
-    r.target_uri = j->url;
-    r.date_us = j->started_us;
-    r.content_type = "application/http;msgtype=response";
+    record_of(&r, revisit ? GR_WARC_REVISIT : GR_WARC_RESPONSE, j, "application/http;msgtype=response", NULL);
     r.truncated = j->truncated;
     r.ip_address = j->ip;
     r.head = head;
@@ -86,12 +94,7 @@ void cr_write_warc(struct engine *e, struct cr_job *j)
     j->warc_offset = (int64_t)rp.offset;
 
     req = cr_fetch_redacted_request(&e->fc, j, &qlen);
-    memset(&r, 0, sizeof r);
-    r.type = GR_WARC_REQUEST;
-    r.target_uri = j->url;
-    r.date_us = j->started_us;
-    r.content_type = "application/http;msgtype=request";
-    r.concurrent_to = rp.record_id;
+    record_of(&r, GR_WARC_REQUEST, j, "application/http;msgtype=request", rp.record_id);
     r.head = req;
     r.head_len = qlen;
     if (j->post_body && *j->post_body && strcmp(j->method, "POST") == 0) {
@@ -121,12 +124,7 @@ void cr_write_warc(struct engine *e, struct cr_job *j)
     if (j->credentialed)
         gr_buf_appends(&meta, "govreach-redacted: Cookie header and key, appmsg_token, pass_ticket, uin, wxtoken "
                               "parameters removed from the request record\r\n");
-    memset(&r, 0, sizeof r);
-    r.type = GR_WARC_METADATA;
-    r.target_uri = j->url;
-    r.date_us = j->started_us;
-    r.content_type = "application/warc-fields";
-    r.concurrent_to = rp.record_id;
+    record_of(&r, GR_WARC_METADATA, j, "application/warc-fields", rp.record_id);
     mf[0].name = "WARC-Refers-To";
     mf[0].value = rp.record_id;
     r.fields = mf;

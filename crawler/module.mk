@@ -5,3 +5,8 @@ CRAWLER_OBJS := $(addprefix $(BUILD)/crawler/,crawler.o crawler_settings.o crawl
                 crawler_fetch.o crawler_robots.o crawler_frontier.o \
                 crawler_memq.o)
 $(eval $(call link-program,crawler,$(BUILD)/crawler/main.o $(CRAWLER_OBJS)))
+
+# bin/test_crawler_engine: unit tests of the engine's parts, linked from its
+# objects without main.c (tests/unit/crawler/).
+$(eval $(call link-program,test_crawler_engine,$(BUILD)/tests/unit/crawler/test_crawler_engine.o $(CRAWLER_OBJS),-lcmocka))
+$(BUILD)/tests/unit/crawler/%.o: CFLAGS_ALL += -Icrawler
