@@ -1,9 +1,9 @@
 /* The crawler stage: internal interfaces shared by the files in crawler/.
  *
- *   crawler.c           engine: one libuv loop over one curl multi handle,
- *                       scheduling, outcomes, WARC records, discovery
+ *   crawler.c ...       the engine (its files: crawler_engine.h)
+ *   crawler_polite.c    the politeness policy of both frontiers
  *   crawler_fetch.c     per-transfer curl setup, callbacks, credentials and
- *                       their redaction, body decoding
+ *                       their redaction
  *   crawler_robots.c    robots.txt parsing and matching
  *   crawler_frontier.c  the Postgres frontier (claim, complete, links, runs)
  *   crawler_memq.c      the in-memory frontier of --urls mode
@@ -21,6 +21,7 @@
 #include "gr_buf.h"
 #include "gr_config.h"
 #include "gr_err.h"
+#include "gr_http.h"
 #include "gr_source.h"
 
 /* ------------------------------------------------------------------ options */
@@ -213,6 +214,7 @@ enum gr_rc cr_frontier_mem_new(const char *path, const struct gr_config *cfg, co
  * of each level, the jitter range, the caps, the robots.txt URL). */
 
 #define CR_ROBOTS_PATH "/robots.txt"
+#define CR_ROBOTS_MAX (512u * 1024)     /* bytes of a robots.txt kept (RFC 9309: at least 500 KiB) */
 #define CR_BACKOFF_MAX_LEVEL 31        /* base * 2^30 at most (then the cap) */
 #define CR_BACKOFF_JITTER_MIN 0.5      /* a backoff is scaled by [0.5, 1) */
 
@@ -301,12 +303,6 @@ char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_
  * appmsg_token, pass_ticket, uin, wxtoken) of its query replaced by
  * REDACTED. */
 void cr_redact_line(struct gr_buf *out, const char *line, size_t len);
-/* The value of response header name (last occurrence, trimmed), or NULL.
- * Caller frees. */
-char *cr_header_value(const char *head, size_t len, const char *name);
-/* Decodes body per Content-Encoding (gzip, deflate, identity) into out,
- * at most max bytes (GR_ELIMIT beyond: a gzip bomb stays bounded). */
-enum gr_rc cr_decode_body(const char *encoding, const char *in, size_t len, size_t max, struct gr_buf *out);
 /* Host name of an absolute http(s) URL (no port), lower case, in out. */
 bool cr_url_host(const char *url, char *out, size_t outlen);
 /* Path and query of an absolute URL ("/" when empty), in out. */

@@ -10,14 +10,11 @@
 #include "gr_log.h"
 #include "gr_util.h"
 
-bool cr_has_encoding(const struct cr_job *j, char **enc)
+enum gr_rc cr_response(const struct cr_job *j, struct gr_http_msg *m, struct gr_buf *scratch, char *err,
+                       size_t errlen)
 {
-    *enc = cr_header_value(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Content-Encoding");
-    if (*enc && (!**enc || strcasecmp(*enc, "identity") == 0)) {
-        free(*enc);
-        *enc = NULL;
-    }
-    return *enc != NULL;
+    return gr_http_message(j->resphead.data ? j->resphead.data : "", j->resphead.len, j->body.data ? j->body.data : "",
+                           j->body.len, false, true, m, scratch, err, errlen);
 }
 
 /* Runs the source's discover() over the decoded body and keeps the links
@@ -25,39 +22,26 @@ bool cr_has_encoding(const struct cr_job *j, char **enc)
 void cr_discover_links(struct engine *e, struct cr_job *j)
 {
     struct gr_page page;
+    struct gr_http_msg m;
     struct gr_buf dec;
-    const char *body = j->body.data ? j->body.data : "";
-    size_t len = j->body.len;
-    char *enc = NULL, *ctype;
     struct gr_links found;
+    char err[256];
     enum gr_rc rc;
 
     if (!e->discover || j->depth + 1 > e->max_depth || !j->source || strcmp(j->kind, "robots") == 0)
         return;
+    /* the bytes the parser's extract() will see (gr_http.h), bounded: a
+     * gzip bomb gives its first max_decoded bytes */
     gr_buf_init(&dec, e->max_decoded);
-    if (cr_has_encoding(j, &enc)) {
-        rc = cr_decode_body(enc, body, len, e->max_decoded, &dec);
-        if (rc && rc != GR_ELIMIT) {
-            gr_info("%s: cannot decode %s body for discovery", j->url, enc);
-            free(enc);
-            gr_buf_free(&dec);
-            return;
-        }
-        body = dec.data ? dec.data : "";
-        len = dec.len;
+    rc = cr_response(j, &m, &dec, err, sizeof err);
+    if (rc && rc != GR_ELIMIT) {
+        gr_info("%s: no discovery: %s", j->url, err);
+        gr_buf_free(&dec);
+        return;
     }
-    ctype = cr_header_value(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Content-Type");
     /* gr_source_discover() hands the sources UTF-8 (GBK pages are common) */
-    memset(&page, 0, sizeof page);
-    page.url = j->url;
-    page.method = j->method;
-    page.request_body = j->post_body && *j->post_body ? j->post_body : NULL;
-    page.request_len = j->post_body ? strlen(j->post_body) : 0;
-    page.status = (int)j->status;
-    page.content_type = ctype;
-    page.body = body;
-    page.len = len;
-    page.fetched_at = j->finished_us / 1000000;
+    gr_page_from_http(&page, &m, j->url, j->method, j->post_body, j->post_body ? strlen(j->post_body) : 0,
+                      j->finished_us / 1000000);
     gr_links_init(&found);
     rc = gr_source_discover(&page, &found);
     if (rc)
@@ -76,7 +60,5 @@ void cr_discover_links(struct engine *e, struct cr_job *j)
     }
     e->sum->links_found += j->links.n;
     gr_links_free(&found);
-    free(ctype);
-    free(enc);
     gr_buf_free(&dec);
 }

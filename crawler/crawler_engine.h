@@ -148,8 +148,11 @@ void cr_count_failed(struct engine *e, const char *error);
 char *cr_json_counts(struct engine *e, struct host_err *hash, bool hosts);
 
 /* crawler_discover.c */
-/* The response's Content-Encoding (*enc, caller frees) unless absent or identity. */
-bool cr_has_encoding(const struct cr_job *j, char **enc);
+/* j's response as the sources see it: gr_http_message() over its header
+ * block and its body as served (libcurl removed the chunked framing), the
+ * body decoded into scratch (bounded by its max). */
+enum gr_rc cr_response(const struct cr_job *j, struct gr_http_msg *m, struct gr_buf *scratch, char *err,
+                       size_t errlen);
 void cr_discover_links(struct engine *e, struct cr_job *j);
 
 /* crawler_warcrec.c */

@@ -8,7 +8,6 @@
 #include <sys/time.h>
 
 #include "crawler.h"
-#include "gr_warc_read.h"
 #include "gr_log.h"
 
 struct cr_job *cr_job_new(void)
@@ -391,30 +390,6 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
     return GR_OK;
 }
 
-char *cr_header_value(const char *head, size_t len, const char *name)
-{
-    size_t nl = strlen(name);
-    const char *p = head, *end = head + len, *found = NULL, *fend = NULL;
-
-    while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e)
-            e = end;
-        if ((size_t)(e - p) > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
-            found = p + nl + 1;
-            fend = e;
-        }
-        p = e + 1;
-    }
-    if (!found)
-        return NULL;
-    while (found < fend && (*found == ' ' || *found == '\t'))
-        found++;
-    while (fend > found && isspace((unsigned char)fend[-1]))
-        fend--;
-    return strndup(found, (size_t)(fend - found));
-}
-
 void cr_fetch_finish(struct cr_job *j, CURLcode rc)
 {
     CURL *h = j->easy;
@@ -438,7 +413,7 @@ void cr_fetch_finish(struct cr_job *j, CURLcode rc)
     if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
         snprintf(j->ip, sizeof j->ip, "%s", ip);
     if (status >= 300 && status < 400) {
-        char *loc = cr_header_value(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Location");
+        char *loc = gr_http_header(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Location");
         if (loc && *loc) {
             /* the Location as stored and shown: no credentials, no user */
             char *abs = cr_url_resolve(j->url, loc);
@@ -521,30 +496,6 @@ char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_
 }
 
 /* ------------------------------------------------------------ decoding */
-
-enum gr_rc cr_decode_body(const char *encoding, const char *in, size_t len, size_t max, struct gr_buf *out)
-{
-    enum gr_rc rc;
-    bool raw;
-
-    gr_buf_reset(out);
-    out->max = max;
-    if (!encoding || !*encoding || strcasecmp(encoding, "identity") == 0)
-        return len > max ? GR_ELIMIT : gr_buf_append(out, in, len);
-    if (strcasecmp(encoding, "gzip") == 0 || strcasecmp(encoding, "x-gzip") == 0)
-        raw = false;
-    else if (strcasecmp(encoding, "deflate") == 0)
-        /* "deflate" is meant to be zlib-wrapped; some servers send it raw */
-        raw = !(len >= 2 && ((unsigned char)in[0] & 0x0f) == 8 &&
-                ((((unsigned char)in[0]) << 8) | (unsigned char)in[1]) % 31 == 0);
-    else
-        return GR_EDATA;
-    rc = gr_inflate(in, len, raw, out, NULL);
-    /* a truncated stream still yields what was decoded */
-    return rc == GR_EDATA && out->len > 0 ? GR_OK : rc;
-}
-
-/* ------------------------------------------------------------ URLs */
 
 bool cr_url_host(const char *url, char *out, size_t outlen)
 {

@@ -572,8 +572,8 @@ static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, c
     for (struct cr_job *j = list; j; j = j->next) {
         bool fetched = j->outcome != CR_BLOCKED && j->finished_us > 0;
         const char *rh = j->resphead.data ? j->resphead.data : "";
-        char *et = j->status == 200 ? cr_header_value(rh, j->resphead.len, "ETag") : NULL;
-        char *lm = j->status == 200 ? cr_header_value(rh, j->resphead.len, "Last-Modified") : NULL;
+        char *et = j->status == 200 ? gr_http_header(rh, j->resphead.len, "ETag") : NULL;
+        char *lm = j->status == 200 ? gr_http_header(rh, j->resphead.len, "Last-Modified") : NULL;
 
         gr_pgarr_i64(&a[C_ID], j->id, false);
         gr_pgarr_str(&a[C_TOKEN], j->token);

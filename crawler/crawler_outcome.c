@@ -143,18 +143,17 @@ void cr_classify(struct engine *e, struct cr_job *j)
     }
     if (is_robots) {
         if (j->outcome == CR_DONE && j->status >= 200 && j->status < 300) {
-            char *enc = NULL;
+            struct gr_http_msg m;
             struct gr_buf dec;
-            gr_buf_init(&dec, 512 * 1024);
-            if (cr_has_encoding(j, &enc))
-                cr_decode_body(enc, j->body.data ? j->body.data : "", j->body.len, 512 * 1024, &dec);
-            else
-                gr_buf_append(&dec, j->body.data ? j->body.data : "", j->body.len < 512 * 1024 ? j->body.len : 512 * 1024);
-            free(enc);
+            char err[256];
+            enum gr_rc rc;
+            gr_buf_init(&dec, CR_ROBOTS_MAX);
+            rc = cr_response(j, &m, &dec, err, sizeof err);
+            if (rc && rc != GR_ELIMIT)
+                m.body_len = 0;     /* undecodable: no rules (allow all) */
+            j->robots_body = strndup(m.body_len ? m.body : "", m.body_len < CR_ROBOTS_MAX ? m.body_len : CR_ROBOTS_MAX);
+            gr_buf_free(&dec);
             j->robots_status = (int)j->status;
-            j->robots_body = gr_buf_steal(&dec, NULL);
-            if (!j->robots_body)
-                j->robots_body = strdup("");
         } else if (j->outcome == CR_DONE) {
             j->robots_status = (int)j->status;   /* 3xx/4xx: no rules, allow all */
         } else if (j->outcome == CR_FAILED) {

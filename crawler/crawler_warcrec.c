@@ -84,7 +84,8 @@ void cr_write_warc(struct engine *e, struct cr_job *j)
     } else {
         r.body = j->body.data;
         r.body_len = j->body.len;
-        r.body_compressed = cr_has_encoding(j, &enc);
+        enc = gr_http_header(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Content-Encoding");
+        r.body_compressed = gr_http_coded(enc);
     }
     rc = gr_warc_write(e->warc, &r, &rp, err, sizeof err);
     if (rc)

@@ -759,3 +759,18 @@ out:
     tl_dom = dom;
     return rc;
 }
+
+void gr_page_from_http(struct gr_page *pg, const struct gr_http_msg *m, const char *url, const char *method,
+                       const char *req, size_t req_len, int64_t fetched_at)
+{
+    memset(pg, 0, sizeof *pg);
+    pg->url = url;
+    pg->method = method && *method ? method : "GET";
+    pg->request_body = req && req_len ? req : NULL;
+    pg->request_len = req && req_len ? req_len : 0;
+    pg->status = m->status;
+    pg->content_type = m->content_type[0] ? m->content_type : NULL;
+    pg->body = m->body;
+    pg->len = m->body_len;
+    pg->fetched_at = fetched_at;
+}

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "gr_err.h"
+#include "gr_http.h"
 
 /* Seed URLs for the targets of conf/targets/ (used by `loader targets`).
  * Store listings carry their own URL in store_listings.csv. */
@@ -45,6 +46,13 @@ struct gr_page {
     const char *warc_file;         /* provenance; NULL in the crawler */
     int64_t warc_offset;
 };
+
+/* The page of an HTTP response m (gr_http_message: its body decoded) for
+ * url, fetched at fetched_at by method (NULL: GET) with the request body
+ * req[0..req_len) (NULL or empty: none): the one builder of the crawler's
+ * discovery and the parser's extraction (provenance left NULL). */
+void gr_page_from_http(struct gr_page *pg, const struct gr_http_msg *m, const char *url, const char *method,
+                       const char *req, size_t req_len, int64_t fetched_at);
 
 /* A link found by discover(). All strings are owned by the gr_links list. */
 struct gr_link {
