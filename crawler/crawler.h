@@ -23,6 +23,7 @@
 #include "gr_err.h"
 #include "gr_http.h"
 #include "gr_source.h"
+#include "gr_url.h"
 
 /* ------------------------------------------------------------------ options */
 
@@ -278,18 +279,6 @@ struct cr_fetch_conf {
 /* Whether url is the credentials' own origin (wechat.host, its scheme's
  * default port, https unless wechat.https_only is off, no user name). */
 bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url);
-/* url without user name and password, without credential parameters (key,
- * appmsg_token, pass_ticket, uin, wxtoken) and without a parameter repeated
- * (the first kept); byte for byte url when nothing is removed. Caller
- * frees; NULL when url does not parse. */
-char *cr_url_clean(const char *url);
-/* Scheme and host (lower case) and effective port of url. */
-bool cr_url_origin(const char *url, char *scheme, size_t slen, char *host, size_t hlen, long *port);
-/* Same scheme, host and effective port. */
-bool cr_url_same_origin(const char *a, const char *b);
-/* Whether url names a user (user@host), or does not parse. */
-bool cr_url_has_user(const char *url);
-
 /* Sets up j->easy for j (creating or reusing a handle from *pool). */
 enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CURL **pool, size_t *npool,
                             curl_closesocket_callback close_cb, void *close_arg, char *err, size_t errlen);
@@ -303,15 +292,4 @@ char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_
  * appmsg_token, pass_ticket, uin, wxtoken) of its query replaced by
  * REDACTED. */
 void cr_redact_line(struct gr_buf *out, const char *line, size_t len);
-/* Host name of an absolute http(s) URL (no port), lower case, in out. */
-bool cr_url_host(const char *url, char *out, size_t outlen);
-/* Path and query of an absolute URL ("/" when empty), in out. */
-bool cr_url_path(const char *url, char *out, size_t outlen);
-/* The URL in the form the frontier dedups on: lower-case scheme and host, no
- * default port, no fragment; the query untouched. Caller frees; NULL when
- * url does not parse. */
-char *cr_url_normalize(const char *url);
-/* Resolves a Location value against base; caller frees. NULL on failure. */
-char *cr_url_resolve(const char *base, const char *loc);
-
 #endif

@@ -52,7 +52,7 @@ void cr_discover_links(struct engine *e, struct cr_job *j)
                                     (e->window_end && l->published_at >= e->window_end)))
             continue;
         /* stored URLs never carry credentials or a user name */
-        char *clean = cr_url_clean(l->url);
+        char *clean = gr_url_clean(l->url);
         rc = clean ? gr_links_add(&j->links, clean, l->method, l->post_body, l->kind, l->published_at) : GR_OK;
         free(clean);
         if (rc != GR_OK)

@@ -529,10 +529,7 @@ static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct
         char *url, *robots;
         if (!kind)
             kind = j->kind;
-        if (strncasecmp(l->url, "http://", 7) != 0 && strncasecmp(l->url, "https://", 8) != 0)
-            continue;
-        url = cr_url_normalize(l->url);
-        if (!url || !cr_url_host(url, host, sizeof host) || !(robots = cr_polite_robots_url(url))) {
+        if (!gr_url_enqueue_form(l->url, &url, host, sizeof host) || !(robots = cr_polite_robots_url(url))) {
             free(url);
             continue;
         }
@@ -605,7 +602,7 @@ static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, c
         gr_pgarr_f(&a[C_TTFB], j->t_ttfb, !fetched);
         gr_pgarr_f(&a[C_TOTAL], j->t_total, !fetched);
         gr_pgarr_str(&a[C_IP], j->ip[0] ? j->ip : NULL);
-        gr_pgarr_str(&a[C_REDIR], j->location);   /* credential-free (cr_url_clean) */
+        gr_pgarr_str(&a[C_REDIR], j->location);   /* credential-free (gr_url_clean) */
         gr_pgarr_str(&a[C_URL], j->url);
         link_cols(q, j, now, a, &nlinks);
     }

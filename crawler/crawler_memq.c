@@ -95,7 +95,7 @@ static struct mhost *host_get(struct memq *m, const char *url)
     struct mhost *h;
     const char *colon = strstr(url, "://");
 
-    if (!cr_url_host(url, name, sizeof name) || !colon)
+    if (!gr_url_host(url, name, sizeof name) || !colon)
         return NULL;
     HASH_FIND_STR(m->hosts, name, h);
     if (h)

@@ -74,21 +74,21 @@ static int64_t next_due(struct engine *e, const struct cr_job *j, int64_t now)
 }
 
 /* A redirect is followed only to the same scheme and effective port, on
- * the same host or another host of the source that owns the URL (its URL
- * patterns are its list of hosts), never to a URL naming a user. */
+ * the same host or another host of the source that owns the URL (its hosts
+ * table), never to a URL naming a user. */
 static bool redirect_allowed(const char *from, const char *to)
 {
     char sf[16], st[16], hf[256], ht[256];
     long pf, pt;
     const struct gr_source *src;
 
-    if (cr_url_has_user(to) || !cr_url_origin(from, sf, sizeof sf, hf, sizeof hf, &pf) ||
-        !cr_url_origin(to, st, sizeof st, ht, sizeof ht, &pt) || strcmp(sf, st) != 0 || pf != pt)
+    if (gr_url_has_user(to) || !gr_url_origin(from, sf, sizeof sf, hf, sizeof hf, &pf) ||
+        !gr_url_origin(to, st, sizeof st, ht, sizeof ht, &pt) || strcmp(sf, st) != 0 || pf != pt)
         return false;
     if (strcmp(hf, ht) == 0)
         return true;
     src = gr_source_find(from);
-    return src && gr_source_find(to) == src;
+    return src && gr_source_same_site(src, hf, ht);
 }
 
 static bool transient_curl(CURLcode rc)

@@ -136,7 +136,7 @@ static void start_job(struct engine *e, struct cr_job *j)
     j->t_start = gr_now();
     if (e->fr->polite.robots && strcmp(j->kind, "robots") != 0) {
         const struct cr_robots *r = robots_for(e, j);
-        if (r && cr_url_path(j->url, path, sizeof path) && !cr_robots_allowed(r, path)) {
+        if (r && gr_url_path(j->url, path, sizeof path) && !cr_robots_allowed(r, path)) {
             j->outcome = CR_BLOCKED;
             j->finished_us = j->started_us;
             snprintf(j->error, sizeof j->error, "disallowed by robots.txt");

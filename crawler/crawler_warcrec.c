@@ -123,8 +123,8 @@ void cr_write_warc(struct engine *e, struct cr_job *j)
     if (j->curl_rc != CURLE_OK)
         gr_buf_printf(&meta, "govreach-curl-error: %d %s\r\n", (int)j->curl_rc, curl_easy_strerror(j->curl_rc));
     if (j->credentialed)
-        gr_buf_appends(&meta, "govreach-redacted: Cookie header and key, appmsg_token, pass_ticket, uin, wxtoken "
-                              "parameters removed from the request record\r\n");
+        gr_buf_printf(&meta, "govreach-redacted: Cookie header and %s parameters removed from the request record\r\n",
+                      gr_source_secret_list());
     record_of(&r, GR_WARC_METADATA, j, "application/warc-fields", rp.record_id);
     mf[0].name = "WARC-Refers-To";
     mf[0].value = rp.record_id;

@@ -53,23 +53,23 @@ static void url_helpers(void **state)
     char buf[256];
     char *r;
     (void)state;
-    assert_true(cr_url_host("http://MP.Weixin.QQ.com:8080/s?x=1", buf, sizeof buf));
+    assert_true(gr_url_host("http://MP.Weixin.QQ.com:8080/s?x=1", buf, sizeof buf));
     assert_string_equal(buf, "mp.weixin.qq.com");
-    assert_true(cr_url_path("http://a.test/s?__biz=x==&mid=1", buf, sizeof buf));
+    assert_true(gr_url_path("http://a.test/s?__biz=x==&mid=1", buf, sizeof buf));
     assert_string_equal(buf, "/s?__biz=x==&mid=1");
-    assert_true(cr_url_path("http://a.test", buf, sizeof buf));
+    assert_true(gr_url_path("http://a.test", buf, sizeof buf));
     assert_string_equal(buf, "/");
-    r = cr_url_resolve("http://a.test/x/y?q=1", "../z?w=2");
+    r = gr_url_resolve("http://a.test/x/y?q=1", "../z?w=2");
     assert_string_equal(r, "http://a.test/z?w=2");
     free(r);
-    r = cr_url_resolve("http://a.test/x", "https://b.test/p");
+    r = gr_url_resolve("http://a.test/x", "https://b.test/p");
     assert_string_equal(r, "https://b.test/p");
     free(r);
-    assert_false(cr_url_host("not a url", buf, sizeof buf));
-    r = cr_url_normalize("HTTP://MP.Weixin.qq.com:80/s?__biz=MzA==&amp;x=%41#rd");
+    assert_false(gr_url_host("not a url", buf, sizeof buf));
+    r = gr_url_normalize("HTTP://MP.Weixin.qq.com:80/s?__biz=MzA==&amp;x=%41#rd");
     assert_string_equal(r, "http://mp.weixin.qq.com/s?__biz=MzA==&amp;x=%41");
     free(r);
-    r = cr_url_normalize("https://a.test:8443");
+    r = gr_url_normalize("https://a.test:8443");
     assert_string_equal(r, "https://a.test:8443/");
     free(r);
 }
@@ -96,21 +96,21 @@ static void credentials_stay_on_their_origin(void **state)
     assert_true(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com/mp/getappmsgext"));
     assert_false(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com:8080/mp/getappmsgext"));
 
-    r = cr_url_clean("https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&key=S&action=home&appmsg_token=T&x=1");
+    r = gr_url_clean("https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&key=S&action=home&appmsg_token=T&x=1");
     assert_string_equal(r, "https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&x=1");
     free(r);
-    r = cr_url_clean("https://mp.weixin.qq.com@evil.example/a?b=1");
+    r = gr_url_clean("https://mp.weixin.qq.com@evil.example/a?b=1");
     assert_string_equal(r, "https://evil.example/a?b=1");
     free(r);
-    r = cr_url_clean("http://a.test/s?__biz=MzA4==&mid=1#frag");
+    r = gr_url_clean("http://a.test/s?__biz=MzA4==&mid=1#frag");
     assert_string_equal(r, "http://a.test/s?__biz=MzA4==&mid=1#frag");
     free(r);
-    r = cr_url_clean("http://a.test/s?key=1");
+    r = gr_url_clean("http://a.test/s?key=1");
     assert_string_equal(r, "http://a.test/s");
     free(r);
-    assert_true(cr_url_same_origin("https://a.test/x", "https://A.test:443/y"));
-    assert_false(cr_url_same_origin("https://a.test/x", "http://a.test/x"));
-    assert_false(cr_url_same_origin("https://a.test/x", "https://a.test:8443/x"));
+    assert_true(gr_url_same_origin("https://a.test/x", "https://A.test:443/y"));
+    assert_false(gr_url_same_origin("https://a.test/x", "http://a.test/x"));
+    assert_false(gr_url_same_origin("https://a.test/x", "https://a.test:8443/x"));
 }
 
 static void location_headers_are_redacted(void **state)
