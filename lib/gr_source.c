@@ -17,10 +17,20 @@
 #include "gr_source_impl.h"
 #include "gr_util.h"
 
-static const struct gr_source *const registry[] = {
-    &gr_source_wechat, &gr_source_tqq, &gr_source_360, &gr_source_91,
-    &gr_source_yyb, &gr_source_baidu, &gr_source_wandoujia, &gr_source_appstore,
-};
+/* The registry: one entry per site, its module lib/sources/<file>.c
+ * defining gr_source_<name>. Adding a site is that file and one entry here.
+ * GR_TEST_SOURCES: sources compiled only into test programs (the toy store
+ * of tests/integration/toy_source.sh, built with -DGR_TOY_SOURCE). */
+#define GR_SOURCES(X) X(wechat) X(tqq) X(360) X(91) X(yyb) X(baidu) X(wandoujia) X(appstore) GR_TEST_SOURCES(X)
+#ifdef GR_TOY_SOURCE
+#define GR_TEST_SOURCES(X) X(toy)
+#else
+#define GR_TEST_SOURCES(X)
+#endif
+#define GR_SOURCE_DECL(n) extern const struct gr_source gr_source_##n;
+#define GR_SOURCE_REF(n) &gr_source_##n,
+GR_SOURCES(GR_SOURCE_DECL)
+static const struct gr_source *const registry[] = { GR_SOURCES(GR_SOURCE_REF) };
 #define NSOURCES (sizeof registry / sizeof registry[0])
 #define MAXPAT 8
 #define GR_DISCOVER_MAX (128u << 20)

@@ -74,15 +74,8 @@ struct gr_source {
                           bool *decided, char *reason, size_t reason_len);
 };
 
-/* The sources, one per file in lib/sources/. */
-extern const struct gr_source gr_source_wechat;
-extern const struct gr_source gr_source_tqq;
-extern const struct gr_source gr_source_360;
-extern const struct gr_source gr_source_91;
-extern const struct gr_source gr_source_yyb;
-extern const struct gr_source gr_source_baidu;
-extern const struct gr_source gr_source_wandoujia;
-extern const struct gr_source gr_source_appstore;
+/* The sources, one per file in lib/sources/, are listed in lib/gr_source.c's
+ * registry (GR_SOURCES). */
 
 /* ---- helpers shared by the sources (internal: gr__ prefix) ------------------- */
 
