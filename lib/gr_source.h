@@ -12,6 +12,25 @@
  *   weibo_timeline  open.t.qq.com/api/statuses/user_timeline?format=json&name=...
  *   app_listing     a store listing page or the iTunes lookup JSON
  *   robots          /robots.txt (crawler only)
+ *
+ * What a source owns (gr_source_impl.h, struct gr_source): its URL patterns
+ * and their page kinds, its seeds (seed(): which target rows give which
+ * URLs, scheme included), its credential parameters and the endpoints that
+ * take them, and its hosts (redirects stay among them). The crawler, the
+ * loader and the parser ask the registry; none of them names a site.
+ *
+ * The page kind is decided in one place, the pattern table: the loader's
+ * seeds take their kind from it (gr_seeds_add), the crawler's redirect
+ * targets too, discover() names the kinds of the links it finds, and the
+ * parser derives a response's kind from its URL with the same table. The
+ * kind the crawler writes into the WARC metadata record (govreach-kind) is
+ * for people and tools reading the WARC; the parser does not read it back,
+ * by choice: the re-derivation is one anchored regex per response (cheaper
+ * than pairing a third record), a WARC from another tool or a killed
+ * crawler's recovered tail may have no metadata record, and a URL can only
+ * be extracted by the source whose pattern claims it anyway, so the kind
+ * from the URL is the one the extractor needs (the metadata one could only
+ * disagree with it, never help).
  */
 #ifndef GR_SOURCE_H
 #define GR_SOURCE_H
