@@ -15,6 +15,7 @@
 
 #include "crawler.h"
 #include "gr_db.h"
+#include "gr_dbpipe.h"
 #include "gr_log.h"
 #include "gr_pgarr.h"
 #include "gr_progress.h"
@@ -154,18 +155,10 @@ struct pgq {
     struct cr_frontier f;
     PGconn *conn;               /* claims and completions: non-blocking, prepared */
     PGconn *side;               /* everything else (robots.txt, run, WARC files) */
-    /* Requests sent and not yet answered, oldest first. The connection is
-     * in pipeline mode: a completion and a claim (with its reap) can be on
-     * the wire together, each its own transaction (a sync after each). */
-    struct pgreq {
-        enum pg_op op;
-        struct cr_job *list;    /* the jobs a completion is for */
-        PGresult *res;          /* its result so far */
-        bool ended;             /* its results are in; the sync is next */
-    } rq[4];
-    int rq_head, rq_n;
-    bool broken;                /* the connection failed: every request fails */
-    char broken_err[512];
+    /* Claims and completions in flight: in pipeline mode a completion and
+     * a claim (with its reap) are on the wire together, each its own
+     * transaction (lib/gr_dbpipe). */
+    struct gr_dbpipe pipe;
     int claim_max;
     struct gr_pgarr arrs[NARRS];
     char scal[NSCAL][32];       /* the scalars as text (S_BACKOFF_MS: backoff_ms) */
@@ -178,7 +171,6 @@ struct pgq {
     int64_t stats_first;        /* first stats offset (s) */
     double last_ensure;
     double last_reap;
-    double last_activity;       /* oldest request sent or last result read */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -267,30 +259,10 @@ static enum gr_rc send_prepared(struct pgq *q, enum pg_op op, struct cr_job *lis
     static const char *const names[NSTMT] = { [OP_REAP] = "reap", [OP_CLAIM] = "claim", [OP_COMPLETE] = "complete" };
     const struct stmt *st = &q->stmts[op];
     const char *vals[NPARAMS];
-    struct pgreq *r;
 
     for (int k = 0; k < st->n; k++)
         vals[k] = q->params[st->slot[k]];
-    if (q->broken) {
-        snprintf(err, errlen, "%s", q->broken_err);
-        return GR_EUNAVAIL;
-    }
-    if (q->rq_n == (int)(sizeof q->rq / sizeof q->rq[0])) {
-        snprintf(err, errlen, "too many database requests at once");
-        return GR_EINTERNAL;
-    }
-    if (!PQsendQueryPrepared(q->conn, names[op], st->n, vals, NULL, NULL, 0) || !PQpipelineSync(q->conn) ||
-        PQflush(q->conn) < 0) {
-        snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
-        return gr_db_classify(q->conn, NULL);
-    }
-    if (q->rq_n == 0)
-        q->last_activity = gr_now();   /* the deadline runs from the oldest request */
-    r = &q->rq[(q->rq_head + q->rq_n++) % 4];
-    memset(r, 0, sizeof *r);
-    r->op = op;
-    r->list = list;
-    return GR_OK;
+    return gr_dbpipe_send(&q->pipe, op, list, names[op], st->n, vals, err, errlen);
 }
 
 /* ------------------------------------------------------------ claim */
@@ -640,137 +612,59 @@ static int pg_socket(struct cr_frontier *f)
     return PQsocket(((struct pgq *)f)->conn);
 }
 
-/* Waits until the connection's socket is ready (blocking mode of
- * pg_progress: the shutdown path). */
-/* Waits for the connection at most ms (< 0: for ever); false on timeout. */
-static bool wait_socket(PGconn *c, bool out, int ms)
+/* The request r, which has ended, into out; false for a reap (nothing
+ * for the caller: it only logs, even a failure). */
+static bool take_reply(struct pgq *q, struct gr_dbpipe_req *r, struct cr_reply *out)
 {
-    struct pollfd p = { .fd = PQsocket(c), .events = (short)(POLLIN | (out ? POLLOUT : 0)) };
-    int n;
-    while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
-        ;
-    return n != 0;
-}
+    ExecStatusType st = PQresultStatus(r->res);
+    bool broken = q->pipe.broken;
 
-/* No answer within the deadline: the connection counts as lost. */
-static void timed_out(struct pgq *q)
-{
-    q->broken = true;
-    snprintf(q->broken_err, sizeof q->broken_err, "no answer from PostgreSQL within %d ms (connection lost?)",
-             q->f.polite.db_timeout_ms);
-}
-
-/* The error text of a failed result (or of the connection). */
-static void result_error(struct pgq *q, const PGresult *res, char *err, size_t errlen)
-{
-    const char *m = res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) : PQerrorMessage(q->conn);
-    size_t n;
-    snprintf(err, errlen, "%s", m);
-    n = strlen(err);
-    while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
-        err[--n] = '\0';
-}
-
-/* Pops the oldest request, which has ended, into out; false for a reap
- * (nothing for the caller: it only logs, even a failure). */
-static bool pop_request(struct pgq *q, struct cr_reply *out)
-{
-    struct pgreq r = q->rq[q->rq_head];
-    ExecStatusType st = PQresultStatus(r.res);
-
-    q->rq_head = (q->rq_head + 1) % 4;
-    q->rq_n--;
     memset(out, 0, sizeof *out);
-    out->claim = r.op != OP_COMPLETE;
-    out->jobs = r.list;
-    if (r.op == OP_REAP) {
+    out->claim = r->op != OP_COMPLETE;
+    out->jobs = r->arg;
+    if (r->op == OP_REAP) {
         long long tot = 0;
-        if (!q->broken && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-            for (int i = 0; i < PQntuples(r.res); i++) {
+        if (!broken && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+            for (int i = 0; i < PQntuples(r->res); i++) {
                 int64_t v;
-                if (gr_parse_i64(PQgetvalue(r.res, i, 0), &v))
+                if (gr_parse_i64(PQgetvalue(r->res, i, 0), &v))
                     tot += v;
             }
             if (tot)
                 gr_notice("returned %lld expired leases to the queue", tot);
         } else {
             /* the claim behind it is its own transaction: it goes on */
-            result_error(q, r.res, out->err, sizeof out->err);
-            gr_warn("cannot return expired leases to the queue: %s", q->broken ? q->broken_err : out->err);
+            gr_dbpipe_error(&q->pipe, r->res, out->err, sizeof out->err);
+            gr_warn("cannot return expired leases to the queue: %s", broken ? q->pipe.broken_err : out->err);
             q->last_reap = 0;
         }
-        PQclear(r.res);
+        PQclear(r->res);
         return false;
     }
-    if (q->broken) {
-        snprintf(out->err, sizeof out->err, "%s", q->broken_err);
+    if (broken) {
+        snprintf(out->err, sizeof out->err, "%s", q->pipe.broken_err);
         out->rc = GR_EUNAVAIL;
     } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        result_error(q, r.res, out->err, sizeof out->err);
-        out->rc = r.res ? gr_db_classify(q->conn, r.res) : GR_EUNAVAIL;
-    } else if (r.op == OP_CLAIM) {
-        out->jobs = claim_parse(r.res);
+        gr_dbpipe_error(&q->pipe, r->res, out->err, sizeof out->err);
+        out->rc = r->res ? gr_db_classify(q->conn, r->res) : GR_EUNAVAIL;
+    } else if (r->op == OP_CLAIM) {
+        out->jobs = claim_parse(r->res);
     } else {
-        complete_parse(r.list, r.res);
+        complete_parse(r->arg, r->res);
     }
-    PQclear(r.res);
+    PQclear(r->res);
     return true;
 }
 
 static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out, bool *want_write)
 {
     struct pgq *q = (struct pgq *)f;
+    struct gr_dbpipe_req r;
 
-    *want_write = false;
-    while (q->rq_n > 0) {
-        struct pgreq *h = &q->rq[q->rq_head];
-        if (!q->broken && q->f.polite.db_timeout_ms > 0 &&
-            gr_now() - q->last_activity > q->f.polite.db_timeout_ms / 1000.0)
-            timed_out(q);
-        if (!q->broken) {
-            int fl = PQflush(q->conn);
-            if (fl < 0 || !PQconsumeInput(q->conn)) {
-                q->broken = true;
-                result_error(q, NULL, q->broken_err, sizeof q->broken_err);
-            }
-            *want_write = fl == 1;
-        }
-        if (q->broken) {
-            if (pop_request(q, out))
-                return true;
-            continue;
-        }
-        while (!PQisBusy(q->conn)) {
-            PGresult *r = PQgetResult(q->conn);
-            q->last_activity = gr_now();
-            if (!r) {
-                if (h->ended)
-                    break;      /* nothing more has arrived */
-                h->ended = true;
-                continue;
-            }
-            if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-                PQclear(r);
-                if (pop_request(q, out))
-                    return true;
-                if (q->rq_n == 0)
-                    return false;
-                h = &q->rq[q->rq_head];
-                continue;
-            }
-            /* keep an error over anything that follows it */
-            if (h->res && PQresultStatus(h->res) != PGRES_TUPLES_OK && PQresultStatus(h->res) != PGRES_COMMAND_OK)
-                PQclear(r);
-            else {
-                PQclear(h->res);
-                h->res = r;
-            }
-        }
-        if (!block)
-            return false;
-        if (!wait_socket(q->conn, *want_write, q->f.polite.db_timeout_ms > 0 ? q->f.polite.db_timeout_ms : -1))
-            timed_out(q);
-    }
+    /* f->polite.db_timeout_ms shrinks once a stop's grace period is over */
+    while (gr_dbpipe_progress(&q->pipe, block, q->f.polite.db_timeout_ms, &r, want_write))
+        if (take_reply(q, &r, out))
+            return true;
     return false;
 }
 
@@ -1075,11 +969,7 @@ static void pg_free(struct cr_frontier *f)
         PQfinish(q->conn);
     if (q->side)
         PQfinish(q->side);
-    while (q->rq_n > 0) {
-        PQclear(q->rq[q->rq_head].res);
-        q->rq_head = (q->rq_head + 1) % 4;
-        q->rq_n--;
-    }
+    gr_dbpipe_clear(&q->pipe);
     for (int i = 0; i < NARRS; i++)
         gr_pgarr_free(&q->arrs[i]);
     free(q->backoff_ms);
@@ -1150,6 +1040,7 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         rc = gr_db_connect(conninfo, &q->conn, err, errlen);
     if (rc)
         goto fail;
+    gr_dbpipe_init(&q->pipe, q->conn);
     gethostname(host, sizeof host - 1);
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     params[0] = host;
