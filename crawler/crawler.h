@@ -212,7 +212,7 @@ enum gr_rc cr_frontier_mem_new(const char *path, const struct gr_config *cfg, co
  * The one policy of both frontiers: the in-memory one calls these; the
  * Postgres one, which keeps each host's state in crawl.host and applies it
  * in its statements, gets every value from them as parameters (the backoff
- * of each level, the jitter range, the caps, the robots.txt URL). */
+ * of each level, the jitter range, the caps, the robots.txt path). */
 
 #define CR_ROBOTS_PATH "/robots.txt"
 #define CR_ROBOTS_MAX (512u * 1024)     /* bytes of a robots.txt kept (RFC 9309: at least 500 KiB) */

@@ -60,21 +60,20 @@ static const struct pgcol c_cols[NCCOL] = {
 /* One element per link found by a page whose lease held. */
 enum lcol {
     L_URL, L_METHOD, L_BODY, L_HOST, L_SOURCE, L_KIND, L_TARGET_KEY, L_DEPTH, L_DUE, L_PUBLISHED, L_HOPS,
-    L_PARENT, L_ROBOTS_URL, NLCOL
+    L_PARENT, NLCOL
 };
 static const struct pgcol l_cols[NLCOL] = {
     [L_URL] = { "url", "text" }, [L_METHOD] = { "method", "text" }, [L_BODY] = { "body", "text" },
     [L_HOST] = { "host", "text" }, [L_SOURCE] = { "source", "text" }, [L_KIND] = { "kind", "text" },
     [L_TARGET_KEY] = { "target_key", "text" }, [L_DEPTH] = { "depth", "int" }, [L_DUE] = { "due", "float8" },
     [L_PUBLISHED] = { "published", "float8" }, [L_HOPS] = { "hops", "int" }, [L_PARENT] = { "parent", "bigint" },
-    [L_ROBOTS_URL] = { "robots_url", "text" },
 };
 
 /* Scalars, after the column groups; the politeness values come from
  * crawler_polite.c. */
 enum scal {
     S_CLAIM_MAX, S_RUN_ID, S_DELAY_MS, S_MAX_INFLIGHT, S_MAX_CRAWL_DELAY_MS, S_LEASE_SECONDS, S_ROBOTS,
-    S_BACKOFF_MS, S_JITTER_MIN, S_FAILED_RETRY_S, S_FAILED_RETRY_CAP_S, NSCAL
+    S_BACKOFF_MS, S_JITTER_MIN, S_FAILED_RETRY_S, S_FAILED_RETRY_CAP_S, S_ROBOTS_PATH, NSCAL
 };
 static const struct pgcol s_params[NSCAL] = {
     [S_CLAIM_MAX] = { "claim_max", "int" }, [S_RUN_ID] = { "run_id", "bigint" },
@@ -82,7 +81,7 @@ static const struct pgcol s_params[NSCAL] = {
     [S_MAX_CRAWL_DELAY_MS] = { "max_crawl_delay_ms", "bigint" }, [S_LEASE_SECONDS] = { "lease_seconds", "float8" },
     [S_ROBOTS] = { "robots", "bool" }, [S_BACKOFF_MS] = { "backoff_ms", "float8[]" },
     [S_JITTER_MIN] = { "jitter_min", "float8" }, [S_FAILED_RETRY_S] = { "failed_retry_s", "float8" },
-    [S_FAILED_RETRY_CAP_S] = { "failed_retry_cap_s", "float8" },
+    [S_FAILED_RETRY_CAP_S] = { "failed_retry_cap_s", "float8" }, [S_ROBOTS_PATH] = { "robots_path", "text" },
 };
 
 /* Parameter slots: the column groups, then the scalars (a statement sends
@@ -459,7 +458,7 @@ static const char COMPLETE_SQL[] =
     "  ON CONFLICT (host) DO NOTHING RETURNING h.host"
     "), nr AS ("
     "  INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at)"
-    "  SELECT DISTINCT ON (l.host) l.robots_url, l.host, 'robots',"
+    "  SELECT DISTINCT ON (l.host) substring(l.url FROM '^[A-Za-z]+://[^/?#]+') || @robots_path, l.host, 'robots',"
     "         'robots', 0, 0, now()"
     "  FROM l WHERE @robots AND (l.host IN (SELECT host FROM nh) OR EXISTS (SELECT 1 FROM crawl.host h"
     "    WHERE h.host = l.host AND h.robots_fetched_at IS NULL))"
@@ -498,13 +497,11 @@ static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct
         const char *kind = redirect ? gr_source_kind(l->url, l->method) : l->kind;
         char host[512];
         double due = (double)now;
-        char *url, *robots;
+        char *url;
         if (!kind)
             kind = j->kind;
-        if (!gr_url_enqueue_form(l->url, &url, host, sizeof host) || !(robots = cr_polite_robots_url(url))) {
-            free(url);
+        if (!gr_url_enqueue_form(l->url, &url, host, sizeof host))
             continue;
-        }
         /* a link without its own publishing time (an article's stats
          * endpoint) inherits its page's: the stats schedule needs it */
         int64_t pub = l->published_at > 0 ? l->published_at : j->published_at;
@@ -512,8 +509,6 @@ static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct
             due = (double)(pub + q->stats_first);
         gr_pgarr_str(&la[L_URL], url);
         free(url);
-        gr_pgarr_str(&la[L_ROBOTS_URL], robots);
-        free(robots);
         gr_pgarr_str(&la[L_METHOD], l->method && strcmp(l->method, "POST") == 0 ? "POST" : "GET");
         gr_pgarr_str(&la[L_BODY], l->post_body ? l->post_body : "");
         gr_pgarr_str(&la[L_HOST], host);
@@ -1031,6 +1026,7 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         snprintf(q->scal[S_JITTER_MIN], sizeof q->scal[0], "%g", CR_BACKOFF_JITTER_MIN);
         snprintf(q->scal[S_FAILED_RETRY_S], sizeof q->scal[0], "%lld", (long long)p->failed_retry_s);
         snprintf(q->scal[S_FAILED_RETRY_CAP_S], sizeof q->scal[0], "%lld", (long long)p->failed_retry_cap_s);
+        snprintf(q->scal[S_ROBOTS_PATH], sizeof q->scal[0], "%s", CR_ROBOTS_PATH);
         for (int i = 0; i < NSCAL; i++)
             q->params[P_S(i)] = q->scal[i];
         q->params[P_S(S_BACKOFF_MS)] = q->backoff_ms;
