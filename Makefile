@@ -41,7 +41,8 @@ FUZZ_TARGETS :=
 all:
 
 # ---- lib/: code every stage shares -------------------------------------------------
-LIB_SRCS := $(wildcard lib/*.c lib/sources/*.c)
+# lib/sources/toy.c is the test-only site (tests/toy/module.mk builds it in)
+LIB_SRCS := $(filter-out lib/sources/toy.c,$(wildcard lib/*.c lib/sources/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBGR    := $(BUILD)/libgovreach.a
 

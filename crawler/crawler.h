@@ -1,9 +1,9 @@
 /* The crawler stage: internal interfaces shared by the files in crawler/.
  *
- *   crawler.c           engine: one libuv loop over one curl multi handle,
- *                       scheduling, outcomes, WARC records, discovery
+ *   crawler.c ...       the engine (its files: crawler_engine.h)
+ *   crawler_polite.c    the politeness policy of both frontiers
  *   crawler_fetch.c     per-transfer curl setup, callbacks, credentials and
- *                       their redaction, body decoding
+ *                       their redaction
  *   crawler_robots.c    robots.txt parsing and matching
  *   crawler_frontier.c  the Postgres frontier (claim, complete, links, runs)
  *   crawler_memq.c      the in-memory frontier of --urls mode
@@ -21,7 +21,9 @@
 #include "gr_buf.h"
 #include "gr_config.h"
 #include "gr_err.h"
+#include "gr_http.h"
 #include "gr_source.h"
+#include "gr_url.h"
 
 /* ------------------------------------------------------------------ options */
 
@@ -206,9 +208,41 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
 enum gr_rc cr_frontier_mem_new(const char *path, const struct gr_config *cfg, const struct cr_polite *p,
                                struct cr_frontier **out, char *err, size_t errlen);
 
+/* ---------------------------------------------- politeness (crawler_polite.c)
+ * The one policy of both frontiers: the in-memory one calls these; the
+ * Postgres one, which keeps each host's state in crawl.host and applies it
+ * in its statements, gets every value from them as parameters (the backoff
+ * of each level, the jitter range, the caps, the robots.txt path). */
+
+#define CR_ROBOTS_PATH "/robots.txt"
+#define CR_ROBOTS_MAX (512u * 1024)     /* bytes of a robots.txt kept (RFC 9309: at least 500 KiB) */
+#define CR_BACKOFF_MAX_LEVEL 31        /* base * 2^30 at most (then the cap) */
+#define CR_BACKOFF_JITTER_MIN 0.5      /* a backoff is scaled by [0.5, 1) */
+
+/* The crawler.* politeness keys. */
+void cr_polite_from_config(const struct gr_config *cfg, struct cr_polite *p);
 /* Per-host overrides ([host:NAME] delay_ms, max_inflight) from the config. */
 int64_t cr_host_delay_ms(const struct gr_config *cfg, const char *host, int64_t def);
 int cr_host_max_inflight(const struct gr_config *cfg, const char *host, int def);
+/* The backoff (ms, before jitter) of a host after its level-th transient
+ * failure in a row (1 = the first): base * 2^(level-1), at most the cap. */
+double cr_polite_backoff_ms(const struct cr_polite *p, int level);
+/* A random factor in [CR_BACKOFF_JITTER_MIN, 1) for a backoff. */
+double cr_polite_jitter(void);
+/* A Retry-After wait, capped. */
+int64_t cr_polite_retry_after_ms(const struct cr_polite *p, int64_t wait_ms);
+/* The Crawl-delay of a robots.txt body for agent, capped; -1 when none. */
+int64_t cr_polite_crawl_delay_ms(const struct cr_polite *p, const char *robots_body, const char *agent);
+/* The spacing between two requests to a host: its delay or its (capped)
+ * Crawl-delay, whichever is longer. */
+int64_t cr_polite_spacing_ms(const struct cr_polite *p, int64_t delay_ms, int64_t crawl_delay_ms);
+/* The extra wait a host gets after job j (level: its transient failures
+ * in a row, this one included): Retry-After capped, else the backoff with
+ * jitter; 0 unless j asked for backoff. */
+int64_t cr_polite_wait_ms(const struct cr_polite *p, const struct cr_job *j, int level);
+/* The robots.txt URL of url's origin (scheme://authority/robots.txt);
+ * caller frees; NULL when url has no scheme. */
+char *cr_polite_robots_url(const char *url);
 
 /* ------------------------------------------------------------------ robots */
 
@@ -245,18 +279,6 @@ struct cr_fetch_conf {
 /* Whether url is the credentials' own origin (wechat.host, its scheme's
  * default port, https unless wechat.https_only is off, no user name). */
 bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url);
-/* url without user name and password, without credential parameters (key,
- * appmsg_token, pass_ticket, uin, wxtoken) and without a parameter repeated
- * (the first kept); byte for byte url when nothing is removed. Caller
- * frees; NULL when url does not parse. */
-char *cr_url_clean(const char *url);
-/* Scheme and host (lower case) and effective port of url. */
-bool cr_url_origin(const char *url, char *scheme, size_t slen, char *host, size_t hlen, long *port);
-/* Same scheme, host and effective port. */
-bool cr_url_same_origin(const char *a, const char *b);
-/* Whether url names a user (user@host), or does not parse. */
-bool cr_url_has_user(const char *url);
-
 /* Sets up j->easy for j (creating or reusing a handle from *pool). */
 enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CURL **pool, size_t *npool,
                             curl_closesocket_callback close_cb, void *close_arg, char *err, size_t errlen);
@@ -270,21 +292,4 @@ char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_
  * appmsg_token, pass_ticket, uin, wxtoken) of its query replaced by
  * REDACTED. */
 void cr_redact_line(struct gr_buf *out, const char *line, size_t len);
-/* The value of response header name (last occurrence, trimmed), or NULL.
- * Caller frees. */
-char *cr_header_value(const char *head, size_t len, const char *name);
-/* Decodes body per Content-Encoding (gzip, deflate, identity) into out,
- * at most max bytes (GR_ELIMIT beyond: a gzip bomb stays bounded). */
-enum gr_rc cr_decode_body(const char *encoding, const char *in, size_t len, size_t max, struct gr_buf *out);
-/* Host name of an absolute http(s) URL (no port), lower case, in out. */
-bool cr_url_host(const char *url, char *out, size_t outlen);
-/* Path and query of an absolute URL ("/" when empty), in out. */
-bool cr_url_path(const char *url, char *out, size_t outlen);
-/* The URL in the form the frontier dedups on: lower-case scheme and host, no
- * default port, no fragment; the query untouched. Caller frees; NULL when
- * url does not parse. */
-char *cr_url_normalize(const char *url);
-/* Resolves a Location value against base; caller frees. NULL on failure. */
-char *cr_url_resolve(const char *base, const char *loc);
-
 #endif

@@ -8,7 +8,6 @@
 #include <sys/time.h>
 
 #include "crawler.h"
-#include "gr_warc_read.h"
 #include "gr_log.h"
 
 struct cr_job *cr_job_new(void)
@@ -121,129 +120,6 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 
 /* ------------------------------------------------------------ setup */
 
-/* Query parameters that are credentials: never stored, never followed. */
-static const char *const secret_params[] = { "key", "appmsg_token", "pass_ticket", "uin", "wxtoken", NULL };
-
-static bool is_secret(const char *name, size_t len)
-{
-    for (const char *const *k = secret_params; *k; k++)
-        if (len == strlen(*k) && strncmp(name, *k, len) == 0)
-            return true;
-    return false;
-}
-
-bool cr_url_origin(const char *url, char *scheme, size_t slen, char *host, size_t hlen, long *port)
-{
-    CURLU *u = curl_url();
-    char *sc = NULL, *h = NULL, *pt = NULL;
-    bool ok = false;
-
-    if (!u)
-        return false;
-    /* The effective port: the scheme's default when none is given. */
-    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &sc, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_PORT, &pt, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-        for (char *c = h; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
-        for (char *c = sc; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
-        *port = strtol(pt, NULL, 10);
-        ok = (size_t)snprintf(scheme, slen, "%s", sc) < slen && (size_t)snprintf(host, hlen, "%s", h) < hlen;
-    }
-    curl_free(sc);
-    curl_free(h);
-    curl_free(pt);
-    curl_url_cleanup(u);
-    return ok;
-}
-
-bool cr_url_has_user(const char *url)
-{
-    CURLU *u = curl_url();
-    char *user = NULL;
-    bool has = true;
-
-    if (!u)
-        return true;
-    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK)
-        has = curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK && user;
-    curl_free(user);
-    curl_url_cleanup(u);
-    return has;
-}
-
-bool cr_url_same_origin(const char *a, const char *b)
-{
-    char sa[16], sb[16], ha[256], hb[256];
-    long pa, pb;
-    return cr_url_origin(a, sa, sizeof sa, ha, sizeof ha, &pa) && cr_url_origin(b, sb, sizeof sb, hb, sizeof hb, &pb) &&
-           strcmp(sa, sb) == 0 && strcmp(ha, hb) == 0 && pa == pb;
-}
-
-char *cr_url_clean(const char *url)
-{
-    CURLU *u = curl_url();
-    char *q = NULL, *s = NULL, *r = NULL;
-    struct gr_buf nq;
-    bool changed = false;
-
-    if (!u)
-        return NULL;
-    gr_buf_init(&nq, 64 * 1024);
-    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
-        goto out;
-    /* No user name or password in a stored URL, no credential parameter,
-     * no parameter twice (the first one kept); the rest of the query is
-     * left exactly as it is. */
-    if (cr_url_has_user(url)) {
-        curl_url_set(u, CURLUPART_USER, NULL, 0);
-        curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
-        curl_url_set(u, CURLUPART_OPTIONS, NULL, 0);
-        changed = true;
-    }
-    if (curl_url_get(u, CURLUPART_QUERY, &q, 0) == CURLUE_OK && q) {
-        const char *p = q;
-        while (*p) {
-            const char *e = strchr(p, '&'), *eq;
-            size_t n = e ? (size_t)(e - p) : strlen(p), nl;
-            bool dup = false;
-            eq = memchr(p, '=', n);
-            nl = eq ? (size_t)(eq - p) : n;
-            for (const char *o = q; o < p && !dup;) {
-                const char *oe = strchr(o, '&'), *oeq;
-                size_t on = oe ? (size_t)(oe - o) : strlen(o), onl;
-                oeq = memchr(o, '=', on);
-                onl = oeq ? (size_t)(oeq - o) : on;
-                dup = onl == nl && strncmp(o, p, nl) == 0;
-                o += on + (oe ? 1 : 0);
-            }
-            if (n && !dup && !is_secret(p, nl)) {
-                if (nq.len)
-                    gr_buf_appendc(&nq, '&');
-                gr_buf_append(&nq, p, n);
-            } else {
-                changed = true;
-            }
-            p += n + (e ? 1 : 0);
-        }
-        if (changed)
-            curl_url_set(u, CURLUPART_QUERY, nq.len ? nq.data : NULL, 0);
-    }
-    /* a URL with nothing to remove stays byte for byte as it was */
-    if (!changed)
-        r = strdup(url);
-    else if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
-        r = strdup(s);
-out:
-    gr_buf_free(&nq);
-    curl_free(q);
-    curl_free(s);
-    curl_url_cleanup(u);
-    return r;
-}
-
 bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url)
 {
     char scheme[16], host[256];
@@ -255,23 +131,12 @@ bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url)
         return false;
     /* The owning source's origin only: its scheme, its host exactly, the
      * scheme's default port, and no user name (mp.weixin.qq.com@evil). */
-    if (cr_url_has_user(url) || !cr_url_origin(url, scheme, sizeof scheme, host, sizeof host, &port))
+    if (gr_url_has_user(url) || !gr_url_origin(url, scheme, sizeof scheme, host, sizeof host, &port))
         return false;
     https = strcmp(scheme, "https") == 0;
     if (strcmp(host, fc->wechat_host) != 0 || (https ? port != 443 : port != 80))
         return false;
     return https || !fc->wechat_https_only;
-}
-
-/* Whether the owning source wants the key parameters on this URL (WeChat:
- * the stats and history endpoints). */
-static bool wants_wechat_params(const char *url)
-{
-    const char *p = strstr(url, "://");
-    if (!p)
-        return false;
-    p = strchr(p + 3, '/');
-    return p && (strncmp(p, "/mp/getappmsgext", 16) == 0 || strncmp(p, "/mp/profile_ext", 15) == 0);
 }
 
 /* Appends name=value (escaped) to the URL's query. */
@@ -314,7 +179,7 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
     gr_buf_init(&u, 64 * 1024);
     {
         /* the credential-free URL, then this request's own credentials */
-        char *clean = cr_url_clean(j->url);
+        char *clean = gr_url_clean(j->url);
         rc = clean ? gr_buf_appends(&u, clean) : GR_EDATA;
         free(clean);
     }
@@ -323,7 +188,7 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
         snprintf(err, errlen, "URL too long or malformed: %.200s", j->url);
         return GR_EDATA;
     }
-    if (cred && wants_wechat_params(j->url)) {
+    if (cred && gr_source_wants_credentials(j->url)) {
         if ((fc->wechat_key && *fc->wechat_key && add_param(h, &u, "key", fc->wechat_key)) ||
             (fc->wechat_appmsg_token && *fc->wechat_appmsg_token &&
              add_param(h, &u, "appmsg_token", fc->wechat_appmsg_token))) {
@@ -391,30 +256,6 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
     return GR_OK;
 }
 
-char *cr_header_value(const char *head, size_t len, const char *name)
-{
-    size_t nl = strlen(name);
-    const char *p = head, *end = head + len, *found = NULL, *fend = NULL;
-
-    while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e)
-            e = end;
-        if ((size_t)(e - p) > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
-            found = p + nl + 1;
-            fend = e;
-        }
-        p = e + 1;
-    }
-    if (!found)
-        return NULL;
-    while (found < fend && (*found == ' ' || *found == '\t'))
-        found++;
-    while (fend > found && isspace((unsigned char)fend[-1]))
-        fend--;
-    return strndup(found, (size_t)(fend - found));
-}
-
 void cr_fetch_finish(struct cr_job *j, CURLcode rc)
 {
     CURL *h = j->easy;
@@ -438,11 +279,11 @@ void cr_fetch_finish(struct cr_job *j, CURLcode rc)
     if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
         snprintf(j->ip, sizeof j->ip, "%s", ip);
     if (status >= 300 && status < 400) {
-        char *loc = cr_header_value(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Location");
+        char *loc = gr_http_header(j->resphead.data ? j->resphead.data : "", j->resphead.len, "Location");
         if (loc && *loc) {
             /* the Location as stored and shown: no credentials, no user */
-            char *abs = cr_url_resolve(j->url, loc);
-            j->location = abs ? cr_url_clean(abs) : NULL;
+            char *abs = gr_url_resolve(j->url, loc);
+            j->location = abs ? gr_url_clean(abs) : NULL;
             free(abs);
         }
         free(loc);
@@ -474,7 +315,7 @@ void cr_redact_line(struct gr_buf *out, const char *line, size_t len)
         e = i;
         for (eq = s; eq < e && line[eq] != '='; eq++)
             ;
-        hide = is_secret(line + s, eq - s);
+        hide = gr_source_secret_param(line + s, eq - s);
         if (hide && eq < e) {
             gr_buf_append(out, line + s, eq - s + 1);
             gr_buf_appends(out, "REDACTED");
@@ -500,7 +341,7 @@ char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_
     (void)fc;
     gr_buf_init(&out, j->reqhead.len + 4096);
     /* An uncredentialed request is stored verbatim: its URL went through
-     * cr_url_clean(), so it carries no credential parameter. */
+     * gr_url_clean(), so it carries no credential parameter. */
     if (!j->credentialed) {
         gr_buf_append(&out, p, j->reqhead.len);
         return gr_buf_steal(&out, len);
@@ -522,116 +363,3 @@ char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_
 
 /* ------------------------------------------------------------ decoding */
 
-enum gr_rc cr_decode_body(const char *encoding, const char *in, size_t len, size_t max, struct gr_buf *out)
-{
-    enum gr_rc rc;
-    bool raw;
-
-    gr_buf_reset(out);
-    out->max = max;
-    if (!encoding || !*encoding || strcasecmp(encoding, "identity") == 0)
-        return len > max ? GR_ELIMIT : gr_buf_append(out, in, len);
-    if (strcasecmp(encoding, "gzip") == 0 || strcasecmp(encoding, "x-gzip") == 0)
-        raw = false;
-    else if (strcasecmp(encoding, "deflate") == 0)
-        /* "deflate" is meant to be zlib-wrapped; some servers send it raw */
-        raw = !(len >= 2 && ((unsigned char)in[0] & 0x0f) == 8 &&
-                ((((unsigned char)in[0]) << 8) | (unsigned char)in[1]) % 31 == 0);
-    else
-        return GR_EDATA;
-    rc = gr_inflate(in, len, raw, out, NULL);
-    /* a truncated stream still yields what was decoded */
-    return rc == GR_EDATA && out->len > 0 ? GR_OK : rc;
-}
-
-/* ------------------------------------------------------------ URLs */
-
-bool cr_url_host(const char *url, char *out, size_t outlen)
-{
-    CURLU *u = curl_url();
-    char *host = NULL;
-    bool ok = false;
-
-    if (!u)
-        return false;
-    /* The host name only, lower case: the politeness key, as `loader
-     * targets` computes it (a port does not make another host). */
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-        for (char *p = host; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        ok = (size_t)snprintf(out, outlen, "%s", host) < outlen;
-    }
-    curl_free(host);
-    curl_url_cleanup(u);
-    return ok;
-}
-
-bool cr_url_path(const char *url, char *out, size_t outlen)
-{
-    CURLU *u = curl_url();
-    char *path = NULL, *query = NULL;
-    bool ok = false;
-
-    if (!u)
-        return false;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
-        curl_url_get(u, CURLUPART_QUERY, &query, 0);
-        ok = (size_t)snprintf(out, outlen, "%s%s%s", *path ? path : "/", query ? "?" : "", query ? query : "") <
-             outlen;
-    }
-    curl_free(path);
-    curl_free(query);
-    curl_url_cleanup(u);
-    return ok;
-}
-
-char *cr_url_normalize(const char *url)
-{
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL, *s = NULL, *r = NULL;
-
-    if (!u)
-        return NULL;
-    /* Lower-case scheme and host, no default port, no fragment, "/" for an
-     * empty path; the query is left exactly as it is (WeChat keys such as
-     * __biz=...== must not be re-encoded). */
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-        goto out;
-    for (char *p = host; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    curl_url_set(u, CURLUPART_HOST, host, 0);
-    if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && port &&
-        ((strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0) ||
-         (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0)))
-        curl_url_set(u, CURLUPART_PORT, NULL, 0);
-    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
-    if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
-        r = strdup(s);
-out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_free(s);
-    curl_url_cleanup(u);
-    return r;
-}
-
-char *cr_url_resolve(const char *base, const char *loc)
-{
-    CURLU *u = curl_url();
-    char *s = NULL, *r = NULL;
-
-    if (!u)
-        return NULL;
-    if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-        curl_url_set(u, CURLUPART_URL, loc, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
-        r = strdup(s);
-    curl_free(s);
-    curl_url_cleanup(u);
-    return r;
-}

@@ -15,170 +15,164 @@
 
 #include "crawler.h"
 #include "gr_db.h"
+#include "gr_dbpipe.h"
 #include "gr_log.h"
+#include "gr_pgarr.h"
 #include "gr_progress.h"
 #include "gr_util.h"
 
 enum pg_op { OP_NONE, OP_REAP, OP_CLAIM, OP_COMPLETE };
+/* The prepared statements, by op. */
+#define NSTMT 4
 
-#define NCOMPLETE 53    /* parameters of COMPLETE_SQL */
+/* ------------------------------------------------------------ parameters
+ * The positional parameters of the statements are named by these tables:
+ * an SQL text says @c or @l for the unnest of a column group (its array
+ * parameters in table order, aliased by the column names) and @name for a
+ * scalar; expand_sql() numbers them, and the C side fills params[] by the
+ * same enums, so a column is added in one place. */
 
-/* A PostgreSQL array literal under construction. */
-struct arr {
-    struct gr_buf b;
+struct pgcol {
+    const char *name, *type;
+};
+
+/* One element per completed job. */
+enum ccol {
+    C_ID, C_TOKEN, C_OUTCOME, C_STATUS, C_ERR, C_NEXT_DUE, C_WARC_FILE, C_WARC_OFF, C_ETAG, C_LASTMOD, C_HOST,
+    C_BACKOFF, C_WAIT_MS, C_RSTATUS, C_RBODY, C_RDELAY, C_METHOD, C_KIND, C_ATTEMPT, C_ST, C_FIN, C_CURL_CODE,
+    C_BYTES, C_TRUNCATED, C_RA, C_DNS, C_CONN, C_TTFB, C_TOTAL, C_IP, C_REDIR, C_URL, NCCOL
+};
+static const struct pgcol c_cols[NCCOL] = {
+    [C_ID] = { "id", "bigint" }, [C_TOKEN] = { "token", "text" }, [C_OUTCOME] = { "outcome", "text" },
+    [C_STATUS] = { "status", "int" }, [C_ERR] = { "err", "text" }, [C_NEXT_DUE] = { "next_due", "float8" },
+    [C_WARC_FILE] = { "warc_file", "text" }, [C_WARC_OFF] = { "warc_off", "bigint" },
+    [C_ETAG] = { "etag", "text" }, [C_LASTMOD] = { "lastmod", "text" }, [C_HOST] = { "host", "text" },
+    [C_BACKOFF] = { "backoff", "int" }, [C_WAIT_MS] = { "wait_ms", "bigint" },
+    [C_RSTATUS] = { "rstatus", "int" }, [C_RBODY] = { "rbody", "text" }, [C_RDELAY] = { "rdelay", "bigint" },
+    [C_METHOD] = { "method", "text" }, [C_KIND] = { "kind", "text" }, [C_ATTEMPT] = { "attempt", "int" },
+    [C_ST] = { "st", "float8" }, [C_FIN] = { "fin", "float8" }, [C_CURL_CODE] = { "curl_code", "int" },
+    [C_BYTES] = { "bytes", "bigint" }, [C_TRUNCATED] = { "truncated", "text" }, [C_RA] = { "ra", "float8" },
+    [C_DNS] = { "dns", "float8" }, [C_CONN] = { "conn", "float8" }, [C_TTFB] = { "ttfb", "float8" },
+    [C_TOTAL] = { "total", "float8" }, [C_IP] = { "ip", "text" }, [C_REDIR] = { "redir", "text" },
+    [C_URL] = { "url", "text" },
+};
+
+/* One element per link found by a page whose lease held. */
+enum lcol {
+    L_URL, L_METHOD, L_BODY, L_HOST, L_SOURCE, L_KIND, L_TARGET_KEY, L_DEPTH, L_DUE, L_PUBLISHED, L_HOPS,
+    L_PARENT, NLCOL
+};
+static const struct pgcol l_cols[NLCOL] = {
+    [L_URL] = { "url", "text" }, [L_METHOD] = { "method", "text" }, [L_BODY] = { "body", "text" },
+    [L_HOST] = { "host", "text" }, [L_SOURCE] = { "source", "text" }, [L_KIND] = { "kind", "text" },
+    [L_TARGET_KEY] = { "target_key", "text" }, [L_DEPTH] = { "depth", "int" }, [L_DUE] = { "due", "float8" },
+    [L_PUBLISHED] = { "published", "float8" }, [L_HOPS] = { "hops", "int" }, [L_PARENT] = { "parent", "bigint" },
+};
+
+/* Scalars, after the column groups; the politeness values come from
+ * crawler_polite.c. */
+enum scal {
+    S_CLAIM_MAX, S_RUN_ID, S_DELAY_MS, S_MAX_INFLIGHT, S_MAX_CRAWL_DELAY_MS, S_LEASE_SECONDS, S_ROBOTS,
+    S_BACKOFF_MS, S_JITTER_MIN, S_FAILED_RETRY_S, S_FAILED_RETRY_CAP_S, S_ROBOTS_PATH, NSCAL
+};
+static const struct pgcol s_params[NSCAL] = {
+    [S_CLAIM_MAX] = { "claim_max", "int" }, [S_RUN_ID] = { "run_id", "bigint" },
+    [S_DELAY_MS] = { "delay_ms", "bigint" }, [S_MAX_INFLIGHT] = { "max_inflight", "int" },
+    [S_MAX_CRAWL_DELAY_MS] = { "max_crawl_delay_ms", "bigint" }, [S_LEASE_SECONDS] = { "lease_seconds", "float8" },
+    [S_ROBOTS] = { "robots", "bool" }, [S_BACKOFF_MS] = { "backoff_ms", "float8[]" },
+    [S_JITTER_MIN] = { "jitter_min", "float8" }, [S_FAILED_RETRY_S] = { "failed_retry_s", "float8" },
+    [S_FAILED_RETRY_CAP_S] = { "failed_retry_cap_s", "float8" }, [S_ROBOTS_PATH] = { "robots_path", "text" },
+};
+
+/* Parameter slots: the column groups, then the scalars (a statement sends
+ * them all; those its text does not name are unused). */
+#define P_C(i) (i)
+#define P_L(i) (NCCOL + (i))
+#define P_S(i) (NCCOL + NLCOL + (i))
+#define NPARAMS (NCCOL + NLCOL + NSCAL)
+#define NARRS (NCCOL + NLCOL)
+
+/* A statement's parameters: $k+1 is the value of slot[k]. */
+struct stmt {
+    int slot[NPARAMS];
     int n;
 };
+
+/* tmpl with its @c, @l and @name references numbered ($k::type); st gets
+ * the slot of each number. Caller frees; NULL on an unknown name (a bug). */
+static char *expand_sql(const char *tmpl, struct stmt *st)
+{
+    struct gr_buf b;
+    int num[NPARAMS] = { 0 };
+
+    st->n = 0;
+    gr_buf_init(&b, (size_t)1 << 20);
+    for (const char *s = tmpl; *s;) {
+        size_t n;
+        if (*s != '@') {
+            n = strcspn(s, "@");
+            gr_buf_append(&b, s, n);
+            s += n;
+            continue;
+        }
+        n = strspn(s + 1, "abcdefghijklmnopqrstuvwxyz_");
+        if ((n == 1 && (s[1] == 'c' || s[1] == 'l'))) {
+            bool links = s[1] == 'l';
+            const struct pgcol *cols = links ? l_cols : c_cols;
+            int ncols = links ? NLCOL : NCCOL;
+            gr_buf_appends(&b, "unnest(");
+            for (int i = 0; i < ncols; i++) {
+                int slot = links ? P_L(i) : P_C(i);
+                st->slot[st->n] = slot;
+                num[slot] = ++st->n;
+                gr_buf_printf(&b, "%s$%d::%s[]", i ? ", " : "", st->n, cols[i].type);
+            }
+            gr_buf_printf(&b, ") AS %c(", s[1]);
+            for (int i = 0; i < ncols; i++)
+                gr_buf_printf(&b, "%s%s", i ? ", " : "", cols[i].name);
+            gr_buf_appendc(&b, ')');
+        } else {
+            int i = 0;
+            while (i < NSCAL && !(strlen(s_params[i].name) == n && strncmp(s_params[i].name, s + 1, n) == 0))
+                i++;
+            if (i == NSCAL) {
+                gr_buf_free(&b);
+                return NULL;
+            }
+            if (!num[P_S(i)]) {
+                st->slot[st->n] = P_S(i);
+                num[P_S(i)] = ++st->n;
+            }
+            gr_buf_printf(&b, "$%d::%s", num[P_S(i)], s_params[i].type);
+        }
+        s += 1 + n;
+    }
+    return gr_buf_steal(&b, NULL);
+}
 
 struct pgq {
     struct cr_frontier f;
     PGconn *conn;               /* claims and completions: non-blocking, prepared */
     PGconn *side;               /* everything else (robots.txt, run, WARC files) */
-    /* Requests sent and not yet answered, oldest first. The connection is
-     * in pipeline mode: a completion and a claim (with its reap) can be on
-     * the wire together, each its own transaction (a sync after each). */
-    struct pgreq {
-        enum pg_op op;
-        struct cr_job *list;    /* the jobs a completion is for */
-        PGresult *res;          /* its result so far */
-        bool ended;             /* its results are in; the sync is next */
-    } rq[4];
-    int rq_head, rq_n;
-    bool broken;                /* the connection failed: every request fails */
-    char broken_err[512];
+    /* Claims and completions in flight: in pipeline mode a completion and
+     * a claim (with its reap) are on the wire together, each its own
+     * transaction (lib/gr_dbpipe). */
+    struct gr_dbpipe pipe;
     int claim_max;
-    struct arr arrs[NCOMPLETE];
+    struct gr_pgarr arrs[NARRS];
+    char scal[NSCAL][32];       /* the scalars as text (S_BACKOFF_MS: backoff_ms) */
+    char *backoff_ms;           /* the backoff of each level, as an array literal */
+    const char *params[NPARAMS];    /* every slot's value for the next statement */
+    struct stmt stmts[NSTMT];
     const struct gr_config *cfg;
     const char *agent;
     char run_id[32];
     int64_t stats_first;        /* first stats offset (s) */
     double last_ensure;
     double last_reap;
-    char failed_cap[32];        /* failed_retry_cap_s as text */
-    double last_activity;       /* oldest request sent or last result read */
 };
 
 /* ------------------------------------------------------------ helpers */
-
-static void arr_init(struct arr *a)
-{
-    gr_buf_init(&a->b, (size_t)1 << 30);
-    gr_buf_appendc(&a->b, '{');
-    a->n = 0;
-}
-
-/* Appends s as an element, with invalid UTF-8 bytes and NULs replaced by
- * '?' (the database holds text). NULL gives an SQL NULL element. */
-static void arr_str(struct arr *a, const char *s)
-{
-    size_t n;
-    if (a->n++)
-        gr_buf_appendc(&a->b, ',');
-    if (!s) {
-        gr_buf_appends(&a->b, "NULL");
-        return;
-    }
-    n = strlen(s);
-    gr_buf_appendc(&a->b, '"');
-    while (n) {
-        size_t ok = gr_utf8_check(s, n), i = 0;
-        while (i < ok) {
-            size_t r = i;
-            while (r < ok && s[r] != '"' && s[r] != '\\')
-                r++;
-            gr_buf_append(&a->b, s + i, r - i);
-            if (r < ok) {
-                gr_buf_appendc(&a->b, '\\');
-                gr_buf_appendc(&a->b, s[r]);
-                r++;
-            }
-            i = r;
-        }
-        if (ok == n)
-            break;
-        gr_buf_appendc(&a->b, '?');
-        s += ok + 1;
-        n -= ok + 1;
-    }
-    gr_buf_appendc(&a->b, '"');
-}
-
-/* Decimal digits of v into the end of buf (no printf: this runs for every
- * column of every completed job); returns the first character. */
-static char *fmt_u64(uint64_t v, char *end)
-{
-    *--end = '\0';
-    do
-        *--end = (char)('0' + v % 10);
-    while ((v /= 10));
-    return end;
-}
-
-static void arr_i64(struct arr *a, int64_t v, bool null)
-{
-    char buf[24], *p;
-    if (a->n++)
-        gr_buf_appendc(&a->b, ',');
-    if (null) {
-        gr_buf_appends(&a->b, "NULL");
-        return;
-    }
-    p = fmt_u64(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, buf + sizeof buf);
-    if (v < 0)
-        *--p = '-';
-    gr_buf_appends(&a->b, p);
-}
-
-/* v with six decimals (timestamps in seconds, timings in milliseconds). */
-static void arr_f(struct arr *a, double v, bool null)
-{
-    char buf[48], *p;
-    double m;
-    uint64_t whole, frac;
-    bool neg = v < 0;
-
-    if (a->n++)
-        gr_buf_appendc(&a->b, ',');
-    if (null || v != v) {
-        gr_buf_appends(&a->b, "NULL");
-        return;
-    }
-    if (v > 9e12 || v < -9e12) {
-        gr_buf_printf(&a->b, "%.6f", v);
-        return;
-    }
-    m = (neg ? -v : v) * 1e6 + 0.5;
-    whole = (uint64_t)m / 1000000;
-    frac = (uint64_t)m % 1000000;
-    p = fmt_u64(frac + 1000000, buf + sizeof buf);   /* "1dddddd": six digits after the 1 */
-    *p = '.';
-    {
-        char wb[24], *w = fmt_u64(whole, wb + sizeof wb);
-        size_t wl = strlen(w);
-        p -= wl;
-        memcpy(p, w, wl);
-    }
-    if (neg)
-        *--p = '-';
-    gr_buf_appends(&a->b, p);
-}
-
-static const char *arr_end(struct arr *a)
-{
-    gr_buf_appendc(&a->b, '}');
-    return a->b.data;
-}
-
-static void arr_reset(struct arr *a)
-{
-    gr_buf_reset(&a->b);
-    gr_buf_appendc(&a->b, '{');
-    a->n = 0;
-}
-
-static void arr_free(struct arr *a)
-{
-    gr_buf_free(&a->b);
-}
 
 static const char *outcome_name(enum cr_outcome o)
 {
@@ -197,6 +191,8 @@ static const char *outcome_name(enum cr_outcome o)
 /* Every queued host has a host row, and (with robots on) a robots.txt row. */
 static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
 {
+    const char *params[1];
+    PGresult *res = NULL;
     enum gr_rc rc;
 
     rc = gr_db_exec(q->side,
@@ -208,16 +204,19 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
                     err, errlen);
     if (rc || !q->f.polite.robots)
         return rc;
-    return gr_db_exec(q->side,
-                      "INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at) "
-                      "SELECT o.origin || '/robots.txt', h.host, 'robots', 'robots', 0, 0, now() "
-                      "FROM crawl.host h CROSS JOIN LATERAL ("
-                      "  SELECT substring(f.url FROM '^[A-Za-z]+://[^/?#]+') AS origin FROM crawl.frontier f"
-                      "  WHERE f.host = h.host AND f.state = 'queued' AND f.kind <> 'robots' LIMIT 1) o "
-                      "WHERE h.robots_fetched_at IS NULL AND o.origin IS NOT NULL "
-                      "  AND NOT EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.kind = 'robots') "
-                      "ON CONFLICT (url, method, post_body) DO NOTHING",
-                      err, errlen);
+    params[0] = CR_ROBOTS_PATH;
+    rc = gr_db_execp(q->side,
+                     "INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at) "
+                     "SELECT o.origin || $1, h.host, 'robots', 'robots', 0, 0, now() "
+                     "FROM crawl.host h CROSS JOIN LATERAL ("
+                     "  SELECT substring(f.url FROM '^[A-Za-z]+://[^/?#]+') AS origin FROM crawl.frontier f"
+                     "  WHERE f.host = h.host AND f.state = 'queued' AND f.kind <> 'robots' LIMIT 1) o "
+                     "WHERE h.robots_fetched_at IS NULL AND o.origin IS NOT NULL "
+                     "  AND NOT EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.kind = 'robots') "
+                     "ON CONFLICT (url, method, post_body) DO NOTHING",
+                     1, params, &res, err, errlen);
+    PQclear(res);
+    return rc;
 }
 
 struct override_ctx {
@@ -252,33 +251,17 @@ static void apply_override(const char *section, void *arg)
 
 /* ------------------------------------------------------------ requests */
 
-/* Queues a prepared statement and its sync on the claim/complete
+/* Queues the prepared statement of op (its parameters from q->params) and its sync on the claim/complete
  * connection without waiting (the connection is non-blocking). */
-static enum gr_rc send_prepared(struct pgq *q, enum pg_op op, struct cr_job *list, const char *name, int n,
-                                const char *const *params, char *err, size_t errlen)
+static enum gr_rc send_prepared(struct pgq *q, enum pg_op op, struct cr_job *list, char *err, size_t errlen)
 {
-    struct pgreq *r;
+    static const char *const names[NSTMT] = { [OP_REAP] = "reap", [OP_CLAIM] = "claim", [OP_COMPLETE] = "complete" };
+    const struct stmt *st = &q->stmts[op];
+    const char *vals[NPARAMS];
 
-    if (q->broken) {
-        snprintf(err, errlen, "%s", q->broken_err);
-        return GR_EUNAVAIL;
-    }
-    if (q->rq_n == (int)(sizeof q->rq / sizeof q->rq[0])) {
-        snprintf(err, errlen, "too many database requests at once");
-        return GR_EINTERNAL;
-    }
-    if (!PQsendQueryPrepared(q->conn, name, n, params, NULL, NULL, 0) || !PQpipelineSync(q->conn) ||
-        PQflush(q->conn) < 0) {
-        snprintf(err, errlen, "%s", PQerrorMessage(q->conn));
-        return gr_db_classify(q->conn, NULL);
-    }
-    if (q->rq_n == 0)
-        q->last_activity = gr_now();   /* the deadline runs from the oldest request */
-    r = &q->rq[(q->rq_head + q->rq_n++) % 4];
-    memset(r, 0, sizeof *r);
-    r->op = op;
-    r->list = list;
-    return GR_OK;
+    for (int k = 0; k < st->n; k++)
+        vals[k] = q->params[st->slot[k]];
+    return gr_dbpipe_send(&q->pipe, op, list, names[op], st->n, vals, err, errlen);
 }
 
 /* ------------------------------------------------------------ claim */
@@ -286,28 +269,28 @@ static enum gr_rc send_prepared(struct pgq *q, enum pg_op op, struct cr_job *lis
 static const char CLAIM_SQL[] =
     "WITH hs AS ("
     "  SELECT h.host, h.robots_fetched_at,"
-    "         GREATEST(COALESCE(h.delay_ms, $2::bigint), LEAST(COALESCE(h.crawl_delay_ms, 0), $4::bigint)) AS delay_ms,"
-    "         COALESCE(h.max_inflight, $3::int) - h.inflight AS room"
+    "         GREATEST(COALESCE(h.delay_ms, @delay_ms), LEAST(COALESCE(h.crawl_delay_ms, 0), @max_crawl_delay_ms)) AS delay_ms,"
+    "         COALESCE(h.max_inflight, @max_inflight) - h.inflight AS room"
     "  FROM crawl.host h"
-    "  WHERE h.next_allowed_at <= now() AND h.inflight < COALESCE(h.max_inflight, $3::int)"
+    "  WHERE h.next_allowed_at <= now() AND h.inflight < COALESCE(h.max_inflight, @max_inflight)"
     "    AND EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued'"
     "                AND f.due_at <= now()"
-    "                AND (NOT $6::bool OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))"
+    "                AND (NOT @robots OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))"
     "  ORDER BY h.next_allowed_at"
-    "  LIMIT $1::int"
+    "  LIMIT @claim_max"
     "  FOR UPDATE OF h SKIP LOCKED"
     "), pick AS ("
     "  SELECT p.id FROM hs CROSS JOIN LATERAL ("
     "    SELECT f.id FROM crawl.frontier f"
     "    WHERE f.host = hs.host AND f.state = 'queued' AND f.due_at <= now()"
-    "      AND (NOT $6::bool OR hs.robots_fetched_at IS NOT NULL OR f.kind = 'robots')"
+    "      AND (NOT @robots OR hs.robots_fetched_at IS NOT NULL OR f.kind = 'robots')"
     "    ORDER BY f.priority, f.due_at"
     "    LIMIT CASE WHEN hs.delay_ms > 0 THEN 1 ELSE hs.room END"
     "  ) p"
-    "  LIMIT $1::int"
+    "  LIMIT @claim_max"
     "), upd AS ("
-    "  UPDATE crawl.frontier f SET state = 'leased', lease_until = now() + make_interval(secs => $5::float8),"
-    "         lease_token = tok.t, attempts = f.attempts + 1, lease_run = $7::bigint"
+    "  UPDATE crawl.frontier f SET state = 'leased', lease_until = now() + make_interval(secs => @lease_seconds),"
+    "         lease_token = tok.t, attempts = f.attempts + 1, lease_run = @run_id"
     "  FROM pick, (SELECT gen_random_uuid() AS t) tok WHERE f.id = pick.id AND f.state = 'queued'"
     "  RETURNING f.id, f.url, f.method, f.post_body, f.host, f.source, f.kind, f.target_key, f.depth,"
     "            f.attempts, f.lease_token, f.redirect_hops,"
@@ -336,16 +319,8 @@ static const char REAP_SQL[] =
 
 static enum gr_rc send_claim(struct pgq *q, char *err, size_t errlen)
 {
-    const struct cr_polite *p = &q->f.polite;
-    char p1[32], p2[32], p3[32], p4[32], p5[32];
-    const char *params[7] = { p1, p2, p3, p4, p5, p->robots ? "true" : "false", q->run_id };
-
-    snprintf(p1, sizeof p1, "%d", q->claim_max);
-    snprintf(p2, sizeof p2, "%lld", (long long)p->delay_ms);
-    snprintf(p3, sizeof p3, "%d", p->max_inflight);
-    snprintf(p4, sizeof p4, "%lld", (long long)p->max_crawl_delay_ms);
-    snprintf(p5, sizeof p5, "%d", p->lease_seconds);
-    return send_prepared(q, OP_CLAIM, NULL, "claim", 7, params, err, errlen);
+    snprintf(q->scal[S_CLAIM_MAX], sizeof q->scal[0], "%d", q->claim_max);
+    return send_prepared(q, OP_CLAIM, NULL, err, errlen);
 }
 
 static struct cr_job *claim_parse(const PGresult *res)
@@ -394,7 +369,7 @@ static enum gr_rc pg_send_claim(struct cr_frontier *f, int max, char *err, size_
     /* Leases expire in whole seconds: returning expired ones once a second
      * is enough (a separate statement first: both touch the host rows). */
     if (gr_now() - q->last_reap >= 1.0) {
-        enum gr_rc rc = send_prepared(q, OP_REAP, NULL, "reap", 0, NULL, err, errlen);
+        enum gr_rc rc = send_prepared(q, OP_REAP, NULL, err, errlen);
         if (rc)
             return rc;
         q->last_reap = gr_now();
@@ -410,14 +385,7 @@ static enum gr_rc pg_send_claim(struct cr_frontier *f, int max, char *err, size_
  * pages whose lease held. Returns the ids whose lease held. */
 static const char COMPLETE_SQL[] =
     "WITH c AS ("
-    "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[],"
-    "    $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::int[], $13::bigint[], $14::int[],"
-    "    $15::text[], $16::bigint[], $17::text[], $18::text[], $19::int[], $20::float8[], $21::float8[],"
-    "    $22::int[], $23::bigint[], $24::text[], $25::float8[], $26::float8[], $27::float8[], $28::float8[],"
-    "    $29::float8[], $30::text[], $31::text[], $32::text[])"
-    "  AS c(id, token, outcome, status, err, next_due, warc_file, warc_off, etag, lastmod, host, backoff, wait_ms,"
-    "       rstatus, rbody, rdelay, method, kind, attempt, st, fin, curl_code, bytes, truncated, ra, dns, conn,"
-    "       ttfb, total, ip, redir, url)"
+    "  SELECT * FROM @c"
     "), d AS ("
     "  UPDATE crawl.frontier f SET"
     "    state = CASE c.outcome WHEN 'done' THEN CASE WHEN c.next_due IS NULL THEN 'done' ELSE 'queued' END"
@@ -426,7 +394,7 @@ static const char COMPLETE_SQL[] =
     "                  WHEN c.outcome = 'retry' THEN now()"
     /* a failed URL is retried on a later night, each time later */
     "                  WHEN c.outcome = 'failed' THEN now() + make_interval(secs => LEAST("
-    "                    $52::float8 * 2 ^ LEAST(f.failures, 30), $53::float8))"
+    "                    @failed_retry_s * 2 ^ LEAST(f.failures, 30), @failed_retry_cap_s))"
     "                  ELSE f.due_at END,"
     "    failures = CASE c.outcome WHEN 'done' THEN 0 WHEN 'failed' THEN f.failures + 1 ELSE f.failures END,"
     "    failed_since = CASE c.outcome WHEN 'done' THEN NULL WHEN 'failed' THEN COALESCE(f.failed_since, now())"
@@ -466,25 +434,23 @@ static const char COMPLETE_SQL[] =
     "    robots_body = CASE WHEN hs.robots THEN hs.rbody ELSE h.robots_body END,"
     "    crawl_delay_ms = CASE WHEN hs.robots THEN hs.rdelay ELSE h.crawl_delay_ms END,"
     "    next_allowed_at = GREATEST(h.next_allowed_at, now() + make_interval(secs => GREATEST("
-    "        COALESCE(h.delay_ms, $34::bigint)::float8,"
-    "        LEAST(COALESCE(CASE WHEN hs.robots THEN hs.rdelay ELSE h.crawl_delay_ms END, 0), $35::bigint)::float8,"
-    "        CASE WHEN hs.backoff > 0 AND hs.wait_ms > 0 THEN LEAST(hs.wait_ms, $36::bigint)::float8"
-    "             WHEN hs.backoff > 0 THEN LEAST($37::float8 * 2 ^ LEAST(h.backoff_level, 30), $38::float8)"
-    "                                      * (0.5 + random() / 2)"
+    "        COALESCE(h.delay_ms, @delay_ms)::float8,"
+    "        LEAST(COALESCE(CASE WHEN hs.robots THEN hs.rdelay ELSE h.crawl_delay_ms END, 0), @max_crawl_delay_ms)::float8,"
+    "        CASE WHEN hs.backoff > 0 AND hs.wait_ms > 0 THEN hs.wait_ms::float8"   /* Retry-After, capped */
+    "             WHEN hs.backoff > 0 THEN (@backoff_ms)[LEAST(h.backoff_level + 1, cardinality(@backoff_ms))]"
+    "                                      * (@jitter_min + random() * (1 - @jitter_min))"
     "             ELSE 0 END) / 1000.0))"
     "  FROM hs WHERE h.host = hs.host"
     "), lg AS ("
     "  INSERT INTO crawl.fetch_log (run_id, frontier_id, url, method, host, kind, attempt, outcome, started_at,"
     "    finished_at, status, curl_code, error, bytes, truncated, retry_after_s, dns_ms, connect_ms, ttfb_ms,"
     "    total_ms, ip, redirect_to, warc_file, warc_offset, lease_lost)"
-    "  SELECT $33::bigint, c.id, c.url, c.method, c.host, c.kind, c.attempt, c.outcome, to_timestamp(c.st),"
+    "  SELECT @run_id, c.id, c.url, c.method, c.host, c.kind, c.attempt, c.outcome, to_timestamp(c.st),"
     "    to_timestamp(c.fin), c.status, c.curl_code, c.err, c.bytes, c.truncated, c.ra, c.dns, c.conn, c.ttfb,"
     "    c.total, c.ip, c.redir, c.warc_file, c.warc_off, d.id IS NULL"
     "  FROM c LEFT JOIN d ON d.id = c.id"
     "), l AS ("
-    "  SELECT l.* FROM unnest($39::text[], $40::text[], $41::text[], $42::text[], $43::text[], $44::text[],"
-    "                        $45::text[], $46::int[], $47::float8[], $48::float8[], $49::int[], $50::bigint[])"
-    "         AS l(url, method, body, host, source, kind, target_key, depth, due, published, hops, parent)"
+    "  SELECT l.* FROM @l"
     "  JOIN d ON d.id = l.parent"
     "), nh AS ("
     "  INSERT INTO crawl.host AS h (host)"
@@ -492,9 +458,9 @@ static const char COMPLETE_SQL[] =
     "  ON CONFLICT (host) DO NOTHING RETURNING h.host"
     "), nr AS ("
     "  INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at)"
-    "  SELECT DISTINCT ON (l.host) substring(l.url FROM '^[A-Za-z]+://[^/?#]+') || '/robots.txt', l.host, 'robots',"
+    "  SELECT DISTINCT ON (l.host) substring(l.url FROM '^[A-Za-z]+://[^/?#]+') || @robots_path, l.host, 'robots',"
     "         'robots', 0, 0, now()"
-    "  FROM l WHERE $51::bool AND (l.host IN (SELECT host FROM nh) OR EXISTS (SELECT 1 FROM crawl.host h"
+    "  FROM l WHERE @robots AND (l.host IN (SELECT host FROM nh) OR EXISTS (SELECT 1 FROM crawl.host h"
     "    WHERE h.host = l.host AND h.robots_fetched_at IS NULL))"
     "  ORDER BY l.host"
     "  ON CONFLICT (url, method, post_body) DO NOTHING"
@@ -508,25 +474,22 @@ static const char COMPLETE_SQL[] =
     "SELECT id FROM d";
 
 /* Appends the robots.txt result of j (a robots job that got an answer). */
-static void robots_cols(struct pgq *q, const struct cr_job *j, struct arr *a)
+static void robots_cols(struct pgq *q, const struct cr_job *j, struct gr_pgarr *a)
 {
     int64_t delay = -1;
     bool has = j->robots_status >= 0;
 
-    if (has && j->robots_body && j->robots_status >= 200 && j->robots_status < 300) {
-        struct cr_robots *r = cr_robots_parse(j->robots_body, strlen(j->robots_body), q->agent);
-        delay = cr_robots_delay_ms(r);
-        if (delay > q->f.polite.max_crawl_delay_ms)
-            delay = q->f.polite.max_crawl_delay_ms;
-        cr_robots_free(r);
-    }
-    arr_i64(&a[13], j->robots_status, !has);
-    arr_str(&a[14], has ? j->robots_body : NULL);
-    arr_i64(&a[15], delay, !has || delay < 0);
+    if (has && j->robots_status >= 200 && j->robots_status < 300)
+        delay = cr_polite_crawl_delay_ms(&q->f.polite, j->robots_body, q->agent);
+    gr_pgarr_i64(&a[C_RSTATUS], j->robots_status, !has);
+    gr_pgarr_str(&a[C_RBODY], has ? j->robots_body : NULL);
+    gr_pgarr_i64(&a[C_RDELAY], delay, !has || delay < 0);
 }
 
-static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct arr *a, size_t *nlinks)
+static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct gr_pgarr *a, size_t *nlinks)
 {
+    struct gr_pgarr *la = a + NCCOL;
+
     for (size_t k = 0; k < j->links.n; k++) {
         const struct gr_link *l = &j->links.v[k];
         bool redirect = strcmp(l->kind, "redirect") == 0;
@@ -537,31 +500,26 @@ static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct
         char *url;
         if (!kind)
             kind = j->kind;
-        if (strncasecmp(l->url, "http://", 7) != 0 && strncasecmp(l->url, "https://", 8) != 0)
+        if (!gr_url_enqueue_form(l->url, &url, host, sizeof host))
             continue;
-        url = cr_url_normalize(l->url);
-        if (!url || !cr_url_host(url, host, sizeof host)) {
-            free(url);
-            continue;
-        }
         /* a link without its own publishing time (an article's stats
          * endpoint) inherits its page's: the stats schedule needs it */
         int64_t pub = l->published_at > 0 ? l->published_at : j->published_at;
         if (strcmp(kind, "wechat_stats") == 0 && pub > 0 && q->stats_first > 0 && pub + q->stats_first > now)
             due = (double)(pub + q->stats_first);
-        arr_str(&a[38], url);
+        gr_pgarr_str(&la[L_URL], url);
         free(url);
-        arr_str(&a[39], l->method && strcmp(l->method, "POST") == 0 ? "POST" : "GET");
-        arr_str(&a[40], l->post_body ? l->post_body : "");
-        arr_str(&a[41], host);
-        arr_str(&a[42], src ? gr_source_name(src) : j->source);
-        arr_str(&a[43], kind);
-        arr_str(&a[44], j->target_key);
-        arr_i64(&a[45], redirect ? j->depth : j->depth + 1, false);
-        arr_f(&a[46], due, false);
-        arr_f(&a[47], (double)pub, false);
-        arr_i64(&a[48], redirect ? j->redirect_hops + 1 : 0, false);
-        arr_i64(&a[49], j->id, false);
+        gr_pgarr_str(&la[L_METHOD], l->method && strcmp(l->method, "POST") == 0 ? "POST" : "GET");
+        gr_pgarr_str(&la[L_BODY], l->post_body ? l->post_body : "");
+        gr_pgarr_str(&la[L_HOST], host);
+        gr_pgarr_str(&la[L_SOURCE], src ? gr_source_name(src) : j->source);
+        gr_pgarr_str(&la[L_KIND], kind);
+        gr_pgarr_str(&la[L_TARGET_KEY], j->target_key);
+        gr_pgarr_i64(&la[L_DEPTH], redirect ? j->depth : j->depth + 1, false);
+        gr_pgarr_f(&la[L_DUE], due, false);
+        gr_pgarr_f(&la[L_PUBLISHED], (double)pub, false);
+        gr_pgarr_i64(&la[L_HOPS], redirect ? j->redirect_hops + 1 : 0, false);
+        gr_pgarr_i64(&la[L_PARENT], j->id, false);
         (*nlinks)++;
     }
 }
@@ -569,69 +527,55 @@ static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct
 static enum gr_rc pg_send_complete(struct cr_frontier *f, struct cr_job *list, char *err, size_t errlen)
 {
     struct pgq *q = (struct pgq *)f;
-    struct arr *a = q->arrs;
-    const char *params[NCOMPLETE];
-    char scal[6][32];
+    struct gr_pgarr *a = q->arrs;
     int64_t now = time(NULL);
     size_t nlinks = 0;
 
-    for (int i = 0; i < NCOMPLETE; i++)
-        arr_reset(&a[i]);
+    for (int i = 0; i < NARRS; i++)
+        gr_pgarr_reset(&a[i]);
     for (struct cr_job *j = list; j; j = j->next) {
         bool fetched = j->outcome != CR_BLOCKED && j->finished_us > 0;
         const char *rh = j->resphead.data ? j->resphead.data : "";
-        char *et = j->status == 200 ? cr_header_value(rh, j->resphead.len, "ETag") : NULL;
-        char *lm = j->status == 200 ? cr_header_value(rh, j->resphead.len, "Last-Modified") : NULL;
+        char *et = j->status == 200 ? gr_http_header(rh, j->resphead.len, "ETag") : NULL;
+        char *lm = j->status == 200 ? gr_http_header(rh, j->resphead.len, "Last-Modified") : NULL;
 
-        arr_i64(&a[0], j->id, false);
-        arr_str(&a[1], j->token);
-        arr_str(&a[2], outcome_name(j->outcome));
-        arr_i64(&a[3], j->status, j->status <= 0);
-        arr_str(&a[4], j->error[0] ? j->error : NULL);
-        arr_f(&a[5], (double)j->next_due, j->next_due <= 0);
-        arr_str(&a[6], j->warc_file[0] ? j->warc_file : NULL);
-        arr_i64(&a[7], j->warc_offset, !j->warc_file[0]);
-        arr_str(&a[8], et && strlen(et) < 1000 ? et : NULL);
-        arr_str(&a[9], lm && strlen(lm) < 1000 ? lm : NULL);
+        gr_pgarr_i64(&a[C_ID], j->id, false);
+        gr_pgarr_str(&a[C_TOKEN], j->token);
+        gr_pgarr_str(&a[C_OUTCOME], outcome_name(j->outcome));
+        gr_pgarr_i64(&a[C_STATUS], j->status, j->status <= 0);
+        gr_pgarr_str(&a[C_ERR], j->error[0] ? j->error : NULL);
+        gr_pgarr_f(&a[C_NEXT_DUE], (double)j->next_due, j->next_due <= 0);
+        gr_pgarr_str(&a[C_WARC_FILE], j->warc_file[0] ? j->warc_file : NULL);
+        gr_pgarr_i64(&a[C_WARC_OFF], j->warc_offset, !j->warc_file[0]);
+        gr_pgarr_str(&a[C_ETAG], et && strlen(et) < 1000 ? et : NULL);
+        gr_pgarr_str(&a[C_LASTMOD], lm && strlen(lm) < 1000 ? lm : NULL);
         free(et);
         free(lm);
-        arr_str(&a[10], j->host);
-        arr_i64(&a[11], j->backoff, false);
-        arr_i64(&a[12], j->host_wait_ms, false);
+        gr_pgarr_str(&a[C_HOST], j->host);
+        gr_pgarr_i64(&a[C_BACKOFF], j->backoff, false);
+        gr_pgarr_i64(&a[C_WAIT_MS], j->backoff > 0 && j->host_wait_ms > 0 ? cr_polite_retry_after_ms(&f->polite, j->host_wait_ms) : j->host_wait_ms, false);
         robots_cols(q, j, a);
-        arr_str(&a[16], j->method);
-        arr_str(&a[17], j->kind);
-        arr_i64(&a[18], j->attempts, false);
-        arr_f(&a[19], (double)j->started_us / 1e6, false);
-        arr_f(&a[20], (double)(j->finished_us ? j->finished_us : j->started_us) / 1e6, false);
-        arr_i64(&a[21], j->curl_rc, !fetched || j->outcome == CR_RELEASED);
-        arr_i64(&a[22], (int64_t)j->body.len, false);
-        arr_str(&a[23], j->truncated);
-        arr_f(&a[24], j->retry_after, j->retry_after < 0);
-        arr_f(&a[25], j->t_dns, !fetched);
-        arr_f(&a[26], j->t_connect, !fetched);
-        arr_f(&a[27], j->t_ttfb, !fetched);
-        arr_f(&a[28], j->t_total, !fetched);
-        arr_str(&a[29], j->ip[0] ? j->ip : NULL);
-        arr_str(&a[30], j->location);   /* credential-free (cr_url_clean) */
-        arr_str(&a[31], j->url);
+        gr_pgarr_str(&a[C_METHOD], j->method);
+        gr_pgarr_str(&a[C_KIND], j->kind);
+        gr_pgarr_i64(&a[C_ATTEMPT], j->attempts, false);
+        gr_pgarr_f(&a[C_ST], (double)j->started_us / 1e6, false);
+        gr_pgarr_f(&a[C_FIN], (double)(j->finished_us ? j->finished_us : j->started_us) / 1e6, false);
+        gr_pgarr_i64(&a[C_CURL_CODE], j->curl_rc, !fetched || j->outcome == CR_RELEASED);
+        gr_pgarr_i64(&a[C_BYTES], (int64_t)j->body.len, false);
+        gr_pgarr_str(&a[C_TRUNCATED], j->truncated);
+        gr_pgarr_f(&a[C_RA], j->retry_after, j->retry_after < 0);
+        gr_pgarr_f(&a[C_DNS], j->t_dns, !fetched);
+        gr_pgarr_f(&a[C_CONN], j->t_connect, !fetched);
+        gr_pgarr_f(&a[C_TTFB], j->t_ttfb, !fetched);
+        gr_pgarr_f(&a[C_TOTAL], j->t_total, !fetched);
+        gr_pgarr_str(&a[C_IP], j->ip[0] ? j->ip : NULL);
+        gr_pgarr_str(&a[C_REDIR], j->location);   /* credential-free (gr_url_clean) */
+        gr_pgarr_str(&a[C_URL], j->url);
         link_cols(q, j, now, a, &nlinks);
     }
-    for (int i = 0; i < NCOMPLETE; i++)
-        params[i] = i < 32 || (i >= 38 && i < 50) ? arr_end(&a[i]) : NULL;
-    snprintf(scal[0], 32, "%lld", (long long)f->polite.delay_ms);
-    snprintf(scal[1], 32, "%lld", (long long)f->polite.max_crawl_delay_ms);
-    snprintf(scal[2], 32, "%lld", (long long)f->polite.retry_after_cap_ms);
-    snprintf(scal[3], 32, "%lld", (long long)f->polite.backoff_base_ms);
-    snprintf(scal[4], 32, "%lld", (long long)f->polite.backoff_cap_ms);
-    params[32] = q->run_id;
-    for (int i = 0; i < 5; i++)
-        params[33 + i] = scal[i];
-    params[50] = f->polite.robots ? "true" : "false";
-    snprintf(scal[5], 32, "%lld", (long long)f->polite.failed_retry_s);
-    params[51] = scal[5];
-    params[52] = q->failed_cap;
-    return send_prepared(q, OP_COMPLETE, list, "complete", NCOMPLETE, params, err, errlen);
+    for (int i = 0; i < NARRS; i++)
+        q->params[i] = gr_pgarr_end(&a[i]);
+    return send_prepared(q, OP_COMPLETE, list, err, errlen);
 }
 
 /* Which leases were still ours: the others' results were not applied. */
@@ -663,137 +607,59 @@ static int pg_socket(struct cr_frontier *f)
     return PQsocket(((struct pgq *)f)->conn);
 }
 
-/* Waits until the connection's socket is ready (blocking mode of
- * pg_progress: the shutdown path). */
-/* Waits for the connection at most ms (< 0: for ever); false on timeout. */
-static bool wait_socket(PGconn *c, bool out, int ms)
+/* The request r, which has ended, into out; false for a reap (nothing
+ * for the caller: it only logs, even a failure). */
+static bool take_reply(struct pgq *q, struct gr_dbpipe_req *r, struct cr_reply *out)
 {
-    struct pollfd p = { .fd = PQsocket(c), .events = (short)(POLLIN | (out ? POLLOUT : 0)) };
-    int n;
-    while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
-        ;
-    return n != 0;
-}
+    ExecStatusType st = PQresultStatus(r->res);
+    bool broken = q->pipe.broken;
 
-/* No answer within the deadline: the connection counts as lost. */
-static void timed_out(struct pgq *q)
-{
-    q->broken = true;
-    snprintf(q->broken_err, sizeof q->broken_err, "no answer from PostgreSQL within %d ms (connection lost?)",
-             q->f.polite.db_timeout_ms);
-}
-
-/* The error text of a failed result (or of the connection). */
-static void result_error(struct pgq *q, const PGresult *res, char *err, size_t errlen)
-{
-    const char *m = res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) : PQerrorMessage(q->conn);
-    size_t n;
-    snprintf(err, errlen, "%s", m);
-    n = strlen(err);
-    while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
-        err[--n] = '\0';
-}
-
-/* Pops the oldest request, which has ended, into out; false for a reap
- * (nothing for the caller: it only logs, even a failure). */
-static bool pop_request(struct pgq *q, struct cr_reply *out)
-{
-    struct pgreq r = q->rq[q->rq_head];
-    ExecStatusType st = PQresultStatus(r.res);
-
-    q->rq_head = (q->rq_head + 1) % 4;
-    q->rq_n--;
     memset(out, 0, sizeof *out);
-    out->claim = r.op != OP_COMPLETE;
-    out->jobs = r.list;
-    if (r.op == OP_REAP) {
+    out->claim = r->op != OP_COMPLETE;
+    out->jobs = r->arg;
+    if (r->op == OP_REAP) {
         long long tot = 0;
-        if (!q->broken && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-            for (int i = 0; i < PQntuples(r.res); i++) {
+        if (!broken && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+            for (int i = 0; i < PQntuples(r->res); i++) {
                 int64_t v;
-                if (gr_parse_i64(PQgetvalue(r.res, i, 0), &v))
+                if (gr_parse_i64(PQgetvalue(r->res, i, 0), &v))
                     tot += v;
             }
             if (tot)
                 gr_notice("returned %lld expired leases to the queue", tot);
         } else {
             /* the claim behind it is its own transaction: it goes on */
-            result_error(q, r.res, out->err, sizeof out->err);
-            gr_warn("cannot return expired leases to the queue: %s", q->broken ? q->broken_err : out->err);
+            gr_dbpipe_error(&q->pipe, r->res, out->err, sizeof out->err);
+            gr_warn("cannot return expired leases to the queue: %s", broken ? q->pipe.broken_err : out->err);
             q->last_reap = 0;
         }
-        PQclear(r.res);
+        PQclear(r->res);
         return false;
     }
-    if (q->broken) {
-        snprintf(out->err, sizeof out->err, "%s", q->broken_err);
+    if (broken) {
+        snprintf(out->err, sizeof out->err, "%s", q->pipe.broken_err);
         out->rc = GR_EUNAVAIL;
     } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        result_error(q, r.res, out->err, sizeof out->err);
-        out->rc = r.res ? gr_db_classify(q->conn, r.res) : GR_EUNAVAIL;
-    } else if (r.op == OP_CLAIM) {
-        out->jobs = claim_parse(r.res);
+        gr_dbpipe_error(&q->pipe, r->res, out->err, sizeof out->err);
+        out->rc = r->res ? gr_db_classify(q->conn, r->res) : GR_EUNAVAIL;
+    } else if (r->op == OP_CLAIM) {
+        out->jobs = claim_parse(r->res);
     } else {
-        complete_parse(r.list, r.res);
+        complete_parse(r->arg, r->res);
     }
-    PQclear(r.res);
+    PQclear(r->res);
     return true;
 }
 
 static bool pg_progress(struct cr_frontier *f, bool block, struct cr_reply *out, bool *want_write)
 {
     struct pgq *q = (struct pgq *)f;
+    struct gr_dbpipe_req r;
 
-    *want_write = false;
-    while (q->rq_n > 0) {
-        struct pgreq *h = &q->rq[q->rq_head];
-        if (!q->broken && q->f.polite.db_timeout_ms > 0 &&
-            gr_now() - q->last_activity > q->f.polite.db_timeout_ms / 1000.0)
-            timed_out(q);
-        if (!q->broken) {
-            int fl = PQflush(q->conn);
-            if (fl < 0 || !PQconsumeInput(q->conn)) {
-                q->broken = true;
-                result_error(q, NULL, q->broken_err, sizeof q->broken_err);
-            }
-            *want_write = fl == 1;
-        }
-        if (q->broken) {
-            if (pop_request(q, out))
-                return true;
-            continue;
-        }
-        while (!PQisBusy(q->conn)) {
-            PGresult *r = PQgetResult(q->conn);
-            q->last_activity = gr_now();
-            if (!r) {
-                if (h->ended)
-                    break;      /* nothing more has arrived */
-                h->ended = true;
-                continue;
-            }
-            if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-                PQclear(r);
-                if (pop_request(q, out))
-                    return true;
-                if (q->rq_n == 0)
-                    return false;
-                h = &q->rq[q->rq_head];
-                continue;
-            }
-            /* keep an error over anything that follows it */
-            if (h->res && PQresultStatus(h->res) != PGRES_TUPLES_OK && PQresultStatus(h->res) != PGRES_COMMAND_OK)
-                PQclear(r);
-            else {
-                PQclear(h->res);
-                h->res = r;
-            }
-        }
-        if (!block)
-            return false;
-        if (!wait_socket(q->conn, *want_write, q->f.polite.db_timeout_ms > 0 ? q->f.polite.db_timeout_ms : -1))
-            timed_out(q);
-    }
+    /* f->polite.db_timeout_ms shrinks once a stop's grace period is over */
+    while (gr_dbpipe_progress(&q->pipe, block, q->f.polite.db_timeout_ms, &r, want_write))
+        if (take_reply(q, &r, out))
+            return true;
     return false;
 }
 
@@ -1098,13 +964,10 @@ static void pg_free(struct cr_frontier *f)
         PQfinish(q->conn);
     if (q->side)
         PQfinish(q->side);
-    while (q->rq_n > 0) {
-        PQclear(q->rq[q->rq_head].res);
-        q->rq_head = (q->rq_head + 1) % 4;
-        q->rq_n--;
-    }
-    for (int i = 0; i < NCOMPLETE; i++)
-        arr_free(&q->arrs[i]);
+    gr_dbpipe_clear(&q->pipe);
+    for (int i = 0; i < NARRS; i++)
+        gr_pgarr_free(&q->arrs[i]);
+    free(q->backoff_ms);
     free(q);
 }
 
@@ -1140,13 +1003,40 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
     ss = gr_config_get(cfg, "crawler.stats_schedule");
     if (ss)
         gr_parse_i64n(ss, strcspn(ss, ","), &q->stats_first);
-    for (int i = 0; i < NCOMPLETE; i++)
-        arr_init(&q->arrs[i]);
+    for (int i = 0; i < NARRS; i++)
+        gr_pgarr_init(&q->arrs[i]);
+    {
+        /* the scalars: politeness values from crawler_polite.c */
+        struct gr_pgarr b;
+        gr_pgarr_init(&b);
+        for (int level = 1; level <= CR_BACKOFF_MAX_LEVEL; level++)
+            gr_pgarr_f(&b, cr_polite_backoff_ms(p, level), false);
+        q->backoff_ms = strdup(gr_pgarr_end(&b));
+        gr_pgarr_free(&b);
+        if (!q->backoff_ms) {
+            rc = GR_ENOMEM;
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        snprintf(q->scal[S_DELAY_MS], sizeof q->scal[0], "%lld", (long long)p->delay_ms);
+        snprintf(q->scal[S_MAX_INFLIGHT], sizeof q->scal[0], "%d", p->max_inflight);
+        snprintf(q->scal[S_MAX_CRAWL_DELAY_MS], sizeof q->scal[0], "%lld", (long long)p->max_crawl_delay_ms);
+        snprintf(q->scal[S_LEASE_SECONDS], sizeof q->scal[0], "%d", p->lease_seconds);
+        snprintf(q->scal[S_ROBOTS], sizeof q->scal[0], "%s", p->robots ? "true" : "false");
+        snprintf(q->scal[S_JITTER_MIN], sizeof q->scal[0], "%g", CR_BACKOFF_JITTER_MIN);
+        snprintf(q->scal[S_FAILED_RETRY_S], sizeof q->scal[0], "%lld", (long long)p->failed_retry_s);
+        snprintf(q->scal[S_FAILED_RETRY_CAP_S], sizeof q->scal[0], "%lld", (long long)p->failed_retry_cap_s);
+        snprintf(q->scal[S_ROBOTS_PATH], sizeof q->scal[0], "%s", CR_ROBOTS_PATH);
+        for (int i = 0; i < NSCAL; i++)
+            q->params[P_S(i)] = q->scal[i];
+        q->params[P_S(S_BACKOFF_MS)] = q->backoff_ms;
+    }
     rc = gr_db_connect(conninfo, &q->side, err, errlen);
     if (!rc)
         rc = gr_db_connect(conninfo, &q->conn, err, errlen);
     if (rc)
         goto fail;
+    gr_dbpipe_init(&q->pipe, q->conn);
     gethostname(host, sizeof host - 1);
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     params[0] = host;
@@ -1159,6 +1049,7 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         goto fail;
     }
     snprintf(q->run_id, sizeof q->run_id, "%s", PQgetvalue(res, 0, 0));
+    snprintf(q->scal[S_RUN_ID], sizeof q->scal[0], "%s", q->run_id);
     PQclear(res);
     {
         struct override_ctx oc = { q, GR_OK, err, errlen };
@@ -1168,7 +1059,6 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
             goto fail;
         }
     }
-    snprintf(q->failed_cap, sizeof q->failed_cap, "%lld", (long long)p->failed_retry_cap_s);
     rc = rearm(q, host, err, errlen);
     if (rc)
         goto fail;
@@ -1195,11 +1085,18 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
             rc = gr_db_exec(q->conn, "SET synchronous_commit = off", err, errlen);
         if (rc)
             goto fail;
-        static const struct { const char *name, *sql; } stmts[] = {
-            { "claim", CLAIM_SQL }, { "reap", REAP_SQL }, { "complete", COMPLETE_SQL },
+        static const struct { enum pg_op op; const char *name, *sql; } stmts[] = {
+            { OP_CLAIM, "claim", CLAIM_SQL }, { OP_REAP, "reap", REAP_SQL }, { OP_COMPLETE, "complete", COMPLETE_SQL },
         };
         for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
-            res = PQprepare(q->conn, stmts[i].name, stmts[i].sql, 0, NULL);
+            char *sql = expand_sql(stmts[i].sql, &q->stmts[stmts[i].op]);
+            if (!sql) {
+                snprintf(err, errlen, "the %s statement names an unknown parameter", stmts[i].name);
+                rc = GR_EINTERNAL;
+                goto fail;
+            }
+            res = PQprepare(q->conn, stmts[i].name, sql, 0, NULL);
+            free(sql);
             if (PQresultStatus(res) != PGRES_COMMAND_OK) {
                 snprintf(err, errlen, "cannot prepare the %s statement: %s", stmts[i].name,
                          PQresultErrorMessage(res));

@@ -55,14 +55,6 @@ struct memq {
     size_t leased;
 };
 
-static double jitter(void)
-{
-    unsigned short r = 0;
-    if (getrandom(&r, sizeof r, 0) != sizeof r)
-        r = 32768;
-    return 0.5 + 0.5 * (double)r / 65535.0;
-}
-
 static bool q_push(struct mhost *h, size_t idx)
 {
     if (h->qn == h->qcap) {
@@ -104,7 +96,7 @@ static struct mhost *host_get(struct memq *m, const char *url)
     struct mhost *h;
     const char *colon = strstr(url, "://");
 
-    if (!cr_url_host(url, name, sizeof name) || !colon)
+    if (!gr_url_host(url, name, sizeof name) || !colon)
         return NULL;
     HASH_FIND_STR(m->hosts, name, h);
     if (h)
@@ -224,19 +216,24 @@ static enum gr_rc mem_claim(struct cr_frontier *f, int max, struct cr_job **out,
 
     HASH_ITER(hh, m->hosts, h, tmp) {
         int budget;
+        int64_t spacing;
         if (got >= max)
             break;
         if (h->next_allowed > now || h->inflight >= h->max_inflight || h->qn == 0 || h->robots_unreachable)
             continue;
         if (f->polite.robots && h->robots_status < 0 && !h->robots_queued) {
-            char url[700];
-            snprintf(url, sizeof url, "%.680s/robots.txt", h->origin);
+            char *url = cr_polite_robots_url(h->origin);
             size_t before = m->n;
+            bool added = url && add_item(m, "GET", url, NULL, "robots", 0, 0);
             h->robots_queued = true;
-            if (!add_item(m, "GET", url, NULL, "robots", 0, 0))
+            if (!added) {
+                free(url);
                 goto oom;
-            if (m->n == before) {
+            }
+            if (m->n == before)
                 gr_warn("%s is in the URL list itself: crawling %s without robots rules", url, h->name);
+            free(url);
+            if (m->n == before) {
                 h->robots_status = 0;
             } else {
                 /* move the robots item to the front of the host's queue */
@@ -246,9 +243,8 @@ static enum gr_rc mem_claim(struct cr_frontier *f, int max, struct cr_job **out,
                     goto oom;
             }
         }
-        budget = h->max_inflight - h->inflight;
-        if (h->delay_ms > 0 || h->crawl_delay_ms > 0)
-            budget = 1;
+        spacing = cr_polite_spacing_ms(&f->polite, h->delay_ms, h->crawl_delay_ms);
+        budget = spacing > 0 ? 1 : h->max_inflight - h->inflight;
         while (budget > 0 && got < max && h->qn) {
             size_t idx = h->q[h->qh];
             struct mitem *it = &m->items[idx];
@@ -263,20 +259,15 @@ static enum gr_rc mem_claim(struct cr_frontier *f, int max, struct cr_job **out,
             if (!j)
                 goto oom;
             it->state = M_LEASED;
-            j->delay_ms = h->delay_ms > h->crawl_delay_ms ? h->delay_ms : h->crawl_delay_ms;
+            j->delay_ms = spacing;
             m->leased++;
             h->inflight++;
             *tail = j;
             tail = &j->next;
             got++;
             budget--;
-            {
-                int64_t d = h->delay_ms;
-                if (h->crawl_delay_ms > d)
-                    d = h->crawl_delay_ms;
-                if (d > 0 && now + (double)d / 1000.0 > h->next_allowed)
-                    h->next_allowed = now + (double)d / 1000.0;
-            }
+            if (spacing > 0 && now + (double)spacing / 1000.0 > h->next_allowed)
+                h->next_allowed = now + (double)spacing / 1000.0;
         }
     }
     *out = head;
@@ -307,25 +298,13 @@ static enum gr_rc mem_complete(struct cr_frontier *f, struct cr_job *list, char 
             continue;
         h->inflight--;
         m->leased--;
-        if (j->backoff > 0) {
+        if (j->backoff > 0)
             h->backoff_level++;
-            if (j->host_wait_ms > 0) {
-                wait = j->host_wait_ms < f->polite.retry_after_cap_ms ? j->host_wait_ms : f->polite.retry_after_cap_ms;
-            } else {
-                double b = (double)f->polite.backoff_base_ms;
-                for (int i = 1; i < h->backoff_level && b < (double)f->polite.backoff_cap_ms; i++)
-                    b *= 2;
-                if (b > (double)f->polite.backoff_cap_ms)
-                    b = (double)f->polite.backoff_cap_ms;
-                wait = (int64_t)(b * jitter());
-            }
-        } else if (j->backoff < 0) {
+        else if (j->backoff < 0)
             h->backoff_level = 0;
-        }
+        wait = cr_polite_wait_ms(&f->polite, j, h->backoff_level);
         {
-            int64_t d = h->delay_ms;
-            if (h->crawl_delay_ms > d)
-                d = h->crawl_delay_ms;
+            int64_t d = cr_polite_spacing_ms(&f->polite, h->delay_ms, h->crawl_delay_ms);
             if (wait > d)
                 d = wait;
             if (now + (double)d / 1000.0 > h->next_allowed)
@@ -337,18 +316,13 @@ static enum gr_rc mem_complete(struct cr_frontier *f, struct cr_job *list, char 
              * later night to retry on) */
             h->robots_unreachable = true;
         } else if (j->robots_status >= 0) {
-            struct cr_robots *r;
             free(h->robots_body);
             h->robots_body = j->robots_body ? strdup(j->robots_body) : NULL;
             h->robots_status = j->robots_status;
             h->robots_version++;
-            h->crawl_delay_ms = -1;
-            if (h->robots_body && h->robots_status >= 200 && h->robots_status < 300 &&
-                (r = cr_robots_parse(h->robots_body, strlen(h->robots_body), m->agent))) {
-                int64_t cd = cr_robots_delay_ms(r);
-                h->crawl_delay_ms = cd > f->polite.max_crawl_delay_ms ? f->polite.max_crawl_delay_ms : cd;
-                cr_robots_free(r);
-            }
+            h->crawl_delay_ms = h->robots_status >= 200 && h->robots_status < 300
+                                    ? cr_polite_crawl_delay_ms(&f->polite, h->robots_body, m->agent)
+                                    : -1;
         }
         switch (j->outcome) {
         case CR_RETRY:

@@ -17,10 +17,20 @@
 #include "gr_source_impl.h"
 #include "gr_util.h"
 
-static const struct gr_source *const registry[] = {
-    &gr_source_wechat, &gr_source_tqq, &gr_source_360, &gr_source_91,
-    &gr_source_yyb, &gr_source_baidu, &gr_source_wandoujia, &gr_source_appstore,
-};
+/* The registry: one entry per site, its module lib/sources/<file>.c
+ * defining gr_source_<name>. Adding a site is that file and one entry here.
+ * GR_TEST_SOURCES: sources compiled only into test programs (the toy store
+ * of tests/integration/toy_source.sh, built with -DGR_TOY_SOURCE). */
+#define GR_SOURCES(X) X(wechat) X(tqq) X(360) X(91) X(yyb) X(baidu) X(wandoujia) X(appstore) GR_TEST_SOURCES(X)
+#ifdef GR_TOY_SOURCE
+#define GR_TEST_SOURCES(X) X(toy)
+#else
+#define GR_TEST_SOURCES(X)
+#endif
+#define GR_SOURCE_DECL(n) extern const struct gr_source gr_source_##n;
+#define GR_SOURCE_REF(n) &gr_source_##n,
+GR_SOURCES(GR_SOURCE_DECL)
+static const struct gr_source *const registry[] = { GR_SOURCES(GR_SOURCE_REF) };
 #define NSOURCES (sizeof registry / sizeof registry[0])
 #define MAXPAT 8
 #define GR_DISCOVER_MAX (128u << 20)
@@ -74,7 +84,7 @@ out:
 }
 
 /* One match block per thread, found through a thread-local pointer; the key's
- * destructor frees it when a thread (the crawler's database thread) ends. */
+ * destructor frees it when a thread ends (the parser's workers). */
 static __thread pcre2_match_data *tl_md;
 static pthread_key_t md_key;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
@@ -194,6 +204,149 @@ static const char *source_kind_of(const struct gr_source **src, const char *url,
     const struct gr_source *s = lookup(url, method ? method : "GET", &j);
     *src = s;
     return s ? s->patterns[j].kind : NULL;
+}
+
+/* ---- seeds, credentials, hosts ------------------------------------------------ */
+
+void gr_seeds_init(struct gr_seeds *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void gr_seeds_free(struct gr_seeds *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].url);
+        free(s->v[i].target_key);
+    }
+    free(s->v);
+    gr_seeds_init(s);
+}
+
+enum gr_rc gr_seeds_add(struct gr_seeds *s, const struct gr_source *src, const char *url, const char *target_key)
+{
+    const struct gr_source *owner;
+    const char *kind = source_kind_of(&owner, url, "GET");
+    struct gr_seed *e;
+
+    if (!kind || owner != src)
+        return GR_EDATA;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        struct gr_seed *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return GR_ENOMEM;
+        s->v = v;
+        s->cap = cap;
+    }
+    e = &s->v[s->n];
+    e->url = strdup(url);
+    e->target_key = strdup(target_key);
+    e->source = src->name;
+    e->kind = kind;
+    if (!e->url || !e->target_key) {
+        free(e->url);
+        free(e->target_key);
+        return GR_ENOMEM;
+    }
+    s->n++;
+    return GR_OK;
+}
+
+enum gr_rc gr__seed_table(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out)
+{
+    for (const struct gr_seed_spec *sp = src->seeds; sp && sp->target; sp++) {
+        struct gr_buf url;
+        enum gr_rc rc;
+        if (strcmp(sp->target, t->table) != 0)
+            continue;
+        gr_buf_init(&url, 64 * 1024);
+        gr_buf_printf(&url, "%s://%s", sp->scheme, sp->host);
+        /* the path template's one %s is the key */
+        for (const char *p = sp->path; *p; p++) {
+            if (p[0] == '%' && p[1] == 's') {
+                gr_buf_appends(&url, t->key);
+                p++;
+            } else {
+                gr_buf_appendc(&url, *p);
+            }
+        }
+        rc = url.data ? gr_seeds_add(out, src, url.data, t->key) : GR_ENOMEM;
+        gr_buf_free(&url);
+        if (rc)
+            return rc;
+    }
+    return GR_OK;
+}
+
+enum gr_rc gr__store_seed(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out)
+{
+    char key[512];
+    if (strcmp(t->table, "store_listing") != 0 || !t->store || strcmp(t->store, src->name) != 0 || !t->url)
+        return GR_OK;
+    snprintf(key, sizeof key, "%s:%s", t->store, t->key);
+    return gr_seeds_add(out, src, t->url, key);
+}
+
+enum gr_rc gr_source_seed(const struct gr_target *t, struct gr_seeds *out)
+{
+    for (size_t i = 0; i < NSOURCES; i++) {
+        enum gr_rc rc = registry[i]->seed ? registry[i]->seed(registry[i], t, out) : GR_OK;
+        if (rc)
+            return rc;
+    }
+    return GR_OK;
+}
+
+bool gr_source_secret_param(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NSOURCES; i++)
+        for (const char *const *k = registry[i]->secret_params; k && *k; k++)
+            if (len == strlen(*k) && strncmp(name, *k, len) == 0)
+                return true;
+    return false;
+}
+
+static char secret_list[512];
+static pthread_once_t secret_once = PTHREAD_ONCE_INIT;
+
+static void secret_list_init(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NSOURCES; i++)
+        for (const char *const *k = registry[i]->secret_params; k && *k; k++)
+            n += (size_t)snprintf(secret_list + n, sizeof secret_list - n, "%s%s", n ? ", " : "", *k);
+}
+
+const char *gr_source_secret_list(void)
+{
+    pthread_once(&secret_once, secret_list_init);
+    return secret_list;
+}
+
+bool gr_source_wants_credentials(const char *url)
+{
+    const struct gr_source *src = gr_source_find(url);
+    const char *p = strstr(url, "://");
+
+    if (!src || !p || !(p = strchr(p + 3, '/')))
+        return false;
+    for (const char *const *c = src->credential_paths; c && *c; c++)
+        if (strncmp(p, *c, strlen(*c)) == 0)
+            return true;
+    return false;
+}
+
+bool gr_source_same_site(const struct gr_source *src, const char *from_host, const char *to_host)
+{
+    bool from = false, to = false;
+    if (strcmp(from_host, to_host) == 0)
+        return true;
+    for (const char *const *h = src ? src->hosts : NULL; h && *h; h++) {
+        from = from || strcmp(*h, from_host) == 0;
+        to = to || strcmp(*h, to_host) == 0;
+    }
+    return from && to;
 }
 
 enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out)
@@ -758,4 +911,19 @@ out:
     tl_fast = fast;
     tl_dom = dom;
     return rc;
+}
+
+void gr_page_from_http(struct gr_page *pg, const struct gr_http_msg *m, const char *url, const char *method,
+                       const char *req, size_t req_len, int64_t fetched_at)
+{
+    memset(pg, 0, sizeof *pg);
+    pg->url = url;
+    pg->method = method && *method ? method : "GET";
+    pg->request_body = req && req_len ? req : NULL;
+    pg->request_len = req && req_len ? req_len : 0;
+    pg->status = m->status;
+    pg->content_type = m->content_type[0] ? m->content_type : NULL;
+    pg->body = m->body;
+    pg->len = m->body_len;
+    pg->fetched_at = fetched_at;
 }

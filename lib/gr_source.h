@@ -12,6 +12,25 @@
  *   weibo_timeline  open.t.qq.com/api/statuses/user_timeline?format=json&name=...
  *   app_listing     a store listing page or the iTunes lookup JSON
  *   robots          /robots.txt (crawler only)
+ *
+ * What a source owns (gr_source_impl.h, struct gr_source): its URL patterns
+ * and their page kinds, its seeds (seed(): which target rows give which
+ * URLs, scheme included), its credential parameters and the endpoints that
+ * take them, and its hosts (redirects stay among them). The crawler, the
+ * loader and the parser ask the registry; none of them names a site.
+ *
+ * The page kind is decided in one place, the pattern table: the loader's
+ * seeds take their kind from it (gr_seeds_add), the crawler's redirect
+ * targets too, discover() names the kinds of the links it finds, and the
+ * parser derives a response's kind from its URL with the same table. The
+ * kind the crawler writes into the WARC metadata record (govreach-kind) is
+ * for people and tools reading the WARC; the parser does not read it back,
+ * by choice: the re-derivation is one anchored regex per response (cheaper
+ * than pairing a third record), a WARC from another tool or a killed
+ * crawler's recovered tail may have no metadata record, and a URL can only
+ * be extracted by the source whose pattern claims it anyway, so the kind
+ * from the URL is the one the extractor needs (the metadata one could only
+ * disagree with it, never help).
  */
 #ifndef GR_SOURCE_H
 #define GR_SOURCE_H
@@ -20,13 +39,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gr_buf.h"
 #include "gr_err.h"
-
-/* Seed URLs for the targets of conf/targets/ (used by `loader targets`).
- * Store listings carry their own URL in store_listings.csv. */
-#define GR_SEED_WECHAT_HOME    "http://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=%s&scene=124"
-#define GR_SEED_WEIBO_USER     "http://open.t.qq.com/api/user/other_info?format=json&name=%s"
-#define GR_SEED_WEIBO_TIMELINE "http://open.t.qq.com/api/statuses/user_timeline?format=json&name=%s&reqnum=70&pageflag=0&pagetime=0"
+#include "gr_http.h"
 
 /* A fetched page, as the crawler holds it after a transfer or the parser
  * reads it from a WARC response record (with its paired request record).
@@ -45,6 +60,13 @@ struct gr_page {
     const char *warc_file;         /* provenance; NULL in the crawler */
     int64_t warc_offset;
 };
+
+/* The page of an HTTP response m (gr_http_message: its body decoded) for
+ * url, fetched at fetched_at by method (NULL: GET) with the request body
+ * req[0..req_len) (NULL or empty: none): the one builder of the crawler's
+ * discovery and the parser's extraction (provenance left NULL). */
+void gr_page_from_http(struct gr_page *pg, const struct gr_http_msg *m, const char *url, const char *method,
+                       const char *req, size_t req_len, int64_t fetched_at);
 
 /* A link found by discover(). All strings are owned by the gr_links list. */
 struct gr_link {
@@ -77,6 +99,45 @@ const char *gr_source_kind(const char *url, const char *method);
 /* Appends the links page leads to (history -> articles -> getappmsgext;
  * weibo account -> timeline pages). GR_OK with no links when there are none. */
 enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out);
+
+/* ---- what the sources own: seeds, credentials, hosts ------------------------ */
+
+/* A row of conf/targets/ that seeds the crawl. */
+struct gr_target {
+    const char *table;             /* wechat_account, weibo_account, store_listing */
+    const char *key;               /* biz, account, listing_id */
+    const char *store;             /* store_listing: the store code (a source name) */
+    const char *url;               /* store_listing: the listing URL */
+};
+
+/* Seeds found for targets: URLs with their source, kind and target key. */
+struct gr_seed {
+    char *url;
+    const char *source, *kind;
+    char *target_key;
+};
+struct gr_seeds {
+    struct gr_seed *v;
+    size_t n, cap;
+};
+void gr_seeds_init(struct gr_seeds *s);
+void gr_seeds_free(struct gr_seeds *s);
+/* Appends url (kind: its pattern kind; NULL when no pattern of src claims
+ * it: GR_EDATA) for target key. */
+enum gr_rc gr_seeds_add(struct gr_seeds *s, const struct gr_source *src, const char *url, const char *target_key);
+/* The seeds of target t, from every source that seeds its table. */
+enum gr_rc gr_source_seed(const struct gr_target *t, struct gr_seeds *out);
+/* Whether name[0..len) is a credential query parameter of any source
+ * (never stored, never followed, redacted). */
+bool gr_source_secret_param(const char *name, size_t len);
+/* The names of those parameters, ", "-separated (for messages). */
+const char *gr_source_secret_list(void);
+/* Whether url is an endpoint of its source that takes the credential
+ * parameters. */
+bool gr_source_wants_credentials(const char *url);
+/* Whether a redirect from from_host (owned by src) to to_host stays on the
+ * site: the same host, or another of src's hosts. */
+bool gr_source_same_site(const struct gr_source *src, const char *from_host, const char *to_host);
 
 /* ---- extract (the parser) ------------------------------------------------------ */
 

@@ -38,9 +38,33 @@ struct gr_url_pattern {
     const char *method;            /* "POST" to require POST, NULL for any */
 };
 
+/* A seed the source derives from a target row: scheme://host + path,
+ * path a printf template with one %s for the row's key (a store listing's
+ * path NULL: the row's own URL). Its frontier kind is its URL's pattern
+ * kind (one place: the pattern table), checked by test_sources. */
+struct gr_seed_spec {
+    const char *target;            /* conf/targets table: wechat_account, weibo_account, store_listing */
+    const char *scheme;            /* http or https */
+    const char *host;
+    const char *path;
+};
+
 struct gr_source {
     const char *name;
-    const struct gr_url_pattern *patterns;   /* terminated by { NULL } */
+    const struct gr_url_pattern *patterns;   /* terminated by { NULL }: the URLs it owns and their page kinds */
+    const struct gr_seed_spec *seeds;        /* terminated by { NULL }, or NULL: none */
+    /* Appends the seeds of target t (its source, kind and target key):
+     * gr__seed_table() for a seed table, gr__store_seed() for a store. */
+    enum gr_rc (*seed)(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
+    /* Query parameters that are credentials: never stored, never followed,
+     * redacted from stored requests (NULL-terminated, or NULL). */
+    const char *const *secret_params;
+    /* Path prefixes of the endpoints that take the in-app credential
+     * parameters (key, appmsg_token; NULL-terminated, or NULL). */
+    const char *const *credential_paths;
+    /* The hosts of the site: a redirect is followed between them
+     * (NULL-terminated; the same host is always allowed). */
+    const char *const *hosts;
     /* Appends links; GR_OK with none when the page leads nowhere. */
     enum gr_rc (*discover)(const struct gr_page *page, const char *kind, struct gr_links *out);
     /* Appends rows for the page to out. GR_EDATA with reason filled means the
@@ -50,17 +74,15 @@ struct gr_source {
                           bool *decided, char *reason, size_t reason_len);
 };
 
-/* The sources, one per file in lib/sources/. */
-extern const struct gr_source gr_source_wechat;
-extern const struct gr_source gr_source_tqq;
-extern const struct gr_source gr_source_360;
-extern const struct gr_source gr_source_91;
-extern const struct gr_source gr_source_yyb;
-extern const struct gr_source gr_source_baidu;
-extern const struct gr_source gr_source_wandoujia;
-extern const struct gr_source gr_source_appstore;
+/* The sources, one per file in lib/sources/, are listed in lib/gr_source.c's
+ * registry (GR_SOURCES). */
 
 /* ---- helpers shared by the sources (internal: gr__ prefix) ------------------- */
+
+/* seed() of a source with a seed table. */
+enum gr_rc gr__seed_table(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
+/* seed() of a store: its store_listing rows, by their own URL. */
+enum gr_rc gr__store_seed(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
 
 /* A PCRE2 pattern compiled once per process (JIT when available, interpreter
  * otherwise) with match limits. Declare with GR__RE("pattern", flags). */

@@ -1,4 +1,5 @@
 #include "gr_warc_read.h"
+#include "gr_http.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
-#define HEADER_MAX (256u << 10)
 
 struct gr_warc_reader {
     char *path;
@@ -106,120 +106,6 @@ void gr_warc_reader_seek(struct gr_warc_reader *r, uint64_t off) { r->pos = off 
 bool gr_warc_reader_gzip(const struct gr_warc_reader *r) { return r->gzip; }
 uint64_t gr_warc_reader_tail_dropped(const struct gr_warc_reader *r) { return r->tail_dropped; }
 
-/* ---- inflate ----------------------------------------------------------------- */
-
-/* Inflates one stream from in. Output beyond out->max is discarded (so the
- * stream's end is still found, when the caller asks where it is) and
- * reported as GR_ELIMIT. Returns GR_EDATA
- * for corrupt data, GR_ETEMP when the input ends before the stream does. */
-static enum gr_rc inflate_stream(const void *in, size_t len, int wbits, struct gr_buf *out, size_t *consumed)
-{
-    z_stream z;
-    unsigned char chunk[65536];
-    enum gr_rc rc = GR_OK;
-    bool over = false;
-    int zr;
-
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, wbits) != Z_OK)
-        return GR_ENOMEM;
-    z.next_in = (Bytef *)in;
-    for (;;) {
-        size_t feed = len - (size_t)((const unsigned char *)z.next_in - (const unsigned char *)in);
-        z.avail_in = feed > (1u << 30) ? (1u << 30) : (uInt)feed;
-        z.next_out = chunk;
-        z.avail_out = sizeof chunk;
-        zr = inflate(&z, Z_NO_FLUSH);
-        if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
-            rc = zr == Z_MEM_ERROR ? GR_ENOMEM : GR_EDATA;
-            break;
-        }
-        {
-            size_t got = sizeof chunk - z.avail_out;
-            if (got && !over) {
-                enum gr_rc a = gr_buf_append(out, chunk, got);
-                if (a == GR_ELIMIT) {
-                    over = true;
-                    if (!consumed)
-                        break;  /* nobody needs the stream's end: stop (a gzip bomb) */
-                }
-                else if (a) {
-                    rc = a;
-                    break;
-                }
-            }
-        }
-        if (zr == Z_STREAM_END)
-            break;
-        if (zr == Z_BUF_ERROR && z.avail_in == 0 && z.avail_out != 0) {
-            rc = GR_ETEMP;   /* input ended inside the stream */
-            break;
-        }
-        if (z.avail_in == 0 && z.avail_out != 0 &&
-            (size_t)((const unsigned char *)z.next_in - (const unsigned char *)in) >= len) {
-            rc = GR_ETEMP;
-            break;
-        }
-    }
-    if (consumed)
-        *consumed = (size_t)((const unsigned char *)z.next_in - (const unsigned char *)in);
-    inflateEnd(&z);
-    if (!rc && over)
-        rc = GR_ELIMIT;
-    return rc;
-}
-
-static struct libdeflate_decompressor *decompressor(void);
-
-/* A whole gzip member in one libdeflate call, its size taken from the
- * trailer (ISIZE); false when that does not work out (several members,
- * trailing bytes, damage, truncation, over the cap): zlib then decides. */
-static bool inflate_gzip_fast(const unsigned char *in, size_t len, struct gr_buf *out, size_t *consumed)
-{
-    struct libdeflate_decompressor *d = decompressor();
-    size_t isize, in_used = 0, out_used = 0;
-    char *dst;
-
-    if (!d || len < 18 || in[0] != 0x1f || in[1] != 0x8b)
-        return false;
-    isize = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 | (size_t)in[len - 1] << 24;
-    if (isize == 0 || isize > (1u << 28) || !(dst = gr_buf_reserve(out, isize)))
-        return false;
-    if (libdeflate_gzip_decompress_ex(d, in, len, dst, isize, &in_used, &out_used) != LIBDEFLATE_SUCCESS ||
-        in_used != len || out_used != isize)
-        return false;
-    out->len += out_used;
-    out->data[out->len] = '\0';
-    if (consumed)
-        *consumed = in_used;
-    return true;
-}
-
-enum gr_rc gr_inflate(const void *in, size_t len, bool raw, struct gr_buf *out, size_t *consumed)
-{
-    size_t keep = out->len;
-    enum gr_rc rc;
-
-    if (!raw && inflate_gzip_fast(in, len, out, consumed))
-        return GR_OK;
-    out->len = keep;
-    if (out->data)
-        out->data[keep] = '\0';
-    rc = inflate_stream(in, len, raw ? -15 : 15 + 32, out, consumed);
-    return rc == GR_ETEMP ? GR_EDATA : rc;
-}
-
-/* One libdeflate decompressor per thread: whole-member inflation is about
- * twice as fast as zlib's streaming inflate. */
-static __thread struct libdeflate_decompressor *tl_dd;
-
-static struct libdeflate_decompressor *decompressor(void)
-{
-    if (!tl_dd)
-        tl_dd = libdeflate_alloc_decompressor();
-    return tl_dd;
-}
-
 /* Inflates the gzip member at in[0..len) into a buffer of the reader with
  * libdeflate, growing the buffer while it is too small. Returns false when
  * libdeflate cannot (bad or truncated data, too large): the caller then uses
@@ -227,7 +113,7 @@ static struct libdeflate_decompressor *decompressor(void)
 static bool inflate_member_fast(struct gr_warc_reader *r, const void *in, size_t len, const char **out,
                                 size_t *outlen, size_t *consumed)
 {
-    struct libdeflate_decompressor *d = decompressor();
+    struct libdeflate_decompressor *d = gr_inflate_libdeflate();
     size_t avail = r->guess ? r->guess : (1u << 20);
 
     if (!d)
@@ -298,64 +184,6 @@ bool gr_warc_parse_date(const char *s, int64_t *out)
     return true;
 }
 
-/* Finds the end of the header block (after the blank line) in p[0..n):
- * returns the offset of the first body byte, or 0 when not found. */
-static size_t header_end(const char *p, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (p[i] == '\n') {
-            if (p[i + 1] == '\n')
-                return i + 2;
-            if (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')
-                return i + 3;
-        }
-    }
-    return 0;
-}
-
-static void copy_val(char *dst, size_t dsz, const char *v, size_t vn)
-{
-    if (vn >= dsz)
-        vn = dsz - 1;
-    memcpy(dst, v, vn);
-    dst[vn] = '\0';
-}
-
-/* Walks "Name: value" lines of h[0..n) (the first line skipped), calling
- * cb for each. */
-typedef void (*hdr_cb)(void *ctx, const char *name, size_t nn, const char *val, size_t vn);
-static void each_header(const char *h, size_t n, hdr_cb cb, void *ctx)
-{
-    size_t i = 0;
-
-    while (i < n && h[i] != '\n')
-        i++;
-    i++;
-    while (i < n) {
-        size_t ls = i, le, colon;
-        while (i < n && h[i] != '\n')
-            i++;
-        le = i;
-        i++;
-        if (le > ls && h[le - 1] == '\r')
-            le--;
-        if (le == ls)
-            break;
-        for (colon = ls; colon < le && h[colon] != ':'; colon++)
-            ;
-        if (colon == le)
-            continue;
-        {
-            size_t vs = colon + 1, ve = le;
-            while (vs < ve && (h[vs] == ' ' || h[vs] == '\t'))
-                vs++;
-            while (ve > vs && (h[ve - 1] == ' ' || h[ve - 1] == '\t'))
-                ve--;
-            cb(ctx, h + ls, colon - ls, h + vs, ve - vs);
-        }
-    }
-}
-
 struct warc_hdr_ctx {
     struct gr_warc_rec *rec;
     struct gr_buf *uri;
@@ -363,40 +191,35 @@ struct warc_hdr_ctx {
     bool has_clen, bad_clen;
 };
 
-static bool name_is(const char *n, size_t nn, const char *want)
-{
-    return strlen(want) == nn && strncasecmp(n, want, nn) == 0;
-}
-
 static void warc_hdr_cb(void *vctx, const char *n, size_t nn, const char *v, size_t vn)
 {
     struct warc_hdr_ctx *c = vctx;
     struct gr_warc_rec *rec = c->rec;
 
-    if (name_is(n, nn, "WARC-Type")) {
-        copy_val(rec->type, sizeof rec->type, v, vn);
+    if (gr_http_field_is(n, nn, "WARC-Type")) {
+        gr_http_copy_value(rec->type, sizeof rec->type, v, vn);
         for (char *p = rec->type; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p - 'A' + 'a');
-    } else if (name_is(n, nn, "WARC-Record-ID")) {
-        copy_val(rec->id, sizeof rec->id, v, vn);
-    } else if (name_is(n, nn, "WARC-Concurrent-To")) {
+    } else if (gr_http_field_is(n, nn, "WARC-Record-ID")) {
+        gr_http_copy_value(rec->id, sizeof rec->id, v, vn);
+    } else if (gr_http_field_is(n, nn, "WARC-Concurrent-To")) {
         if (!rec->concurrent_to[0])
-            copy_val(rec->concurrent_to, sizeof rec->concurrent_to, v, vn);
-    } else if (name_is(n, nn, "WARC-Date")) {
-        copy_val(rec->date, sizeof rec->date, v, vn);
-    } else if (name_is(n, nn, "Content-Type")) {
-        copy_val(rec->content_type, sizeof rec->content_type, v, vn);
-    } else if (name_is(n, nn, "WARC-Truncated")) {
-        copy_val(rec->truncated, sizeof rec->truncated, v, vn);
-    } else if (name_is(n, nn, "WARC-Target-URI")) {
+            gr_http_copy_value(rec->concurrent_to, sizeof rec->concurrent_to, v, vn);
+    } else if (gr_http_field_is(n, nn, "WARC-Date")) {
+        gr_http_copy_value(rec->date, sizeof rec->date, v, vn);
+    } else if (gr_http_field_is(n, nn, "Content-Type")) {
+        gr_http_copy_value(rec->content_type, sizeof rec->content_type, v, vn);
+    } else if (gr_http_field_is(n, nn, "WARC-Truncated")) {
+        gr_http_copy_value(rec->truncated, sizeof rec->truncated, v, vn);
+    } else if (gr_http_field_is(n, nn, "WARC-Target-URI")) {
         if (vn >= 2 && v[0] == '<' && v[vn - 1] == '>') {
             v++;
             vn -= 2;
         }
         gr_buf_reset(c->uri);
         gr_buf_append(c->uri, v, vn);
-    } else if (name_is(n, nn, "Content-Length")) {
+    } else if (gr_http_field_is(n, nn, "Content-Length")) {
         int64_t x = 0;
         size_t i;
         for (i = 0; i < vn && v[i] >= '0' && v[i] <= '9' && x < (INT64_C(1) << 50); i++)
@@ -413,16 +236,16 @@ static enum gr_rc parse_record(struct gr_warc_reader *r, const char *p, size_t n
                                size_t *used, bool *short_block, char *err, size_t errlen)
 {
     struct warc_hdr_ctx c;
-    size_t he, lim = n < HEADER_MAX ? n : HEADER_MAX;
+    size_t he, lim = n < GR_HTTP_HEADER_MAX ? n : GR_HTTP_HEADER_MAX;
 
     *short_block = false;
     if (n < 8 || memcmp(p, "WARC/", 5) != 0) {
         snprintf(err, errlen, "not a WARC record (no WARC/ version line)");
         return GR_EDATA;
     }
-    he = header_end(p, lim);
+    he = gr_http_header_end(p, lim);
     if (!he) {
-        *short_block = n < HEADER_MAX;
+        *short_block = n < GR_HTTP_HEADER_MAX;
         snprintf(err, errlen, "WARC header without an end");
         return GR_EDATA;
     }
@@ -430,7 +253,7 @@ static enum gr_rc parse_record(struct gr_warc_reader *r, const char *p, size_t n
     c.rec = rec;
     c.uri = RURI(r);
     gr_buf_reset(RURI(r));
-    each_header(p, he, warc_hdr_cb, &c);
+    gr_http_each_field(p, he, warc_hdr_cb, &c);
     if (!c.has_clen || c.bad_clen) {
         snprintf(err, errlen, "WARC record without a valid Content-Length");
         return GR_EDATA;
@@ -525,7 +348,7 @@ static enum gr_rc next_gzip(struct gr_warc_reader *r, struct gr_warc_rec *rec, b
         }
     }
     gr_buf_reset(RBUF(r));
-    rc = inflate_stream(r->map + start, r->size - start, 15 + 16, RBUF(r), &consumed);
+    rc = gr_inflate_stream(r->map + start, r->size - start, 15 + 16, RBUF(r), &consumed);
     if (rc == GR_ETEMP) {
         /* the input ended inside the member: the file's tail is incomplete */
         r->pos = r->size;
@@ -603,156 +426,3 @@ enum gr_rc gr_warc_reader_next(struct gr_warc_reader *r, struct gr_warc_rec *rec
     return r->gzip ? next_gzip(r, rec, eof, err, errlen) : next_plain(r, rec, eof, err, errlen);
 }
 
-/* ---- HTTP -------------------------------------------------------------------- */
-
-struct http_hdr_ctx {
-    struct gr_http_msg *m;
-};
-
-static void http_hdr_cb(void *vctx, const char *n, size_t nn, const char *v, size_t vn)
-{
-    struct http_hdr_ctx *c = vctx;
-
-    if (name_is(n, nn, "Content-Type"))
-        copy_val(c->m->content_type, sizeof c->m->content_type, v, vn);
-    else if (name_is(n, nn, "Content-Encoding"))
-        copy_val(c->m->content_encoding, sizeof c->m->content_encoding, v, vn);
-    else if (name_is(n, nn, "Transfer-Encoding"))
-        copy_val(c->m->transfer_encoding, sizeof c->m->transfer_encoding, v, vn);
-}
-
-/* De-chunks p[0..n) into out. A body cut off inside a chunk keeps what came. */
-static enum gr_rc dechunk(const char *p, size_t n, struct gr_buf *out, char *err, size_t errlen)
-{
-    size_t i = 0;
-
-    for (;;) {
-        uint64_t sz = 0;
-        int digits = 0;
-        enum gr_rc rc;
-
-        while (i < n) {
-            char c = p[i];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-            if (d < 0)
-                break;
-            if (sz > (UINT64_C(1) << 40)) {
-                snprintf(err, errlen, "chunk size too large");
-                return GR_EDATA;
-            }
-            sz = sz * 16 + (unsigned)d;
-            digits++;
-            i++;
-        }
-        if (!digits) {
-            if (i >= n)
-                return GR_OK;   /* cut off: keep what came */
-            snprintf(err, errlen, "bad chunk size line");
-            return GR_EDATA;
-        }
-        while (i < n && p[i] != '\n')   /* chunk extensions */
-            i++;
-        i++;
-        if (sz == 0)
-            return GR_OK;
-        if (i >= n)
-            return GR_OK;
-        if (sz > n - i)
-            sz = n - i;   /* truncated body */
-        rc = gr_buf_append(out, p + i, (size_t)sz);
-        if (rc)
-            return rc;
-        i += (size_t)sz;
-        if (i < n && p[i] == '\r')
-            i++;
-        if (i < n && p[i] == '\n')
-            i++;
-    }
-}
-
-enum gr_rc gr_http_parse(const char *block, size_t len, bool response, struct gr_http_msg *m,
-                         struct gr_buf *scratch, char *err, size_t errlen)
-{
-    struct http_hdr_ctx c = { m };
-    size_t he, i;
-    enum gr_rc rc = GR_OK;
-    struct gr_buf tmp;
-    const char *body;
-    size_t blen;
-
-    memset(m, 0, sizeof *m);
-    gr_buf_reset(scratch);
-    if (response) {
-        int st = 0;
-        if (len < 12 || memcmp(block, "HTTP/", 5) != 0) {
-            snprintf(err, errlen, "response block is not HTTP (no status line)");
-            return GR_EDATA;
-        }
-        for (i = 5; i < len && block[i] != ' '; i++)
-            ;
-        for (i++; i < len && block[i] >= '0' && block[i] <= '9' && st < 1000; i++)
-            st = st * 10 + (block[i] - '0');
-        if (st < 100 || st > 999) {
-            snprintf(err, errlen, "bad HTTP status line");
-            return GR_EDATA;
-        }
-        m->status = st;
-    } else {
-        for (i = 0; i < len && i < sizeof m->method - 1 && block[i] >= 'A' && block[i] <= 'Z'; i++)
-            m->method[i] = block[i];
-        m->method[i] = '\0';
-        if (i == 0 || i >= len || block[i] != ' ') {
-            snprintf(err, errlen, "request block is not HTTP (no request line)");
-            return GR_EDATA;
-        }
-    }
-    he = header_end(block, len < HEADER_MAX ? len : HEADER_MAX);
-    if (!he) {
-        /* headers cut off: no body */
-        each_header(block, len, http_hdr_cb, &c);
-        m->body = block + len;
-        m->body_len = 0;
-        return GR_OK;
-    }
-    each_header(block, he, http_hdr_cb, &c);
-    body = block + he;
-    blen = len - he;
-    if (strcasestr(m->transfer_encoding, "chunked")) {
-        rc = dechunk(body, blen, scratch, err, errlen);
-        if (rc)
-            return rc;
-        body = scratch->data ? scratch->data : "";
-        blen = scratch->len;
-        m->decoded = true;
-    }
-    if (blen > 0 && (strcasestr(m->content_encoding, "gzip") || strcasestr(m->content_encoding, "deflate"))) {
-        bool gz = blen >= 2 && (unsigned char)body[0] == 0x1f && (unsigned char)body[1] == 0x8b;
-        bool zl = blen >= 2 && ((unsigned char)body[0] & 0x0f) == 8 &&
-                  (((unsigned char)body[0] << 8) | (unsigned char)body[1]) % 31 == 0;
-        bool raw = !gz && !zl && strcasestr(m->content_encoding, "deflate");
-        if (gz || zl || raw) {
-            gr_buf_init(&tmp, scratch->max);
-            rc = gr_inflate(body, blen, raw, &tmp, NULL);
-            if (rc == GR_EDATA && tmp.len > 0 && (gz || zl)) {
-                rc = GR_OK;   /* a truncated body: keep what inflated */
-            }
-            if (rc) {
-                gr_buf_free(&tmp);
-                if (rc == GR_ELIMIT)
-                    snprintf(err, errlen, "decoded body over %zu bytes", scratch->max);
-                else
-                    snprintf(err, errlen, "broken %s content coding", m->content_encoding);
-                return rc;
-            }
-            gr_buf_free(scratch);
-            *scratch = tmp;
-            body = scratch->data ? scratch->data : "";
-            blen = scratch->len;
-            m->decoded = true;
-        }
-        /* otherwise the body was stored already decoded: use it as it is */
-    }
-    m->body = body;
-    m->body_len = blen;
-    return GR_OK;
-}

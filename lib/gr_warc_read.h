@@ -1,8 +1,7 @@
 /* WARC reader (ISO 28500, WARC/1.0 and 1.1): gzip-per-record .warc.gz,
  * plain .warc, and .open files (a crawler still writing, or killed) up to
- * their last complete record. Plus the HTTP message parsing of request and
- * response blocks: status line, headers, chunked transfer coding and
- * Content-Encoding gzip/deflate, all with size caps.
+ * their last complete record. The HTTP messages inside request and
+ * response blocks are parsed by gr_http.h (gr_http_parse).
  *
  * The reader maps the file and walks it record by record. A broken record
  * (truncated gzip member, garbage between records, a Content-Length that
@@ -17,6 +16,7 @@
 
 #include "gr_buf.h"
 #include "gr_err.h"
+#include "gr_http.h"
 
 /* Records larger than this (decompressed) are skipped with an error. */
 #define GR_WARC_RECORD_MAX (192u << 20)
@@ -55,31 +55,6 @@ void gr_warc_reader_seek(struct gr_warc_reader *r, uint64_t off);
 bool gr_warc_reader_gzip(const struct gr_warc_reader *r);
 /* Bytes at the end of an .open file that did not form a complete record. */
 uint64_t gr_warc_reader_tail_dropped(const struct gr_warc_reader *r);
-
-/* ---- HTTP messages inside request and response blocks ----------------------- */
-
-struct gr_http_msg {
-    int status;                    /* responses: status code; 0 for requests */
-    char method[16];               /* requests: GET, POST, ... */
-    char content_type[256];
-    char content_encoding[64];
-    char transfer_encoding[64];
-    const char *body;              /* into the block, or into decoded (see below) */
-    size_t body_len;
-    bool decoded;                  /* chunked or content coding removed */
-};
-
-/* Parses an HTTP/1.x message. Chunked bodies are de-chunked and gzip/deflate
- * content codings removed into *scratch (bounded by its max); body then
- * points into scratch. GR_EDATA with err when the message is not HTTP or a
- * coding is broken; GR_ELIMIT when the decoded body is over the cap. */
-enum gr_rc gr_http_parse(const char *block, size_t len, bool response, struct gr_http_msg *m,
-                         struct gr_buf *scratch, char *err, size_t errlen);
-
-/* Inflates a gzip or zlib stream (or raw deflate when raw) into out,
- * appending; GR_ELIMIT past out->max, GR_EDATA when broken or truncated.
- * *consumed (may be NULL) receives the input bytes used. */
-enum gr_rc gr_inflate(const void *in, size_t len, bool raw, struct gr_buf *out, size_t *consumed);
 
 /* Parses a WARC-Date (ISO 8601, optional fraction, Z) into unix seconds. */
 bool gr_warc_parse_date(const char *s, int64_t *out);

@@ -13,9 +13,11 @@
 #include "gr_buf.h"
 #include "gr_db.h"
 #include "gr_log.h"
+#include "gr_pgarr.h"
 #include "gr_rows.h"
 #include "gr_source.h"
 #include "gr_targets.h"
+#include "gr_url.h"
 #include "gr_util.h"
 #include "loader.h"
 
@@ -347,22 +349,83 @@ static const char *const upserts[NSPECS] = {
     " WHERE (t.app_key, t.url) IS DISTINCT FROM (EXCLUDED.app_key, EXCLUDED.url)",
 };
 
+/* The seeds go in through the crawler's own enqueue form (gr_url_enqueue_form:
+ * one normaliser, one host rule); the sources say what each target row
+ * seeds (gr_source_seed). */
+static const char seed_rows_sql[] =
+    "SELECT 'wechat_account', biz, NULL, NULL FROM t_wechat_account"
+    " UNION ALL SELECT 'weibo_account', account, NULL, NULL FROM t_weibo_account"
+    " UNION ALL SELECT 'store_listing', listing_id, store, url FROM t_store_listing";
+
 static const char seed_sql[] =
-    "WITH s (url, source, kind, target_key) AS ("
-    "  SELECT format($1, biz), 'wechat', 'wechat_home', biz FROM t_wechat_account"
-    "  UNION ALL SELECT format($2, account), 'tqq', 'weibo_user', account FROM t_weibo_account"
-    "  UNION ALL SELECT format($3, account), 'tqq', 'weibo_timeline', account FROM t_weibo_account"
-    "  UNION ALL SELECT url, store, 'app_listing', store || ':' || listing_id FROM t_store_listing),"
-    " h AS (SELECT s.*, lower(substring(url FROM '^[A-Za-z]+://([^/:?#]+)')) AS host FROM s),"
-    " hosts AS (INSERT INTO crawl.host (host) SELECT DISTINCT host FROM h WHERE host IS NOT NULL"
-    "           ON CONFLICT DO NOTHING)"
+    "WITH h AS (SELECT DISTINCT ON (url) * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+    "           AS h(url, host, source, kind, target_key) ORDER BY url),"
+    " hosts AS (INSERT INTO crawl.host (host) SELECT DISTINCT host FROM h ON CONFLICT DO NOTHING)"
     " INSERT INTO crawl.frontier AS f (url, host, source, kind, target_key, depth)"
-    " SELECT url, host, source, kind, target_key, 0 FROM h WHERE host IS NOT NULL"
+    " SELECT url, host, source, kind, target_key, 0 FROM h"
     /* a seed the crawler gave up on (failed for crawler.failed_give_up_seconds)
      * or that waits for its next later-night retry is armed again */
     " ON CONFLICT (url, method, post_body) DO UPDATE SET state = 'queued', attempts = 0, failures = 0,"
     "   failed_since = NULL, due_at = now()"
     " WHERE f.state = 'failed'";
+
+enum { SEED_URL, SEED_HOST, SEED_SOURCE, SEED_KIND, SEED_TARGET_KEY, NSEEDCOL };
+
+/* Seeds the frontier from the target rows loaded into the temp tables. */
+static enum gr_rc seed_frontier(PGconn *conn, char *err, size_t errlen)
+{
+    struct gr_pgarr a[NSEEDCOL];
+    const char *params[NSEEDCOL];
+    struct gr_seeds seeds;
+    PGresult *rows = NULL, *res = NULL;
+    enum gr_rc rc;
+
+    rc = gr_db_execp(conn, seed_rows_sql, 0, NULL, &rows, err, errlen);
+    if (rc)
+        return rc;
+    gr_seeds_init(&seeds);
+    for (int i = 0; i < PQntuples(rows) && !rc; i++) {
+        struct gr_target t = { PQgetvalue(rows, i, 0), PQgetvalue(rows, i, 1),
+                               PQgetisnull(rows, i, 2) ? NULL : PQgetvalue(rows, i, 2),
+                               PQgetisnull(rows, i, 3) ? NULL : PQgetvalue(rows, i, 3) };
+        rc = gr_source_seed(&t, &seeds);
+        if (rc == GR_EDATA) {
+            /* a listing URL its store's patterns do not claim */
+            gr_warn("store_listings.csv: %s:%s: %s is not a listing URL of %s: not seeded", t.store ? t.store : "",
+                    t.key, t.url ? t.url : "", t.store ? t.store : "");
+            rc = GR_OK;
+        }
+    }
+    PQclear(rows);
+    for (int c = 0; c < NSEEDCOL; c++)
+        gr_pgarr_init(&a[c]);
+    for (size_t i = 0; i < seeds.n && !rc; i++) {
+        char *url, host[512];
+        if (!gr_url_enqueue_form(seeds.v[i].url, &url, host, sizeof host)) {
+            gr_warn("%s (target %s): not a URL the crawler fetches: not seeded", seeds.v[i].url, seeds.v[i].target_key);
+            continue;
+        }
+        gr_pgarr_str(&a[SEED_URL], url);
+        gr_pgarr_str(&a[SEED_HOST], host);
+        gr_pgarr_str(&a[SEED_SOURCE], seeds.v[i].source);
+        gr_pgarr_str(&a[SEED_KIND], seeds.v[i].kind);
+        gr_pgarr_str(&a[SEED_TARGET_KEY], seeds.v[i].target_key);
+        free(url);
+    }
+    for (int c = 0; c < NSEEDCOL; c++)
+        params[c] = gr_pgarr_end(&a[c]);
+    if (!rc)
+        rc = gr_db_execp(conn, seed_sql, NSEEDCOL, params, &res, err, errlen);
+    if (!rc)
+        gr_info("crawl frontier: %s new seed URLs", PQcmdTuples(res));
+    PQclear(res);
+    for (int c = 0; c < NSEEDCOL; c++)
+        gr_pgarr_free(&a[c]);
+    gr_seeds_free(&seeds);
+    if (rc == GR_ENOMEM)
+        snprintf(err, errlen, "out of memory seeding the frontier");
+    return rc;
+}
 
 enum gr_rc loader_targets(PGconn *conn, const char *dir)
 {
@@ -412,15 +475,9 @@ enum gr_rc loader_targets(PGconn *conn, const char *dir)
         gr_info("%s: %ld rows, %s inserted or changed", p[i].path, p[i].rows, PQcmdTuples(res));
         PQclear(res);
     }
-    {
-        const char *params[3] = { GR_SEED_WECHAT_HOME, GR_SEED_WEIBO_USER, GR_SEED_WEIBO_TIMELINE };
-        PGresult *res = NULL;
-        rc = gr_db_execp(conn, seed_sql, 3, params, &res, err, sizeof err);
-        if (rc)
-            goto dberr;
-        gr_info("crawl frontier: %s new seed URLs", PQcmdTuples(res));
-        PQclear(res);
-    }
+    rc = seed_frontier(conn, err, sizeof err);
+    if (rc)
+        goto dberr;
     rc = gr_db_exec(conn, "COMMIT", err, sizeof err);
     if (rc)
         goto dberr;

@@ -359,16 +359,8 @@ enum gr_rc parser_file(const char *path, const char *out_dir, enum gr_extract_mo
                 st->redirects++;   /* a hop; the crawler stores the page it leads to */
                 continue;
             }
-            memset(&pg, 0, sizeof pg);
-            pg.url = rec.target_uri;
-            pg.method = q && q->method[0] ? q->method : "GET";
-            pg.request_body = q ? q->body : NULL;
-            pg.request_len = q ? q->body_len : 0;
-            pg.status = m.status;
-            pg.content_type = m.content_type[0] ? m.content_type : NULL;
-            pg.body = m.body;
-            pg.len = m.body_len;
-            pg.fetched_at = rec.date_s ? rec.date_s : last_date;
+            gr_page_from_http(&pg, &m, rec.target_uri, q ? q->method : NULL, q ? q->body : NULL, q ? q->body_len : 0,
+                              rec.date_s ? rec.date_s : last_date);
             pg.warc_file = wname;
             pg.warc_offset = (int64_t)rec.offset;
             rc = gr_source_extract(&pg, mode, &rows, &res);

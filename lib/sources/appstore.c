@@ -75,4 +75,8 @@ out:
     return rc;
 }
 
-const struct gr_source gr_source_appstore = { .name = "appstore", .patterns = patterns, .discover = NULL, .extract = extract };
+static const char *const hosts[] = { "itunes.apple.com", NULL };
+
+const struct gr_source gr_source_appstore = {
+    .name = "appstore", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+};

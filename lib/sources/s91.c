@@ -30,4 +30,8 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
     return gr__store_extract(&spec, doc, path, out, decided, reason, rlen);
 }
 
-const struct gr_source gr_source_91 = { .name = "91", .patterns = patterns, .discover = NULL, .extract = extract };
+static const char *const hosts[] = { "apk.91.com", NULL };
+
+const struct gr_source gr_source_91 = {
+    .name = "91", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+};

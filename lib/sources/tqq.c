@@ -253,9 +253,21 @@ static enum gr_rc tqq_extract(const struct gr_doc *doc, enum gr_extract_path pat
     return rc;
 }
 
+/* Each Weibo account is crawled from its profile and its timeline. */
+static const struct gr_seed_spec tqq_seeds[] = {
+    { "weibo_account", "http", "open.t.qq.com", "/api/user/other_info?format=json&name=%s" },
+    { "weibo_account", "http", "open.t.qq.com",
+      "/api/statuses/user_timeline?format=json&name=%s&reqnum=70&pageflag=0&pagetime=0" },
+    { NULL, NULL, NULL, NULL },
+};
+static const char *const tqq_hosts[] = { "open.t.qq.com", NULL };
+
 const struct gr_source gr_source_tqq = {
     .name = "tqq",
     .patterns = tqq_patterns,
+    .seeds = tqq_seeds,
+    .seed = gr__seed_table,
+    .hosts = tqq_hosts,
     .discover = tqq_discover,
     .extract = tqq_extract,
 };

@@ -1026,9 +1026,27 @@ static enum gr_rc wechat_extract(const struct gr_doc *doc, enum gr_extract_path 
     return extract_history(doc, path, out, reason, reason_len);
 }
 
+/* Each account is crawled from its history page. Plain http: the simulated
+ * web the tests and the demo crawl serves http on one port (the real host
+ * serves https, where the credentials go: wechat.https_only). */
+static const struct gr_seed_spec wechat_seeds[] = {
+    { "wechat_account", "http", "mp.weixin.qq.com", "/mp/profile_ext?action=home&__biz=%s&scene=124" },
+    { NULL, NULL, NULL, NULL },
+};
+/* The in-app credentials: never stored or followed, redacted from stored
+ * requests; key and appmsg_token go only to these endpoints. */
+static const char *const wechat_secrets[] = { "key", "appmsg_token", "pass_ticket", "uin", "wxtoken", NULL };
+static const char *const wechat_credential_paths[] = { "/mp/getappmsgext", "/mp/profile_ext", NULL };
+static const char *const wechat_hosts[] = { "mp.weixin.qq.com", NULL };
+
 const struct gr_source gr_source_wechat = {
     .name = "wechat",
     .patterns = wechat_patterns,
+    .seeds = wechat_seeds,
+    .seed = gr__seed_table,
+    .secret_params = wechat_secrets,
+    .credential_paths = wechat_credential_paths,
+    .hosts = wechat_hosts,
     .discover = wechat_discover,
     .extract = wechat_extract,
 };

@@ -1,5 +1,6 @@
 /* Unit tests for the crawler's transfer helpers (crawler/crawler_fetch.c):
- * credential redaction, header lookup, bounded body decoding, URL helpers.
+ * credential redaction, URL helpers (header lookup and body decoding are
+ * lib/gr_http.c's: test_http).
  *
  * The unit-test rule in lib/module.mk links a test with libgovreach.a only,
  * and these helpers are internal to the crawler, so this file compiles the
@@ -47,77 +48,28 @@ static void credentials_are_redacted_from_the_stored_request(void **state)
     cr_job_free(j);
 }
 
-static void header_value_takes_the_last_occurrence_trimmed(void **state)
-{
-    const char *h = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\ncontent-encoding:  gzip \r\n"
-                    "Location: /a\r\nLocation: /b\r\n\r\n";
-    char *v;
-    (void)state;
-    v = cr_header_value(h, strlen(h), "Content-Encoding");
-    assert_string_equal(v, "gzip");
-    free(v);
-    v = cr_header_value(h, strlen(h), "Location");
-    assert_string_equal(v, "/b");
-    free(v);
-    assert_null(cr_header_value(h, strlen(h), "Retry-After"));
-}
-
-static void gzip_decoding_is_bounded(void **state)
-{
-    static char zeros[1 << 20];
-    unsigned char comp[1 << 16];
-    uLongf clen = sizeof comp;
-    struct gr_buf out;
-    z_stream z;
-    (void)state;
-
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = (unsigned char *)zeros;
-    z.avail_in = sizeof zeros;
-    z.next_out = comp;
-    z.avail_out = sizeof comp;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    clen = z.total_out;
-    deflateEnd(&z);
-    gr_buf_init(&out, 1);
-    /* a 1 MiB bomb against a 64 KiB cap */
-    assert_int_equal(cr_decode_body("gzip", (char *)comp, clen, 65536, &out), GR_ELIMIT);
-    assert_true(out.len <= 65536);
-    /* within the cap it decodes completely */
-    assert_int_equal(cr_decode_body("gzip", (char *)comp, clen, 2 << 20, &out), GR_OK);
-    assert_int_equal(out.len, sizeof zeros);
-    /* a truncated stream keeps what was decoded */
-    assert_int_equal(cr_decode_body("x-gzip", (char *)comp, clen / 2, 2 << 20, &out), GR_OK);
-    assert_true(out.len > 0 && out.len < sizeof zeros);
-    assert_int_equal(cr_decode_body("br", (char *)comp, clen, 2 << 20, &out), GR_EDATA);
-    assert_int_equal(cr_decode_body(NULL, "abc", 3, 10, &out), GR_OK);
-    assert_int_equal(out.len, 3);
-    gr_buf_free(&out);
-}
-
 static void url_helpers(void **state)
 {
     char buf[256];
     char *r;
     (void)state;
-    assert_true(cr_url_host("http://MP.Weixin.QQ.com:8080/s?x=1", buf, sizeof buf));
+    assert_true(gr_url_host("http://MP.Weixin.QQ.com:8080/s?x=1", buf, sizeof buf));
     assert_string_equal(buf, "mp.weixin.qq.com");
-    assert_true(cr_url_path("http://a.test/s?__biz=x==&mid=1", buf, sizeof buf));
+    assert_true(gr_url_path("http://a.test/s?__biz=x==&mid=1", buf, sizeof buf));
     assert_string_equal(buf, "/s?__biz=x==&mid=1");
-    assert_true(cr_url_path("http://a.test", buf, sizeof buf));
+    assert_true(gr_url_path("http://a.test", buf, sizeof buf));
     assert_string_equal(buf, "/");
-    r = cr_url_resolve("http://a.test/x/y?q=1", "../z?w=2");
+    r = gr_url_resolve("http://a.test/x/y?q=1", "../z?w=2");
     assert_string_equal(r, "http://a.test/z?w=2");
     free(r);
-    r = cr_url_resolve("http://a.test/x", "https://b.test/p");
+    r = gr_url_resolve("http://a.test/x", "https://b.test/p");
     assert_string_equal(r, "https://b.test/p");
     free(r);
-    assert_false(cr_url_host("not a url", buf, sizeof buf));
-    r = cr_url_normalize("HTTP://MP.Weixin.qq.com:80/s?__biz=MzA==&amp;x=%41#rd");
+    assert_false(gr_url_host("not a url", buf, sizeof buf));
+    r = gr_url_normalize("HTTP://MP.Weixin.qq.com:80/s?__biz=MzA==&amp;x=%41#rd");
     assert_string_equal(r, "http://mp.weixin.qq.com/s?__biz=MzA==&amp;x=%41");
     free(r);
-    r = cr_url_normalize("https://a.test:8443");
+    r = gr_url_normalize("https://a.test:8443");
     assert_string_equal(r, "https://a.test:8443/");
     free(r);
 }
@@ -144,21 +96,21 @@ static void credentials_stay_on_their_origin(void **state)
     assert_true(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com/mp/getappmsgext"));
     assert_false(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com:8080/mp/getappmsgext"));
 
-    r = cr_url_clean("https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&key=S&action=home&appmsg_token=T&x=1");
+    r = gr_url_clean("https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&key=S&action=home&appmsg_token=T&x=1");
     assert_string_equal(r, "https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=Mz==&x=1");
     free(r);
-    r = cr_url_clean("https://mp.weixin.qq.com@evil.example/a?b=1");
+    r = gr_url_clean("https://mp.weixin.qq.com@evil.example/a?b=1");
     assert_string_equal(r, "https://evil.example/a?b=1");
     free(r);
-    r = cr_url_clean("http://a.test/s?__biz=MzA4==&mid=1#frag");
+    r = gr_url_clean("http://a.test/s?__biz=MzA4==&mid=1#frag");
     assert_string_equal(r, "http://a.test/s?__biz=MzA4==&mid=1#frag");
     free(r);
-    r = cr_url_clean("http://a.test/s?key=1");
+    r = gr_url_clean("http://a.test/s?key=1");
     assert_string_equal(r, "http://a.test/s");
     free(r);
-    assert_true(cr_url_same_origin("https://a.test/x", "https://A.test:443/y"));
-    assert_false(cr_url_same_origin("https://a.test/x", "http://a.test/x"));
-    assert_false(cr_url_same_origin("https://a.test/x", "https://a.test:8443/x"));
+    assert_true(gr_url_same_origin("https://a.test/x", "https://A.test:443/y"));
+    assert_false(gr_url_same_origin("https://a.test/x", "http://a.test/x"));
+    assert_false(gr_url_same_origin("https://a.test/x", "https://a.test:8443/x"));
 }
 
 static void location_headers_are_redacted(void **state)
@@ -177,8 +129,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(credentials_are_redacted_from_the_stored_request),
-        cmocka_unit_test(header_value_takes_the_last_occurrence_trimmed),
-        cmocka_unit_test(gzip_decoding_is_bounded),
         cmocka_unit_test(url_helpers),
         cmocka_unit_test(credentials_stay_on_their_origin),
         cmocka_unit_test(location_headers_are_redacted),
