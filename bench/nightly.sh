@@ -5,13 +5,18 @@ set -euo pipefail
 B=$GR_BIN
 SCALE=${BENCH_NIGHTLY_SCALE:-report}
 $B/simweb --seed 1 --scale "$SCALE" --emit-targets targets >/dev/null 2>&1
-$B/simweb --seed 1 --scale "$SCALE" --listen 127.0.0.1:0 --port-file port --gzip 2>simweb.err &
+# mp.weixin.qq.com over TLS with a test CA, as the night users run reaches the real host
+"$GR_TOP/scripts/test_ca.sh" tls
+$B/simweb --seed 1 --scale "$SCALE" --listen 127.0.0.1:0 --port-file port --gzip \
+  --tls-port 0 --cert tls/srv.pem --key tls/srv.key 2>simweb.err &
 web=$!
 trap 'kill $web 2>/dev/null || true' EXIT
 for _ in $(seq 200); do [ -s port ] && break; sleep 0.05; done
+read -r port tlsport <port
 cat > nightly.conf <<CONF
 [crawler]
-connect_to = 127.0.0.1:$(cat port)
+connect_to = mp.weixin.qq.com:443:127.0.0.1:$tlsport,127.0.0.1:$port
+ca_file = $PWD/tls/ca.pem
 delay_ms = 0
 max_inflight_per_host = 100000
 concurrency = 256

@@ -45,7 +45,10 @@ week=2014-11-12..2014-11-19
 
 cat >"$demo/govreach.conf.in" <<CONF
 [crawler]
-connect_to = 127.0.0.1:@PORT@
+; mp.weixin.qq.com over TLS (as the real host: the WeChat credentials go only over https),
+; verified with the demo's own test CA; every other host over plain http
+connect_to = mp.weixin.qq.com:443:127.0.0.1:@TLSPORT@,127.0.0.1:@PORT@
+ca_file = $demo/tls/ca.pem
 delay_ms = 0
 ; follow a busy Tencent Weibo timeline to its end (the calibrated accounts post up to 60 a
 ; day, 70 posts a timeline page: up to 27 pages for October)
@@ -75,6 +78,11 @@ faketime_clean() {
 }
 trap 'faketime_clean; [ -n "$simweb" ] && kill $simweb 2>/dev/null; wait 2>/dev/null || true' EXIT
 
+# the test CA and simweb's certificate, made under the simulated clock so that they are
+# valid in 2014 (scripts/test_ca.sh; kept for later demos)
+env FAKETIME="$(( $(date -u -d "2014-10-01 00:00:00 UTC" +%s) - $(date +%s) ))" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+  LD_PRELOAD="$faketime_lib" scripts/test_ca.sh "$demo/tls"
+
 for i in "${!nights[@]}"; do
   faketime_clean
   day=${nights[$i]}
@@ -94,11 +102,11 @@ for i in "${!nights[@]}"; do
   fi
   rm -f "$demo/port"
   env FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$faketime_lib" bin/simweb --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day "$day" --listen 127.0.0.1:0 \
-    --port-file "$demo/port" --gzip --log "$demo/simweb-$day.log" 2>"$demo/simweb-$day.err" &
+    --tls-port 0 --cert "$demo/tls/srv.pem" --key "$demo/tls/srv.key" --port-file "$demo/port" --gzip --log "$demo/simweb-$day.log" 2>"$demo/simweb-$day.err" &
   simweb=$!
   for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
-  port=$(cat "$demo/port")
-  { echo "[db]"; echo "conninfo = $conn"; sed "s/@PORT@/$port/" "$demo/govreach.conf.in"; } >"$demo/govreach.conf"
+  read -r port tlsport <"$demo/port"
+  { echo "[db]"; echo "conninfo = $conn"; sed "s/@PORT@/$port/; s/@TLSPORT@/$tlsport/" "$demo/govreach.conf.in"; } >"$demo/govreach.conf"
 
   echo "== night $((i + 1)) of ${#nights[@]}: govreach nightly at $(date -u -d "@$at" '+%Y-%m-%d %H:%M UTC') (simulated; simweb day $day, ${names[$i]})"
   rc=0

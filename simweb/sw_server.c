@@ -908,7 +908,8 @@ enum gr_rc sw_serve(const struct sw_universe *u, const struct sw_server_opts *o,
         char tmp[1100];
         snprintf(tmp, sizeof tmp, "%s.tmp", o->port_file);
         FILE *f = fopen(tmp, "w");
-        if (!f || fprintf(f, "%u\n", (unsigned)p) < 0 || fclose(f) != 0 || rename(tmp, o->port_file) != 0) {
+        int w = !f ? -1 : dt ? fprintf(f, "%u %u\n", (unsigned)p, (unsigned)bound_port(dt)) : fprintf(f, "%u\n", (unsigned)p);
+        if (!f || w < 0 || fclose(f) != 0 || rename(tmp, o->port_file) != 0) {
             snprintf(err, errlen, "cannot write %s: %s", o->port_file, strerror(errno));
             rc = GR_EIO;
             goto out;

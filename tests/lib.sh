@@ -31,16 +31,32 @@ t_match() {
 q() { psql -X -v ON_ERROR_STOP=1 -qtA -c "$1"; }
 
 # ---- simulated web and ground truth
-# simweb_start NAME [ARGS...]: starts bin/simweb on a free port in the background;
-# sets SIMWEB_PID and SIMWEB_PORT. simweb_stop stops it.
+# The test CA (scripts/test_ca.sh), made once per test run: simweb serves
+# mp.weixin.qq.com over TLS with its certificate, the crawler verifies with
+# SIMWEB_CA (crawler.ca_file), as the real https host would be verified.
+SIMWEB_TLS=${GR_TEST_TMP:-$GR_WORK}/tls
+SIMWEB_CA=$SIMWEB_TLS/ca.pem
+simweb_tls_args() {
+  "$GR_TOP/scripts/test_ca.sh" "$SIMWEB_TLS" && echo "--tls-port 0 --cert $SIMWEB_TLS/srv.pem --key $SIMWEB_TLS/srv.key"
+}
+# The crawler's connect_to for a simweb with plain port $1 and TLS port $2:
+# https://mp.weixin.qq.com to the TLS port, every other host to the plain one.
+simweb_connect() { echo "mp.weixin.qq.com:443:127.0.0.1:$2,127.0.0.1:$1"; }
+
+# simweb_start NAME [ARGS...]: starts bin/simweb on a free port (and a TLS
+# port) in the background; sets SIMWEB_PID, SIMWEB_PORT, SIMWEB_TLS_PORT and
+# SIMWEB_CONNECT (the crawler's connect_to). simweb_stop stops it.
 simweb_start() {
-  local name=$1; shift
+  local name=$1 tls; shift
+  tls=$(simweb_tls_args) || return 1
   rm -f "$GR_WORK/$name.port"
-  "$B/simweb" --listen 127.0.0.1:0 --port-file "$GR_WORK/$name.port" "$@" 2>>"$GR_WORK/$name.err" &
+  # shellcheck disable=SC2086
+  "$B/simweb" --listen 127.0.0.1:0 --port-file "$GR_WORK/$name.port" $tls "$@" 2>>"$GR_WORK/$name.err" &
   SIMWEB_PID=$!
   for _ in $(seq 200); do [ -s "$GR_WORK/$name.port" ] && break; sleep 0.05; done
-  SIMWEB_PORT=$(cat "$GR_WORK/$name.port" 2>/dev/null)
-  [ -n "$SIMWEB_PORT" ]
+  read -r SIMWEB_PORT SIMWEB_TLS_PORT <"$GR_WORK/$name.port" 2>/dev/null
+  SIMWEB_CONNECT=$(simweb_connect "$SIMWEB_PORT" "$SIMWEB_TLS_PORT")
+  [ -n "$SIMWEB_PORT" ] && [ -n "$SIMWEB_TLS_PORT" ]
 }
 simweb_stop() { [ -n "${SIMWEB_PID:-}" ] && kill "$SIMWEB_PID" 2>/dev/null; wait "${SIMWEB_PID:-}" 2>/dev/null; SIMWEB_PID=; }
 

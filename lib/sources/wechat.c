@@ -295,9 +295,11 @@ static enum gr_rc clean_content_url(const char *raw, const char *origin, struct 
     if (rc || a.len == 0)
         goto out;
     if (a.len >= 2 && a.data[0] == '/' && a.data[1] == '/')
-        rc = gr_buf_printf(out, "http:%s", a.data);
+        rc = gr_buf_printf(out, "%s:%s", strncmp(origin, "https:", 6) == 0 ? "https" : "http", a.data);
     else if (a.data[0] == '/')
         rc = gr_buf_printf(out, "%s%s", origin, a.data);
+    else if (strncmp(a.data, "http://" WX_HOST "/", sizeof "http://" WX_HOST) == 0 && strncmp(origin, "https:", 6) == 0)
+        rc = gr_buf_printf(out, "https://%s", a.data + 7);   /* a page served over https links over https */
     else if (strncmp(a.data, "http://", 7) == 0 || strncmp(a.data, "https://", 8) == 0)
         rc = gr_buf_appends(out, a.data);
 out:
@@ -1026,11 +1028,11 @@ static enum gr_rc wechat_extract(const struct gr_doc *doc, enum gr_extract_path 
     return extract_history(doc, path, out, reason, reason_len);
 }
 
-/* Each account is crawled from its history page. Plain http: the simulated
- * web the tests and the demo crawl serves http on one port (the real host
- * serves https, where the credentials go: wechat.https_only). */
+/* Each account is crawled from its history page, over https as the real
+ * host serves it (the credentials go only there: wechat.https_only); the
+ * simulated web serves the host over TLS with a test CA. */
 static const struct gr_seed_spec wechat_seeds[] = {
-    { "wechat_account", "http", "mp.weixin.qq.com", "/mp/profile_ext?action=home&__biz=%s&scene=124" },
+    { "wechat_account", "https", "mp.weixin.qq.com", "/mp/profile_ext?action=home&__biz=%s&scene=124" },
     { NULL, NULL, NULL, NULL },
 };
 /* The in-app credentials: never stored or followed, redacted from stored

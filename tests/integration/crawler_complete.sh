@@ -12,13 +12,15 @@ t_ok "loader targets" "$B/loader" targets targets
 start_simweb --gzip --robots 'itunes.apple.com=User-agent: *\nDisallow: /lookup'
 
 export GOVREACH_WECHAT_COOKIE='wxuin=SECRETCOOKIE1' GOVREACH_WECHAT_KEY=SECRETKEY2 GOVREACH_WECHAT_APPMSG_TOKEN=SECRETTOKEN3
-"$B/crawler" --out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --set wechat.https_only=false --concurrency 16 2>crawler.log
+"$B/crawler" --out warc --connect-to "$SW_CONNECT" "${CR_SET[@]}" --concurrency 16 2>crawler.log
 t_eq "crawler exits 0" 0 $?
 
 norm_urls <truth/urls.txt | grep -v '^GET http://itunes.apple.com/lookup' >want.txt
 fetched_urls >got.txt
 t_eq "truth has URLs" 1 "$([ "$(wc -l <want.txt)" -gt 500 ] && echo 1)"
 t_eq "every truth URL fetched, nothing else" "" "$(comm -3 want.txt got.txt | head -5)"
+t_eq "mp.weixin.qq.com crawled over https only, with the test CA verified" "0 true" "$(q "SELECT count(*) FILTER (WHERE url NOT LIKE 'https://%') || ' ' || (count(*) > 500) FROM crawl.frontier WHERE host = 'mp.weixin.qq.com'")"
+t_eq "the credentials were sent (over https: wechat.https_only is on)" 1 "$([ "$(grep -c 'key=SECRETKEY2' sw.log)" -gt 0 ] && echo 1)"
 t_eq "no URL completed twice" 0 "$(q "SELECT count(*) FROM (SELECT frontier_id FROM crawl.fetch_log WHERE outcome = 'done' GROUP BY 1 HAVING count(*) > 1) x")"
 t_eq "server saw exactly the attempts logged" "$(q "SELECT count(*) FROM crawl.fetch_log WHERE outcome <> 'blocked'")" "$(wc -l <sw.log)"
 nblock=$(grep -c '^GET http://itunes.apple.com/lookup' truth/urls.txt)

@@ -23,7 +23,7 @@ trap 'cr_cleanup; [ -n "$pids" ] && kill -CONT $pids 2>/dev/null; pg_down' EXIT
 t_ok "loader migrate" "$B/loader" -q migrate
 t_ok "loader targets" "$B/loader" -q targets targets
 start_simweb --gzip --fault kind=slow-first-byte,share=0.3,delay_ms=200
-CR=(--out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --concurrency 4 --set crawler.db_timeout_ms=3000
+CR=(--out warc --connect-to "$SW_CONNECT" "${CR_SET[@]}" --concurrency 4 --set crawler.db_timeout_ms=3000
     --set crawler.grace_seconds=5)
 
 bad=
@@ -82,7 +82,8 @@ pg_up
 q "UPDATE crawl.frontier SET state = 'queued', due_at = now(), lease_token = NULL, lease_until = NULL, attempts = 0; UPDATE crawl.host SET inflight = 0" >/dev/null
 cat >n.conf <<CONF
 [crawler]
-connect_to = 127.0.0.1:$SW_PORT
+connect_to = $SW_CONNECT
+ca_file = $SIMWEB_CA
 delay_ms = 0
 stats_schedule = 0
 db_timeout_ms = 3000

@@ -13,7 +13,7 @@ source "$TOP/tests/integration/crawler_lib.bash"
 t_ok "loader migrate" "$B/loader" -q migrate
 t_ok "loader targets" "$B/loader" -q targets targets
 start_simweb --gzip
-CR=(--out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --concurrency 8 --set crawler.lease_seconds=3)
+CR=(--out warc --connect-to "$SW_CONNECT" "${CR_SET[@]}" --concurrency 8 --set crawler.lease_seconds=3)
 k=0
 for at in 40 120 220 330 450 600 750 900 1050 1200; do
   "$B/crawler" "${CR[@]}" 2>k$at.log &
@@ -45,7 +45,7 @@ t_eq "one snapshot per Weibo account" 0 "$(q "SELECT count(*) - count(DISTINCT a
 ref=${PGDATABASE}_ref
 dropdb --if-exists "$ref" >/dev/null 2>&1; createdb "$ref"
 PGDATABASE=$ref "$B/loader" -q migrate && PGDATABASE=$ref "$B/loader" -q targets targets
-PGDATABASE=$ref timeout 120 "$B/crawler" --out warc_ref --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --concurrency 8 2>ref.log
+PGDATABASE=$ref timeout 120 "$B/crawler" --out warc_ref --connect-to "$SW_CONNECT" "${CR_SET[@]}" --concurrency 8 2>ref.log
 "$B/parser" --out tsv_ref warc_ref/*.warc.gz >>parser.log 2>&1
 PGDATABASE=$ref "$B/loader" -q load tsv_ref/*.tsv
 counts() { for t in app_listing wechat_article wechat_stat wechat_history weibo_account weibo_post; do

@@ -20,7 +20,7 @@ start_simweb --gzip \
   --fault kind=redirect,host=open.t.qq.com,share=0.2
 
 start=$(date +%s)
-/usr/bin/time -f '%M' -o rss.out "$B/crawler" --out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" \
+/usr/bin/time -f '%M' -o rss.out "$B/crawler" --out warc --connect-to "$SW_CONNECT" "${CR_SET[@]}" \
   --concurrency 16 --set crawler.timeout_ms=2000 --set crawler.max_attempts=2 --set crawler.max_body_bytes=1048576 \
   --set crawler.max_decoded_bytes=8388608 --set crawler.backoff_cap_ms=500 2>crawler.log
 t_eq "crawler ends with exit 1: items failed under the faults" 1 $?

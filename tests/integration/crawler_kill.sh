@@ -22,7 +22,7 @@ lease_seconds = 3
 [host:mp.weixin.qq.com]
 delay_ms = 0
 CONF
-"$B/crawler" --config crawler.conf --out warc --connect-to "127.0.0.1:$SW_PORT" --concurrency 8 2>crawler1.log &
+"$B/crawler" --config crawler.conf --out warc --connect-to "$SW_CONNECT" --set crawler.ca_file="$SIMWEB_CA" --concurrency 8 2>crawler1.log &
 CR_PIDS=$!
 # kill once a share of the crawl is done, however fast the machine is
 # (simweb's log is buffered, so progress is read from the frontier itself)
@@ -39,7 +39,7 @@ echo "after kill -9: $leased leased, $(q "SELECT count(*) FROM crawl.frontier WH
 t_eq "killed mid-run (work left)" 1 "$(q "SELECT (count(*) FILTER (WHERE state = 'leased' OR (state = 'queued' AND due_at <= now())) > 0)::int FROM crawl.frontier")"
 t_eq "a WARC was left open" 1 "$(ls warc | grep -c '\.open$')"
 
-"$B/crawler" --config crawler.conf --out warc --connect-to "127.0.0.1:$SW_PORT" --concurrency 8 2>crawler2.log
+"$B/crawler" --config crawler.conf --out warc --connect-to "$SW_CONNECT" --set crawler.ca_file="$SIMWEB_CA" --concurrency 8 2>crawler2.log
 t_eq "rerun exits 0" 0 $?
 t_match "open WARC recovered" 'recovered 1 WARC files' "$(cat crawler2.log)"
 if [ "$leased" -gt 0 ]; then

@@ -22,7 +22,7 @@ delay_ms = 0
 max_inflight = 2
 CONF
 for i in 1 2 3; do
-  "$B/crawler" --config crawler.conf --out warc --connect-to "127.0.0.1:$SW_PORT" --concurrency 8 2>crawler$i.log &
+  "$B/crawler" --config crawler.conf --out warc --connect-to "$SW_CONNECT" --set crawler.ca_file="$SIMWEB_CA" --concurrency 8 2>crawler$i.log &
   CR_PIDS="$CR_PIDS $!"
 done
 rcs=

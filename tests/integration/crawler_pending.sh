@@ -15,7 +15,8 @@ start_simweb --gzip \
   --fault kind=reset,host=apk.91.com,share=0.5,count=2
 cat >c.conf <<CONF
 [crawler]
-connect_to = 127.0.0.1:$SW_PORT
+connect_to = $SW_CONNECT
+ca_file = $SIMWEB_CA
 delay_ms = 0
 stats_schedule = 0
 idle_exit_seconds = 2
@@ -47,7 +48,7 @@ t_eq "failed URLs wait for a later night" 0 "$(q "SELECT count(*) FROM crawl.fro
 # failed URLs' retry is due
 stop_simweb
 start_simweb --gzip
-sed -i "s/^connect_to = .*/connect_to = 127.0.0.1:$SW_PORT/" c.conf
+sed -i "s/^connect_to = .*/connect_to = $SW_CONNECT/" c.conf
 q "UPDATE crawl.host SET next_allowed_at = now(); UPDATE crawl.frontier SET due_at = now() WHERE state = 'failed' OR (state = 'queued' AND attempts > 0)" >/dev/null
 out=$("$B/govreach" --config c.conf nightly 2>&1); rc=$?
 echo "$out"

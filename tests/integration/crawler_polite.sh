@@ -31,7 +31,7 @@ max_inflight = 3
 [host:open.t.qq.com]
 delay_ms = 40
 CONF
-"$B/crawler" --config crawler.conf --out warc --connect-to "127.0.0.1:$SW_PORT" --concurrency 32 2>crawler.log
+"$B/crawler" --config crawler.conf --out warc --connect-to "$SW_CONNECT" --set crawler.ca_file="$SIMWEB_CA" --concurrency 32 2>crawler.log
 t_eq "crawler exits 0" 0 $?
 
 out=$(python3 "$HERE/crawler_check.py" sw.log --default-delay 25 --delay mp.weixin.qq.com=0 \

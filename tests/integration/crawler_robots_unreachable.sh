@@ -14,7 +14,7 @@ start_simweb --gzip \
   --fault kind=500,host=zhushou.360.cn,path=/robots.txt \
   --fault kind=reset,host=apk.91.com,path=/robots.txt
 start=$(date +%s)
-timeout 120 "$B/crawler" --out warc --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --set crawler.max_attempts=3 \
+timeout 120 "$B/crawler" --out warc --connect-to "$SW_CONNECT" "${CR_SET[@]}" --set crawler.max_attempts=3 \
   --set crawler.backoff_cap_ms=300 --time-budget 60 2>crawler.log
 rc=$?
 t_eq "the crawl ends (exit 0 or 1)" 1 "$([ $rc -le 1 ] && echo 1)"
@@ -31,7 +31,7 @@ t_eq "the other hosts were crawled" 1 "$([ "$(q "SELECT count(*) FROM crawl.fron
 stop_simweb
 start_simweb --gzip
 q "UPDATE crawl.frontier SET due_at = now() WHERE state = 'failed'" >/dev/null
-timeout 120 "$B/crawler" --out warc2 --connect-to "127.0.0.1:$SW_PORT" "${CR_SET[@]}" --time-budget 60 2>crawler2.log
+timeout 120 "$B/crawler" --out warc2 --connect-to "$SW_CONNECT" "${CR_SET[@]}" --time-budget 60 2>crawler2.log
 t_eq "later night: exit 0" 0 $?
 t_eq "both hosts crawled once robots.txt answers" 0 "$(q "SELECT count(*) FROM crawl.frontier WHERE host IN ('zhushou.360.cn', 'apk.91.com') AND fetches = 0")"
 
@@ -41,7 +41,7 @@ stop_simweb
 start_simweb --gzip --fault kind=500,host=zhushou.360.cn,path=/robots.txt
 n0=$(wc -l <sw.log)
 printf 'http://zhushou.360.cn/detail/index/soft_id/1\nhttp://zhushou.360.cn/detail/index/soft_id/2\nhttp://app.mi.com/details?id=cn.gov.a\n' >urls.txt
-timeout 60 "$B/crawler" --urls urls.txt --out warc3 --connect-to "127.0.0.1:$SW_PORT" --set crawler.max_attempts=2 \
+timeout 60 "$B/crawler" --urls urls.txt --out warc3 --connect-to "$SW_CONNECT" --set crawler.ca_file="$SIMWEB_CA" --set crawler.max_attempts=2 \
   --set crawler.backoff_cap_ms=200 --set crawler.delay_ms=0 2>crawler3.log
 t_eq "URL list, robots.txt 5xx: exit 1" 1 $?
 t_eq "URL list: nothing but robots.txt fetched on that host" 0 "$(tail -n +$((n0 + 1)) sw.log | awk -F'\t' '$3 == "zhushou.360.cn" && $5 != "/robots.txt"' | wc -l)"

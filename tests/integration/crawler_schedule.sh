@@ -11,7 +11,7 @@ source "$TOP/tests/integration/crawler_lib.bash"
 t_ok "loader migrate" "$B/loader" migrate
 t_ok "loader targets" "$B/loader" targets targets
 start_simweb
-"$B/crawler" --out warc --connect-to "127.0.0.1:$SW_PORT" --set crawler.delay_ms=0 --set crawler.idle_exit_seconds=2 \
+"$B/crawler" --out warc --connect-to "$SW_CONNECT" --set crawler.ca_file="$SIMWEB_CA" --set crawler.delay_ms=0 --set crawler.idle_exit_seconds=2 \
   --set crawler.poll_ms=20 2>crawler.log
 t_eq "crawler exits 0" 0 $?
 t_eq "stats URLs carry their article's publishing time" 0 "$(q "SELECT count(*) FROM crawl.frontier WHERE kind = 'wechat_stats' AND published_at IS NULL")"
@@ -32,7 +32,7 @@ nall=$(q "SELECT count(*) FROM crawl.frontier WHERE kind = 'wechat_article'")
 q "TRUNCATE crawl.frontier, crawl.host, crawl.fetch_log, crawl.warc_file, crawl.run" >/dev/null
 "$B/loader" targets targets >/dev/null 2>&1
 from=$(date -u -d '3 days ago' +%F)
-"$B/crawler" --out warc2 --connect-to "127.0.0.1:$SW_PORT" --set crawler.delay_ms=0 --set crawler.idle_exit_seconds=2 \
+"$B/crawler" --out warc2 --connect-to "$SW_CONNECT" --set crawler.ca_file="$SIMWEB_CA" --set crawler.delay_ms=0 --set crawler.idle_exit_seconds=2 \
   --set crawler.poll_ms=20 --set crawler.window_start="$from" 2>crawler2.log
 t_eq "windowed crawl exits 0" 0 $?
 t_eq "no article before the window" 0 "$(q "SELECT count(*) FROM crawl.frontier WHERE kind = 'wechat_article' AND published_at < '$from'::date")"

@@ -9,7 +9,8 @@ simweb_start web --seed $SEED --scale small --gzip --log web.log || { t_ok "simw
 conf() {  # conf FILE SPOOL
   cat >"$1" <<CONF
 [crawler]
-connect_to = 127.0.0.1:$SIMWEB_PORT
+connect_to = $SIMWEB_CONNECT
+ca_file = $SIMWEB_CA
 delay_ms = 0
 ; take a first stats snapshot at once, then the default +1 and +7 days
 stats_schedule = 0,86400,604800

@@ -7,12 +7,13 @@ source "$GR_TOP/tests/lib.sh"
 SEED=11
 DATE=2014-10-05
 "$B/simweb" --seed $SEED --date $DATE --no-named --truth truth --emit-targets targets 2>/dev/null
-"$B/simweb" --seed $SEED --date $DATE --no-named --listen 127.0.0.1:0 --port-file port 2>sw.log &
+# shellcheck disable=SC2046
+"$B/simweb" --seed $SEED --date $DATE --no-named --listen 127.0.0.1:0 --port-file port $(simweb_tls_args) 2>sw.log &
 SW=$!
 trap 'kill $SW 2>/dev/null' EXIT
 for i in $(seq 50); do [ -s port ] && break; sleep 0.1; done
-PORT=$(cat port)
-FAST="--set crawler.delay_ms=0 --set crawler.max_inflight_per_host=4 --concurrency 16"
+read -r PORT TLSPORT <port
+FAST="--set crawler.delay_ms=0 --set crawler.max_inflight_per_host=4 --concurrency 16 --set crawler.ca_file=$SIMWEB_CA"
 
 # 1. the complete URL list
 t_ok "crawl simweb's URL list" "$B/crawler" --urls truth/urls.txt --connect-to 127.0.0.1:$PORT --out warc1 $FAST
@@ -24,7 +25,7 @@ t_eq "URL-list crawl: every number equals the truth" 0 "$rc"
 
 # 2. seeds only, through the frontier, discover() doing the rest
 if "$B/loader" migrate >/dev/null && "$B/loader" targets targets >/dev/null; then
-  t_ok "frontier crawl from the seeds" "$B/crawler" --connect-to 127.0.0.1:$PORT --out warc2 $FAST --time-budget 90
+  t_ok "frontier crawl from the seeds" "$B/crawler" --connect-to "$(simweb_connect "$PORT" "$TLSPORT")" --out warc2 $FAST --time-budget 90
   t_ok "parse" "$B/parser" -j 2 --out parsed2 warc2/*.warc.gz
   out=$(python3 "$TOP/tests/data/cmp_truth.py" parsed2 truth); rc=$?
   echo "$out"

@@ -27,7 +27,7 @@ static void seeds_of_accounts(void **state)
     gr_seeds_init(&s);
     assert_int_equal(gr_source_seed(&w, &s), GR_OK);
     assert_int_equal(s.n, 1);
-    assert_string_equal(s.v[0].url, "http://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=MzA5NDc1NzQ4MA==&scene=124");
+    assert_string_equal(s.v[0].url, "https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=MzA5NDc1NzQ4MA==&scene=124");
     assert_string_equal(s.v[0].source, "wechat");
     assert_string_equal(s.v[0].kind, "wechat_home");
     assert_string_equal(s.v[0].target_key, "MzA5NDc1NzQ4MA==");
