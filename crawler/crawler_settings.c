@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "crawler_engine.h"
+#include "gr_prog.h"
 #include "gr_log.h"
 #include "gr_util.h"
 #include <limits.h>
@@ -19,9 +20,8 @@
 const char *const crawler_config_sections[] = { "crawler", "wechat", "host:", NULL };
 
 const struct gr_config_key crawler_config_keys[] = {
-    { "db.conninfo", GR_CFG_STR, NULL, 0, 0, "libpq conninfo (else PG* environment, else the embedded cluster)" },
-    { "log.level", GR_CFG_STR, "info", 0, 0, "debug, info, notice, warn or error" },
-    { "log.format", GR_CFG_STR, "text", 0, 0, "text or json" },
+    GR_PROG_KEY_DB,
+    GR_PROG_KEYS_LOG("info"),
     { "crawler.out_dir", GR_CFG_STR, NULL, 0, 0, "WARC output directory (default $GOVREACH_VAR/spool/warc)" },
     { "crawler.concurrency", GR_CFG_INT, "64", 1, 4096, "transfers in flight in this process" },
     { "crawler.user_agent", GR_CFG_STR, "govreach-crawler/0.1", 0, 0, "User-Agent product; the contact URL is appended" },
