@@ -269,7 +269,10 @@ out:
 /* The classification, one statement per step, over every account whose
  * classification no review has fixed. $1 is the rules file's SHA-256. */
 static const char *const classify_sql[] = {
-    "DROP TABLE IF EXISTS c_txt, c_gov, c_central, c_match, c_div, c_fn, c_new",
+    "DROP TABLE IF EXISTS c_txt, c_gov, c_central, c_sub, c_occ, c_match, c_div, c_fn, c_new",
+    /* a few statements over small temporary tables: compiling them costs
+     * more than running them */
+    "SET LOCAL jit = off",
     "CREATE TEMP TABLE c_txt ON COMMIT DROP AS"
     " SELECT wechat_id, name, nullif(btrim(verified_body), '') AS body,"
     "        coalesce(nullif(btrim(verified_body), ''), name) AS txt"
@@ -290,48 +293,68 @@ static const char *const classify_sql[] = {
     "      OR (r.field = 'name' AND t.name ~ r.pattern)"
     "      OR (r.field = 'any' AND (t.name || ' ' || coalesce(t.body, '')) ~ r.pattern))"
     "  ORDER BY t.wechat_id, r.priority, r.rule_id",
-    /* every division name in the text (the 认证 text, else the name) */
+    "ANALYZE c_txt",
+    /* every division name in the text (the 认证 text, else the name), by
+     * position; a name inside a longer one found at the same place is not a
+     * name of its own (巴马 in 巴马瑶族自治县, 潭市 in 湘潭市) */
+    "CREATE TEMP TABLE c_sub ON COMMIT DROP AS"
+    " SELECT t.wechat_id, s, l, substr(t.txt, s, l) AS sub"
+    "   FROM c_txt t, generate_series(1, length(t.txt)) s, generate_series(2, least(16, length(t.txt) - s + 1)) l",
+    "ANALYZE c_sub",
+    "CREATE TEMP TABLE c_occ ON COMMIT DROP AS"
+    " SELECT DISTINCT wechat_id, s, l, sub FROM c_sub WHERE sub IN (SELECT alias FROM src.division_alias)",
+    "ANALYZE c_occ",
+    /* A division named like its parent (东莞市 the county of 东莞市 the
+     * city) stands for the parent. A short name followed by an office word
+     * is that word's beginning, not a place (公安 of 公安局 is not 公安县). */
     "CREATE TEMP TABLE c_match ON COMMIT DROP AS"
-    " SELECT DISTINCT t.wechat_id, a.alias, a.short, d.code, d.level, d.province_code"
-    "   FROM c_txt t"
-    "  CROSS JOIN LATERAL (SELECT DISTINCT substr(t.txt, s, l) AS sub"
-    "                        FROM generate_series(1, length(t.txt)) s,"
-    "                             generate_series(2, least(16, length(t.txt) - s + 1)) l) x"
-    "   JOIN src.division_alias a ON a.alias = x.sub"
-    "   JOIN src.division d ON d.code = a.code",
+    " SELECT o.wechat_id, a.alias, a.short, d.code, d.level, d.province_code"
+    "   FROM c_occ o JOIN c_txt t USING (wechat_id) JOIN src.division_alias a ON a.alias = o.sub"
+    "   JOIN src.division d ON d.code = a.code LEFT JOIN src.division p ON p.code = d.parent_code"
+    "  WHERE p.name IS DISTINCT FROM d.name"
+    "    AND NOT (a.short AND substr(t.txt, o.s + o.l, 1) IN ('局', '厅', '委', '院', '所', '队', '站', '部', '办', '处', '会'))"
+    "    AND NOT EXISTS (SELECT 1 FROM c_occ o2 WHERE o2.wechat_id = o.wechat_id AND o2.l > o.l"
+    "                      AND o2.s <= o.s AND o2.s + o2.l >= o.s + o.l)",
+    "ANALYZE c_match",
     /* each match with the number of its ancestors also named (by another
-     * part of the text: 朝阳 does not support 朝阳县 through 朝阳市); a match is
-     * usable when it is a full name, a province or city short name, or a
-     * short name with an ancestor named, and no other division of the same
-     * depth is as well supported (城关镇 alone names hundreds); the best
-     * supported one wins (北京市朝阳区: the district of Beijing, not a
-     * street called 朝阳区 elsewhere), then the deepest */
+     * part of the text: 朝阳 does not support 朝阳县 through 朝阳市), and for
+     * a short name the ancestors that make it safe: a township's county, a
+     * county's city or province. A match is usable when it is a full name, a
+     * province or city short name, or a short name so supported, and no
+     * other division of the same depth is as well supported (城关镇 alone
+     * names hundreds); the best supported one wins (北京市朝阳区: the
+     * district of Beijing, not a street called 朝阳区 elsewhere), then the
+     * deepest */
     "CREATE TEMP TABLE c_div ON COMMIT DROP AS"
-    " WITH s AS (SELECT m.*, (SELECT count(DISTINCT m2.code) FROM c_match m2 WHERE m2.wechat_id = m.wechat_id"
-    "                         AND length(m2.code) < length(m.code) AND m.code LIKE m2.code || '%'"
-    "                         AND position(m2.alias IN m.alias) = 0 AND position(m.alias IN m2.alias) = 0) AS support"
-    "              FROM c_match m),"
+    " WITH s AS (SELECT m.wechat_id, m.alias, m.short, m.code, m.level, m.province_code,"
+    "          count(DISTINCT m2.code) AS support,"
+    "          count(DISTINCT m2.code) FILTER (WHERE m.level <> 'township' OR length(m2.code) = 6) AS near"
+    "     FROM c_match m LEFT JOIN c_match m2 ON m2.wechat_id = m.wechat_id"
+    "      AND length(m2.code) < length(m.code) AND m.code LIKE m2.code || '%'"
+    "      AND position(m2.alias IN m.alias) = 0 AND position(m.alias IN m2.alias) = 0"
+    "    GROUP BY m.wechat_id, m.alias, m.short, m.code, m.level, m.province_code),"
     " u AS (SELECT DISTINCT ON (wechat_id, code) * FROM s ORDER BY wechat_id, code, short, length(alias) DESC),"
     " v AS (SELECT u.*, count(*) OVER (PARTITION BY wechat_id, length(code), support) AS rivals FROM u"
-    "        WHERE NOT short OR level IN ('province', 'city') OR support > 0)"
+    "        WHERE NOT short OR level IN ('province', 'city') OR near > 0),"
+    " e AS (SELECT wechat_id, string_agg(alias || '=' || code, ' ' ORDER BY support DESC, length(code) DESC, code)"
+    "         AS evidence FROM v GROUP BY wechat_id)"
     " SELECT DISTINCT ON (wechat_id) wechat_id, code, level, province_code,"
     "        CASE WHEN NOT short THEN 'gazetteer:full' WHEN support > 0 THEN 'gazetteer:short+ancestor'"
     "             ELSE 'gazetteer:short' END AS rule,"
     "        CASE WHEN NOT short THEN 0.95 WHEN support > 0 THEN 0.9 ELSE 0.85 END AS confidence,"
-    "        (SELECT string_agg(alias || '=' || code, ' ' ORDER BY v2.support DESC, length(v2.code) DESC, v2.code)"
-    "           FROM v v2 WHERE v2.wechat_id = v.wechat_id) AS evidence"
-    "   FROM v WHERE rivals = 1"
+    "        e.evidence"
+    "   FROM v JOIN e USING (wechat_id) WHERE rivals = 1"
     "  ORDER BY wechat_id, support DESC, length(code) DESC, short",
     /* function: the first matching function rule; its group */
     "CREATE TEMP TABLE c_fn ON COMMIT DROP AS"
-    " SELECT DISTINCT ON (t.wechat_id) t.wechat_id, r.value, r.rule_id, r.confidence,"
-    "        (SELECT g.value FROM src.classify_rule g WHERE g.kind = 'group' AND r.value ~ g.pattern"
-    "          ORDER BY g.priority, g.rule_id LIMIT 1) AS grp"
+    " SELECT f.*, (SELECT g.value FROM src.classify_rule g WHERE g.kind = 'group' AND f.value ~ g.pattern"
+    "               ORDER BY g.priority, g.rule_id LIMIT 1) AS grp"
+    "   FROM (SELECT DISTINCT ON (t.wechat_id) t.wechat_id, r.value, r.rule_id, r.confidence"
     "   FROM c_txt t JOIN src.classify_rule r ON r.kind = 'function'"
     "    AND ((r.field = 'body' AND t.body IS NOT NULL AND t.body ~ r.pattern)"
     "      OR (r.field = 'name' AND t.name ~ r.pattern)"
     "      OR (r.field = 'any' AND (t.name || ' ' || coalesce(t.body, '')) ~ r.pattern))"
-    "  ORDER BY t.wechat_id, r.priority, r.rule_id",
+    "  ORDER BY t.wechat_id, r.priority, r.rule_id) f",
     /* the decisions together: a division named by its full name (or a short
      * one with an ancestor) beats a central rule; a central rule beats a
      * short city name alone */
@@ -356,6 +379,7 @@ static const char *const classify_sql[] = {
     "   FROM c_txt t LEFT JOIN c_gov g USING (wechat_id) LEFT JOIN c_central c USING (wechat_id)"
     "   LEFT JOIN c_div d USING (wechat_id) LEFT JOIN c_fn f USING (wechat_id)",
     "ALTER TABLE c_new ADD COLUMN province_code text, ADD COLUMN province text",
+    "ANALYZE c_new",
     "UPDATE c_new n SET province_code = d.province_code,"
     "       province = coalesce((SELECT alias FROM src.division_alias a WHERE a.code = d.province_code AND a.short"
     "                             ORDER BY length(alias) LIMIT 1), p.name)"
@@ -1046,7 +1070,7 @@ enum gr_rc loader_candidates_evaluate(PGconn *conn, const char *truth_dir, bool 
         rc = GR_EDATA;
         goto out;
     }
-    if ((rc = exec_or_log(conn, "begin", "BEGIN READ ONLY", 0, NULL, NULL)) ||
+    if ((rc = exec_or_log(conn, "begin", "BEGIN", 0, NULL, NULL)) ||
         (rc = exec_or_log(conn, "stage the truth",
                           "CREATE TEMP TABLE t_truth (wechat_id text, name text, biz text, verified_body text,"
                           " description text, is_gov boolean, kind text, level text, province text, division_code text,"

@@ -285,6 +285,12 @@ enum gr_rc loader_divisions(PGconn *conn, const char *dir)
     if ((rc = gr_db_exec(conn, "COMMIT", err, sizeof err)))
         goto dberr;
     in_tx = false;
+    /* the classifier joins against these: plans need their statistics now,
+     * not when autovacuum comes by */
+    if (changed[1] || changed[3])
+        rc = gr_db_exec(conn, "ANALYZE src.division; ANALYZE src.division_alias", err, sizeof err);
+    if (rc)
+        goto dberr;
     gr_notice("divisions loaded from %s (%s %s): %ld divisions, %ld inserted or changed, aliases %ld removed and "
               "%ld added", dir, name, version, count, changed[1], changed[2], changed[3]);
     goto out;

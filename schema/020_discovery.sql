@@ -78,6 +78,7 @@ COMMENT ON TABLE src.division_alias IS 'Names a division is written with: its fu
 COMMENT ON COLUMN src.division_alias.alias IS 'The name as written.';
 COMMENT ON COLUMN src.division_alias.code IS 'The division (src.division.code).';
 COMMENT ON COLUMN src.division_alias.short IS 'True for the name without its suffix.';
+CREATE INDEX ON src.division_alias (code);
 
 -- ---------------------------------------------------------------- rules
 CREATE TABLE src.classify_rule (
