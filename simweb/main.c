@@ -18,7 +18,7 @@ static void usage(FILE *f)
         "\n"
         "A deterministic stand-in for every site govreach crawls, chosen by the Host header:\n"
         "mp.weixin.qq.com, open.t.qq.com, zhushou.360.cn, apk.91.com, sj.qq.com, shouji.baidu.com,\n"
-        "www.wandoujia.com, itunes.apple.com (unknown hosts get 404). Clients keep the real URLs\n"
+        "www.wandoujia.com, itunes.apple.com, weixin.sogou.com (unknown hosts get 404). Clients keep the real URLs\n"
         "(http://mp.weixin.qq.com/s?__biz=...) and connect here with curl --connect-to ::127.0.0.1:PORT.\n"
         "\n"
         "Universe:\n"
