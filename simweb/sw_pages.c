@@ -35,7 +35,7 @@ size_t sw_resp_len(const struct sw_resp *r) { return r->head.len + r->mid_len + 
 
 /* ---- escaping ------------------------------------------------------------------- */
 
-static enum gr_rc put_html(struct gr_buf *b, const char *s)
+enum gr_rc sw_put_html(struct gr_buf *b, const char *s)
 {
     enum gr_rc rc = GR_OK;
     const char *run = s;
@@ -87,7 +87,7 @@ static enum gr_rc put_json_n(struct gr_buf *b, const char *s, size_t n, bool sla
         rc = gr_buf_append(b, run, (size_t)(end - run));
     return rc;
 }
-static enum gr_rc put_json(struct gr_buf *b, const char *s) { return put_json_n(b, s, strlen(s), false); }
+enum gr_rc sw_put_json(struct gr_buf *b, const char *s) { return put_json_n(b, s, strlen(s), false); }
 
 /* ---- forms and query strings --------------------------------------------------------- */
 
@@ -329,12 +329,12 @@ static enum gr_rc wx_article_page(const struct sw_universe *u, const struct sw_r
                           "<meta name=\"apple-mobile-web-app-capable\" content=\"yes\">\n<meta name=\"format-detection\" content=\"telephone=no\">\n"
                           "<meta property=\"og:title\" content=\"",
                        gbk ? "gbk" : "utf-8");
-    if (!rc) rc = put_html(b, a.title);
+    if (!rc) rc = sw_put_html(b, a.title);
     if (!rc) rc = gr_buf_printf(b, "\" />\n<meta property=\"og:url\" content=\"http://mp.weixin.qq.com/s?__biz=%s&amp;mid=%lld&amp;idx=%d&amp;sn=%s#rd\" />\n"
                                    "<meta property=\"og:description\" content=\"", biz, (long long)mid, a.idx, a.sn);
-    if (!rc) rc = put_html(b, a.digest);
+    if (!rc) rc = sw_put_html(b, a.digest);
     if (!rc) rc = gr_buf_appends(b, "\" />\n<title>");
-    if (!rc) rc = put_html(b, a.title);
+    if (!rc) rc = sw_put_html(b, a.title);
     if (!rc) rc = gr_buf_appends(b, "</title>\n");
     if (!rc) rc = gr_buf_appends(b, STRING_HTML_JS);
     if (!rc) rc = gr_buf_appends(b, "<style>.rich_media_title{font-size:24px;} .rich_media_content{overflow:hidden;color:#3e3e3e;}</style>\n"
@@ -342,13 +342,13 @@ static enum gr_rc wx_article_page(const struct sw_universe *u, const struct sw_r
                                     "<div id=\"js_article\" class=\"rich_media\">\n<div id=\"js_top_ad_area\" class=\"top_banner\"></div>\n"
                                     "<div class=\"rich_media_inner\">\n<div id=\"page-content\" class=\"rich_media_area_primary\">\n"
                                     "<h2 class=\"rich_media_title\" id=\"activity-name\">\n                    ");
-    if (!rc) rc = put_html(b, a.title);
+    if (!rc) rc = sw_put_html(b, a.title);
     if (!rc) rc = gr_buf_printf(b, "\n                </h2>\n<div id=\"meta_content\" class=\"rich_media_meta_list\">\n"
                                    "<em id=\"post-date\" class=\"rich_media_meta rich_media_meta_text\">%s</em>\n"
                                    "<a class=\"rich_media_meta rich_media_meta_link rich_media_meta_nickname\" href=\"##\" id=\"post-user\">", date);
-    if (!rc) rc = put_html(b, acc->name);
+    if (!rc) rc = sw_put_html(b, acc->name);
     if (!rc) rc = gr_buf_appends(b, "</a>\n<span class=\"rich_media_meta rich_media_meta_text rich_media_meta_nickname\">");
-    if (!rc) rc = put_html(b, acc->name);
+    if (!rc) rc = sw_put_html(b, acc->name);
     if (!rc) rc = gr_buf_appends(b, "</span>\n</div>\n<div class=\"rich_media_content \" id=\"js_content\">\n");
     if (rc)
         return rc;
@@ -377,16 +377,16 @@ static enum gr_rc wx_article_page(const struct sw_universe *u, const struct sw_r
                                "<a id=\"js_report_article3\" style=\"display:none;\" class=\"media_tool_meta tips_global meta_extra\" href=\"##\">投诉</a>\n</div>\n");
     }
     if (!rc) rc = gr_buf_appends(t, "</div>\n</div>\n</div>\n<script type=\"text/javascript\">\n    var biz = \"\" || \"");
-    if (!rc) rc = put_json(t, biz);
+    if (!rc) rc = sw_put_json(t, biz);
     if (!rc) rc = gr_buf_printf(t, "\";\n    var sn = \"\" || \"\" || \"%s\";\n    var mid = \"\" || \"\" || \"%lld\";\n    var idx = \"\" || \"\" || \"%d\";\n",
                                 a.sn, (long long)mid, a.idx);
     if (!rc) rc = gr_buf_appends(t, "    var nickname = \"");
-    if (!rc) rc = put_json(t, acc->name);
+    if (!rc) rc = sw_put_json(t, acc->name);
     if (!rc) rc = gr_buf_printf(t, "\";\n    var user_name = \"%s\";\n    var ct = \"%lld\";\n    var publish_time = \"%s\" || \"\";\n    var msg_title = \"",
                                 acc->user_name, (long long)p.ct, date);
-    if (!rc) rc = put_json(t, a.title);
+    if (!rc) rc = sw_put_json(t, a.title);
     if (!rc) rc = gr_buf_appends(t, "\";\n    var msg_desc = \"");
-    if (!rc) rc = put_json(t, a.digest);
+    if (!rc) rc = sw_put_json(t, a.digest);
     if (!rc) rc = gr_buf_printf(t, "\";\n    var msg_cdn_url = \"http://mmbiz.qpic.cn/mmbiz/%016llx/0?wx_fmt=jpeg\";\n    var msg_link = \"\";\n"
                                    "    var msg_source_url = '';\n    var appmsgid = '' || '' || \"%lld\";\n"
                                    "    var comment_id = \"%llu\" || \"%llu\" * 1;\n    var copyright_stat = \"0\" * 1;\n"
@@ -521,30 +521,30 @@ static enum gr_rc wx_profile(const struct sw_universe *u, const struct sw_req *r
         if (!rc) rc = gr_buf_printf(b, "<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=%s\">\n"
                                        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1.0,maximum-scale=1.0,user-scalable=0\" />\n<title>",
                                     gbk ? "gbk" : "utf-8");
-        if (!rc) rc = put_html(b, acc->name);
+        if (!rc) rc = sw_put_html(b, acc->name);
         if (!rc) rc = gr_buf_appends(b, "</title>\n");
         if (!rc) rc = gr_buf_appends(b, STRING_HTML_JS);
         if (!rc) rc = gr_buf_printf(b, "</head>\n<body id=\"\" class=\"zh_CN \">\n<div class=\"profile_info_area\">\n<div class=\"profile_info_group\">\n"
                                        "<span class=\"radius_avatar profile_avatar\"><img src=\"http://wx.qlogo.cn/mmhead/%016llx/0\" id=\"icon\"></span>\n"
                                        "<div class=\"profile_info\">\n<strong class=\"profile_nickname\" id=\"nickname\">\n",
                                     (unsigned long long)acc->h);
-        if (!rc) rc = put_html(b, acc->name);
+        if (!rc) rc = sw_put_html(b, acc->name);
         if (!rc) rc = gr_buf_appends(b, "\n</strong>\n");
         if (!rc && acc->verified_body && *acc->verified_body) {
             rc = gr_buf_appends(b, "<p class=\"profile_desc\">");
-            if (!rc) rc = put_html(b, acc->verified_body);
+            if (!rc) rc = sw_put_html(b, acc->verified_body);
             if (!rc) rc = gr_buf_appends(b, "官方微信公众号</p>\n<span class=\"profile_verify\"><i class=\"icon_verify success\">&nbsp;</i>");
-            if (!rc) rc = put_html(b, acc->verified_body);
+            if (!rc) rc = sw_put_html(b, acc->verified_body);
             if (!rc) rc = gr_buf_appends(b, "</span>\n");
         }
         if (!rc) rc = gr_buf_appends(b, "</div>\n</div>\n</div>\n<div class=\"weui_panel weui_panel_access\" id=\"js_profile_history_container\">\n"
                                         "<div class=\"weui_panel_hd\">已无更多</div>\n<div id=\"js_history_list\"></div>\n</div>\n"
                                         "<script type=\"text/javascript\">\n    var nickname = \"");
-        if (!rc) rc = put_json(b, acc->name);
+        if (!rc) rc = sw_put_json(b, acc->name);
         if (!rc) rc = gr_buf_appends(b, "\".html(false) || \"\";\n    var __biz = \"");
-        if (!rc) rc = put_json(b, acc->biz);
+        if (!rc) rc = sw_put_json(b, acc->biz);
         if (!rc) rc = gr_buf_printf(b, "\";\n    var username = \"\" || \"%s\";\n    var msgList = '", acc->user_name);
-        if (!rc) rc = put_html(b, inner.data);
+        if (!rc) rc = sw_put_html(b, inner.data);
         if (!rc) rc = gr_buf_printf(b, "';\n    var can_msg_continue = '%d' * 1;\n    var is_ok = '1' * 1;\n"
                                        "    var appmsg_token = \"%llu_%016llx\";\n</script>\n</body>\n</html>\n",
                                     n > to ? 1 : 0, (unsigned long long)(u->cur_abs % 1000),
@@ -588,20 +588,20 @@ static enum gr_rc tw_user(const struct sw_universe *u, const struct sw_req *req,
                           "\"introduction\":\"",
                        (int)(t->h % 5000), (long long)sw_tw_followers(u, t), (unsigned long long)t->h,
                        (long long)sw_tw_following(u, t));
-    if (!rc) rc = put_json(b, t->nick);
+    if (!rc) rc = sw_put_json(b, t->nick);
     if (!rc) rc = gr_buf_appends(b, t->civil ? "\",\"isent\":0" : "官方微博\",\"isent\":0");
     if (!rc) rc = gr_buf_printf(b, ",\"ismyblack\":0,\"ismyfans\":0,\"ismyidol\":0,\"isrealname\":2,\"isvip\":%d,\"level\":%d,"
                                    "\"location\":\"\",\"mutual_fans_num\":0,\"name\":\"",
                                 t->civil ? 0 : 1, (int)(t->h % 10) + 1);
-    if (!rc) rc = put_json(b, t->account);
+    if (!rc) rc = sw_put_json(b, t->account);
     if (!rc) rc = gr_buf_appends(b, "\",\"nick\":\"");
-    if (!rc) rc = put_json(b, t->nick);
+    if (!rc) rc = sw_put_json(b, t->nick);
     if (!rc) rc = gr_buf_printf(b, "\",\"openid\":\"%016llX%016llX\",\"province_code\":\"%d\",\"regtime\":%lld,\"send_private_flag\":2,"
                                    "\"sex\":0,\"tag\":null,\"tweetnum\":%lld,\"verifyinfo\":\"",
                                 (unsigned long long)sw_mix(t->h ^ 1), (unsigned long long)sw_mix(t->h ^ 2),
                                 11 + (int)(t->h % 50), (long long)(1280000000 + (int64_t)(t->h % 100000000)),
                                 (long long)sw_tw_tweetnum(u, t));
-    if (!rc && !t->civil) rc = put_json(b, t->nick);
+    if (!rc && !t->civil) rc = sw_put_json(b, t->nick);
     if (!rc) rc = gr_buf_printf(b, "\"},\"errcode\":0,\"msg\":\"ok\",\"ret\":0,\"seqid\":%llu}",
                                 (unsigned long long)(sw_mix(t->h ^ (uint64_t)u->cur_abs) % 10000000000000ULL));
     return rc;
@@ -619,13 +619,13 @@ static enum gr_rc tw_post_json(const struct sw_universe *u, const struct sw_tw *
                           "\"id\":\"%s\",\"image\":null,\"isrealname\":2,\"isvip\":%d,\"jing\":\"0\",\"latitude\":\"0\",\"location\":\"\","
                           "\"longitude\":\"0\",\"mcount\":%lld,\"music\":null,\"name\":\"",
                        (long long)p->count, (unsigned long long)t->h, p->id, t->civil ? 0 : 1, (long long)p->mcount);
-    if (!rc) rc = put_json(b, t->account);
+    if (!rc) rc = sw_put_json(b, t->account);
     if (!rc) rc = gr_buf_appends(b, "\",\"nick\":\"");
-    if (!rc) rc = put_json(b, t->nick);
+    if (!rc) rc = sw_put_json(b, t->nick);
     if (!rc) rc = gr_buf_appends(b, "\",\"origtext\":\"");
-    if (!rc) rc = put_json(b, text->data);
+    if (!rc) rc = sw_put_json(b, text->data);
     if (!rc) rc = gr_buf_appends(b, "\",\"self\":0,\"source\":null,\"status\":0,\"text\":\"");
-    if (!rc) rc = put_json(b, text->data);
+    if (!rc) rc = sw_put_json(b, text->data);
     if (!rc) rc = gr_buf_printf(b, "\",\"timestamp\":%lld,\"type\":%d,\"video\":null,\"wei\":\"0\"}", (long long)p->ts, p->type);
     return rc;
 }
@@ -702,9 +702,9 @@ static enum gr_rc tw_timeline(const struct sw_universe *u, const struct sw_req *
     for (int64_t d = u->cur_abs; d > u->cur_abs - 30; d--)
         total += sw_tw_posts_on(u, t, d, day, 64);
     if (!rc) rc = gr_buf_printf(b, "],\"timestamp\":%lld,\"totalnum\":%d,\"user\":{\"", (long long)(u->cur_abs * 86400 + 86399), total);
-    if (!rc) rc = put_json(b, t->account);
+    if (!rc) rc = sw_put_json(b, t->account);
     if (!rc) rc = gr_buf_appends(b, "\":\"");
-    if (!rc) rc = put_json(b, t->nick);
+    if (!rc) rc = sw_put_json(b, t->nick);
     if (!rc) rc = gr_buf_printf(b, "\"}},\"errcode\":0,\"msg\":\"ok\",\"ret\":0,\"seqid\":%llu}",
                                 (unsigned long long)(sw_mix(t->h ^ (uint64_t)u->cur_abs ^ (uint64_t)pagetime) % 10000000000000ULL));
     if (!rc && more)
@@ -878,15 +878,15 @@ static enum gr_rc store_page(const struct sw_universe *u, int store, const struc
                               "\"artworkUrl60\":\"http://a1.mzstatic.com/us/r30/Purple/v4/%016llx/AppIcon60x60.png\", "
                               "\"kind\":\"software\", \"features\":[], \"supportedDevices\":[\"iPhone4S\"], \"trackId\":%s, \"trackName\":\"",
                            (unsigned long long)l->h, l->token);
-        if (!rc) rc = put_json(b, app->name);
+        if (!rc) rc = sw_put_json(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "\", \"bundleId\":\"");
-        if (!rc) rc = put_json(b, app->package);
+        if (!rc) rc = sw_put_json(b, app->package);
         if (!rc) rc = gr_buf_printf(b, "\", \"releaseDate\":\"%sT08:00:00Z\", \"currentVersionReleaseDate\":\"%sT08:00:00Z\", "
                                        "\"version\":\"%d.%d.%d\", \"primaryGenreName\":\"Utilities\", \"price\":0.00, "
                                        "\"formattedPrice\":\"免费\", \"currency\":\"CNY\", \"fileSizeBytes\":\"%llu\", \"artistName\":\"",
                                     date, date, 1 + (int)(l->h % 4), (int)(l->h >> 8) % 10, (int)(l->h >> 16) % 10,
                                     (unsigned long long)(5000000 + l->h % 50000000));
-        if (!rc) rc = put_json(b, app->name);
+        if (!rc) rc = sw_put_json(b, app->name);
         if (!rc && rc_n >= 0) {
             int avg = 100 + (int)(sw_mix(l->h ^ 0xAB) % 401);     /* hundredths, 1.00-5.00 */
             rc = gr_buf_printf(b, "\", \"averageUserRating\":%d.%02d, \"averageUserRatingForCurrentVersion\":%d.%02d, "
@@ -908,53 +908,53 @@ static enum gr_rc store_page(const struct sw_universe *u, int store, const struc
     switch (store) {
     case SW_S360:
         rc = gr_buf_printf(b, "<!doctype html>\n<html>\n<head>\n<meta charset=\"%s\">\n<title>", cs);
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "_360手机助手</title>\n</head>\n<body>\n<div id=\"doc\">\n<div class=\"product btn_type1\" id=\"app-info-panel\">\n"
                                         "<dl class=\"clearfix\">\n<dt><img src=\"http://p18.qhimg.com/t01a.png\" width=\"72\" height=\"72\"></dt>\n<dd>\n"
                                         "<h2 id=\"app-name\"><span title=\"");
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "\">");
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "</span><cite class=\"verify_tag\"></cite></h2>\n<div class=\"pf\">\n<span class=\"s-3\">下载：");
         if (!rc) rc = put_count(b, l, num);
         if (!rc) rc = gr_buf_printf(b, "次</span>\n<span class=\"s-3\">%d.%02dM</span>\n</div>\n</dd>\n</dl>\n</div>\n"
                                        "<div class=\"base-info\">\n<table cellspacing=\"0\" cellpadding=\"0\" width=\"100%%\">\n<tbody>\n<tr>\n"
                                        "<td><strong>作者：</strong>",
                                     1 + (int)(h % 60), (int)((h >> 8) % 100));
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_printf(b, "</td>\n<td><strong>更新时间：</strong>%s</td>\n</tr>\n<tr>\n"
                                        "<td><strong>版本：</strong>%d.%d.%d<!--versioncode:%llu--><!--updatetime:%s--></td>\n"
                                        "<td><strong>系统：</strong>Android 2.2以上</td>\n</tr>\n</tbody>\n</table>\n</div>\n</div>\n"
                                        "<script type=\"text/javascript\">\nvar detail = (function(){ return { 'sid': %s, 'type': \"soft\", 'pname': \"",
                                     date, 1 + (int)(h % 4), (int)((h >> 8) % 10), (int)((h >> 16) % 10),
                                     (unsigned long long)(h % 100000000), date, l->token);
-        if (!rc) rc = put_json(b, app->package);
+        if (!rc) rc = sw_put_json(b, app->package);
         if (!rc) rc = gr_buf_printf(b, "\", 'downloadUrl': 'http://shouji.360tpcdn.com/%s.apk', 'vcode': '%llu', 'baike_name': '",
                                     l->token, (unsigned long long)(h % 100000000));
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "' }; })();\n</script>\n</body>\n</html>\n");
         break;
     case SW_S91:
         rc = gr_buf_printf(b, "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
                               "<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=%s\" />\n<title>",
                            cs);
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "_安卓软件下载_91助手</title>\n</head>\n<body>\n<div class=\"s_intro\">\n<div class=\"s_title\"><h1 class=\"ff f20 fb fl\">");
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_printf(b, "</h1></div>\n<ul class=\"s_info\">\n<li>版本：%d.%d.%d</li>\n<li>下载次数：",
                                     1 + (int)(h % 4), (int)((h >> 8) % 10), (int)((h >> 16) % 10));
         if (!rc) rc = put_count(b, l, num);
         if (!rc) rc = gr_buf_printf(b, "</li>\n<li>文件大小：%d.%02dMB</li>\n<li>适用固件：2.2及更高固件</li>\n<li>分享日期：%s 15:37</li>\n"
                                        "<li>开发商：", 1 + (int)(h % 60), (int)((h >> 8) % 100), date);
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_printf(b, "</li>\n</ul>\n<a class=\"s_btn s_btn4\" href=\"/soft/Controller.ashx?Action=Download&amp;id=%llu\">下载到电脑</a>\n"
                                        "</div>\n</body>\n</html>\n", (unsigned long long)(h % 10000000));
         break;
     case SW_SYYB:
         rc = gr_buf_printf(b, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"%s\">\n<title>", cs);
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "-应用宝官网</title>\n</head>\n<body>\n<div class=\"det-main-container\">\n<div class=\"det-name\">\n<div class=\"det-name-int\">");
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "</div>\n</div>\n<div class=\"det-insnum-line\"><div class=\"det-ins-num\">");
         if (!rc) rc = put_count(b, l, num);
         if (!rc) rc = gr_buf_printf(b, "下载</div><div class=\"det-size\">%d.%02dM</div></div>\n"
@@ -963,35 +963,35 @@ static enum gr_rc store_page(const struct sw_universe *u, int store, const struc
                                        "<a class=\"det-down-btn\" href=\"javascript:void(0);\" data-apkName=\"",
                                     1 + (int)(h % 60), (int)((h >> 8) % 100), 1 + (int)(h % 4), (int)((h >> 8) % 10),
                                     (int)((h >> 16) % 10), (long long)(u->cur_abs * 86400 - (int64_t)(h % 90) * 86400));
-        if (!rc) rc = put_html(b, app->package);
+        if (!rc) rc = sw_put_html(b, app->package);
         if (!rc) rc = gr_buf_printf(b, "\" data-apkUrl=\"http://dd.myapp.com/16891/%016llX.apk\">下载</a>\n</div>\n</body>\n</html>\n",
                                     (unsigned long long)h);
         break;
     case SW_SBAIDU:
         rc = gr_buf_printf(b, "<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=%s\">\n<title>", cs);
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "_百度手机助手</title>\n</head>\n<body>\n<div class=\"app-intro\">\n<div class=\"intro-top\">\n<h1 class=\"app-name\"><span>");
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_printf(b, "</span></h1>\n<div class=\"detail\">\n<span class=\"size\">大小: %d.%dMB</span>\n<span class=\"version\">版本: %d.%d.%d</span>\n"
                                        "<span class=\"download-num\">下载次数: ",
                                     1 + (int)(h % 60), (int)((h >> 8) % 10), 1 + (int)(h % 4), (int)((h >> 8) % 10), (int)((h >> 16) % 10));
         if (!rc) rc = put_count(b, l, num);
         if (!rc) rc = gr_buf_appends(b, "</span>\n</div>\n</div>\n<span class=\"one-setup-btn\" data_package=\"");
-        if (!rc) rc = put_html(b, app->package);
+        if (!rc) rc = sw_put_html(b, app->package);
         if (!rc) rc = gr_buf_printf(b, "\" data_versionname=\"%d.%d.%d\" data_size=\"%llu\" data_name=\"",
                                     1 + (int)(h % 4), (int)((h >> 8) % 10), (int)((h >> 16) % 10), (unsigned long long)(h % 60000000));
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "\">一键安装</span>\n</div>\n</body>\n</html>\n");
         break;
     case SW_SWDJ:
         rc = gr_buf_printf(b, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"%s\">\n<title>", cs);
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "下载_豌豆荚</title>\n</head>\n<body data-pn=\"");
-        if (!rc) rc = put_html(b, app->package);
+        if (!rc) rc = sw_put_html(b, app->package);
         if (!rc) rc = gr_buf_appends(b, "\" data-title=\"");
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "\">\n<div class=\"detail-wrap\">\n<div class=\"app-info\">\n<p class=\"app-name\"><span class=\"title\" itemprop=\"name\">");
-        if (!rc) rc = put_html(b, app->name);
+        if (!rc) rc = sw_put_html(b, app->name);
         if (!rc) rc = gr_buf_appends(b, "</span></p>\n</div>\n<div class=\"num-list\">\n<span class=\"item\"><i itemprop=\"interactionCount\">");
         if (!rc) rc = has ? put_count(b, l, num) : gr_buf_appends(b, num);
         if (!rc) rc = gr_buf_printf(b, "</i><b>人安装</b></span>\n<span class=\"item\"><i>%d%%</i><b>好评率</b></span>\n</div>\n"
@@ -1014,7 +1014,8 @@ enum gr_rc sw_page(const struct sw_universe *u, const struct sw_req *req, struct
 {
     const char *h = req->host, *p = req->path;
     static const char *const hosts[] = { "mp.weixin.qq.com", "open.t.qq.com", "zhushou.360.cn", "apk.91.com",
-                                         "sj.qq.com", "shouji.baidu.com", "www.wandoujia.com", "itunes.apple.com" };
+                                         "sj.qq.com", "shouji.baidu.com", "www.wandoujia.com", "itunes.apple.com",
+                                         "weixin.sogou.com" };
     bool known = false;
     for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
         if (strcmp(h, hosts[i]) == 0)
@@ -1028,7 +1029,12 @@ enum gr_rc sw_page(const struct sw_universe *u, const struct sw_req *req, struct
                 return gr_buf_appends(&r->head, robots[i].body);
         return gr_buf_appends(&r->head, "User-agent: *\nDisallow:\n");
     }
+    if (strcmp(h, "weixin.sogou.com") == 0)
+        return sw_sogou_page(u, req, r);
     if (strcmp(h, "mp.weixin.qq.com") == 0) {
+        enum gr_rc src;
+        if (sw_sogou_mp(u, req, r, &src))
+            return src;
         if (strcmp(p, "/s") == 0)
             return wx_article_page(u, req, r);
         if (strcmp(p, "/mp/getappmsgext") == 0)

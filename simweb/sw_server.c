@@ -508,6 +508,56 @@ static void strip_markers(char *q)
     *w = '\0';
 }
 
+/* Sogou's anti-spider limit: a token bucket per client address (refilled
+ * at sogou_rate a second up to sogou_burst); a client that finds it empty is
+ * sent to /antispider/ for sogou_block_ms, whatever it does meanwhile. */
+struct sogou_client {
+    char addr[48];
+    double tokens;
+    int64_t last_us, blocked_until_us;
+};
+static struct sogou_client sogou_clients[256];
+static pthread_mutex_t sogou_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static bool sogou_limited(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char addr[48] = "?";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, sizeof addr);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof addr);
+    }
+    int64_t now = now_us();
+    bool limited;
+    pthread_mutex_lock(&sogou_mu);
+    size_t slot = sw_hash_str(addr) % 256;
+    struct sogou_client *c = &sogou_clients[slot];
+    if (strcmp(c->addr, addr) != 0) {
+        snprintf(c->addr, sizeof c->addr, "%s", addr);
+        c->tokens = O->sogou_burst;
+        c->last_us = now;
+        c->blocked_until_us = 0;
+    }
+    c->tokens += (double)(now - c->last_us) / 1e6 * O->sogou_rate;
+    if (c->tokens > O->sogou_burst)
+        c->tokens = O->sogou_burst;
+    c->last_us = now;
+    if (now < c->blocked_until_us) {
+        limited = true;
+    } else if (c->tokens < 1) {
+        c->blocked_until_us = now + (int64_t)O->sogou_block_ms * 1000;
+        limited = true;
+    } else {
+        c->tokens -= 1;
+        limited = false;
+    }
+    pthread_mutex_unlock(&sogou_mu);
+    return limited;
+}
+
 static enum MHD_Result handler_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -552,6 +602,26 @@ static enum MHD_Result handler_cb(void *cls, struct MHD_Connection *conn, const 
     snprintf(query, sizeof query, "%s", qm ? qm + 1 : "");
     bool redirected = strstr(query, "_sw_redirected=1") != NULL, looped = strstr(query, "_sw_loop=1") != NULL;
     strip_markers(query);
+
+    if (O->sogou_rate > 0 && strcmp(rq->host, "weixin.sogou.com") == 0 && strcmp(path, "/weixin") == 0 &&
+        sogou_limited(conn)) {
+        char loc[sizeof query * 3 + 128];
+        size_t o = (size_t)snprintf(loc, sizeof loc, "http://weixin.sogou.com/antispider/?from=%%2Fweixin%%3F");
+        for (const char *q = query; *q && o + 4 < sizeof loc; q++) {
+            unsigned char ch = (unsigned char)*q;
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.')
+                loc[o++] = (char)ch;
+            else
+                o += (size_t)snprintf(loc + o, sizeof loc - o, "%%%02X", ch);
+        }
+        loc[o] = '\0';
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+        MHD_add_response_header(resp, "Location", loc);
+        MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+        return queue(conn, rq, 302, resp, 0);
+    }
 
     uint64_t url_hash = sw_h3(sw_hash_str(rq->host), sw_hash_str(path), sw_hash_str(query));
     url_hash = sw_h2(url_hash, sw_hash_bytes(rq->body.data ? rq->body.data : "", rq->body.len));

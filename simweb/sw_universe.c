@@ -891,6 +891,7 @@ void sw_universe_free(struct sw_universe *u)
 {
     if (!u)
         return;
+    sw_discovery_free(u);
     free(u->orgs);
     free(u->wx);
     free(u->tw);

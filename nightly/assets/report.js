@@ -6,7 +6,7 @@
   var data = JSON.parse(document.getElementById('gr-data').textContent);
   var FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif';
   var PLATFORM = { wechat: '微信', weibo: '微博', apps: '应用' };
-  var LEVEL = { central: '中央', province: '省级', city: '地市级', county: '区县级及以下' };
+  var LEVEL = { central: '中央', province: '省级', city: '地市级', county: '区县级及以下', township: '乡镇街道' };
 
   function table(name) {
     var t = data.tables[name];
@@ -54,7 +54,7 @@
     };
   }
 
-  var levelOrder = ['central', 'province', 'city', 'county'];
+  var levelOrder = ['central', 'province', 'city', 'county', 'township'];
   var panorama = table('panorama');
   var makers = {
     'panorama-province': function () { return grouped(panorama.filter(function (r) { return r.dimension === 'province'; }), 'value', 'platform', 'accounts', PLATFORM); },
