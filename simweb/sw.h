@@ -158,6 +158,8 @@ struct sw_universe {
 enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, size_t errlen);
 enum gr_rc sw_universe_build(struct sw_universe *u, const struct sw_opts *o, char *err, size_t errlen);
 void sw_universe_free(struct sw_universe *u);
+/* A __biz for account number n: base64 of its decimal digits, as real ones are. */
+void sw_biz_of(uint64_t n, char out[24]);
 long sw_map_get(const struct sw_map *m, const char *key);
 
 /* One push (a group of articles sent on one day). */

@@ -319,27 +319,6 @@ static int pick_div(const struct gaz *g, int dl, uint64_t h)
     return (int)g->first[dl];
 }
 
-static void biz_of(uint64_t n, char out[24])
-{
-    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char d[24];
-    int len = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
-    size_t o = 0;
-    for (int i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)(unsigned char)d[i] << 16;
-        int rem = len - i;
-        if (rem > 1)
-            v |= (uint32_t)(unsigned char)d[i + 1] << 8;
-        if (rem > 2)
-            v |= (uint32_t)(unsigned char)d[i + 2];
-        out[o++] = b64[(v >> 18) & 63];
-        out[o++] = b64[(v >> 12) & 63];
-        out[o++] = rem > 1 ? b64[(v >> 6) & 63] : '=';
-        out[o++] = rem > 2 ? b64[v & 63] : '=';
-    }
-    out[o] = '\0';
-}
-
 static const struct fn *pick_fn(uint64_t h, int dl)
 {
     int total = 0;
@@ -471,7 +450,7 @@ enum gr_rc sw_discovery_build(struct sw_universe *u, const struct sw_disc_opts *
             snprintf(a->wxid, sizeof a->wxid, "gh_%012llx", (unsigned long long)(h >> 12) & 0xffffffffffffULL);
         else
             snprintf(a->wxid, sizeof a->wxid, "sw%010llx", (unsigned long long)(h >> 20) & 0xffffffffffULL);
-        biz_of(4000000000ULL + (uint64_t)i * 7919ULL + u->seed % 7919ULL, a->biz);
+        sw_biz_of(4000000000ULL + (uint64_t)i * 7919ULL + u->seed % 7919ULL, a->biz);
     }
     D->n = (size_t)(ng + nl);
     D->n_gov = (size_t)ng;

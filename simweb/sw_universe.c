@@ -187,7 +187,7 @@ static void letters6(uint64_t i, uint64_t salt, char out[7])
 }
 
 /* Base64 of the decimal digits of n (what real __biz values are). */
-static void biz_of(uint64_t n, char out[24])
+void sw_biz_of(uint64_t n, char out[24])
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char d[24];
@@ -700,7 +700,7 @@ enum gr_rc sw_universe_build(struct sw_universe *u, const struct sw_opts *o, cha
         for (uint64_t attempt = 0;; attempt++) {
             uint64_t num = 3000000000ULL + ((uint64_t)i * 611953ULL + (u->seed % 999999937ULL) +
                                             attempt * 104729ULL) % 999999937ULL;
-            biz_of(num, biz);
+            sw_biz_of(num, biz);
             if (sw_map_get(&u->wx_by_biz, biz) < 0)
                 break;
         }
