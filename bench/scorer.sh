@@ -13,6 +13,8 @@ if [ -x "$B/loader" ]; then
 else
   for f in "$TOP"/schema/[0-9][0-9][0-9]_*.sql; do psql -X -q -v ON_ERROR_STOP=1 -f "$f"; done
 fi
+# obs.* is partitioned by month (schema/012): the months of the generated rows.
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "SELECT meta.obs_ensure_partitions('2014-09-01', '2014-12-01')"
 now() { date +%s.%N; }
 
 # Registry and the parts that do not grow with the article count.

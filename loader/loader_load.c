@@ -5,7 +5,9 @@
  * table that has the obs table's types and CHECK constraints (so a bad value
  * fails with its line and column), then INSERT ... SELECT ... ON CONFLICT DO
  * NOTHING into the obs table: the first row stored for a key wins, later
- * duplicates, within the file or across files, are skipped. With DO NOTHING,
+ * duplicates, within the file or across files, are skipped. obs.* is
+ * partitioned by month (schema/012): the staging path also creates the
+ * partitions of months the file has and the database has not. With DO NOTHING,
  * duplicate keys inside one statement are legal, so no DISTINCT ON sort is
  * needed. Nothing from a failing file is committed. */
 #include <errno.h>
@@ -115,11 +117,23 @@ static void copy_error(const char *path, const PGresult *res, PGconn *conn)
         gr_error("unable to load %s: %s", path, prim);
 }
 
+/* True when a failed fast-path COPY is retried through the staging table:
+ * a key already stored (23505), or a CHECK violation (23514), which is also
+ * what PostgreSQL reports for a row whose month has no obs partition yet. A
+ * real CHECK violation fails again in the staging table, which has the same
+ * constraints, and is reported there with its line and column. */
+static bool retry_on(const PGresult *res)
+{
+    const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return st && (!strcmp(st, "23505") || !strcmp(st, "23514"));
+}
+
 /* Streams the file from data_start into an open COPY command. On a COPY
- * error, the error is logged with file, line and column, and *res keeps the
- * failed result for the caller to inspect (caller PQclear()s). */
+ * error, the error is logged with file, line and column (with quiet_retry,
+ * not when retry_on() it), and *res keeps the failed result for the caller
+ * to inspect (caller PQclear()s). */
 static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data_start, const char *sql,
-                              long long *rows, PGresult **resp)
+                              bool quiet_retry, long long *rows, PGresult **resp)
 {
     static char chunk[CHUNK];
     PGresult *res;
@@ -157,8 +171,7 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
         rc = gr_db_classify(conn, res);
         if (rc == GR_EINTERNAL)
             rc = GR_EDATA;
-        if (rc == GR_EDATA && !(PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
-                                !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")))
+        if (rc == GR_EDATA && !(quiet_retry && retry_on(res)))
             copy_error(path, res, conn);
         else if (rc != GR_EDATA)
             gr_error("unable to load %s: %s", path, PQerrorMessage(conn));
@@ -291,11 +304,12 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         goto out; /* rolled back below */
     /* Fast path: COPY straight into the obs table, as fast as a plain COPY.
      * A key already stored (an overlapping file) aborts it with a unique
-     * violation; then the slow path stages the rows and skips the duplicates. */
+     * violation, a row of a month without a partition with a CHECK
+     * violation; then the slow path stages the rows, creates the missing
+     * months' partitions and skips the duplicates. */
     snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
-    rc = copy_stream(conn, path, f, data_start, sql, rows_read, &res);
-    if (rc == GR_EDATA && res && PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
-        !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")) {
+    rc = copy_stream(conn, path, f, data_start, sql, true, rows_read, &res);
+    if (rc == GR_EDATA && retry_on(res)) {
         PQclear(res);
         res = NULL;
         /* The transaction is aborted: start it again, staged this time. */
@@ -315,9 +329,24 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         if (rc)
             goto dberr;
         snprintf(sql, sizeof sql, "COPY gr_stage (%s) FROM STDIN", cols);
-        rc = copy_stream(conn, path, f, data_start, sql, rows_read, &res);
+        rc = copy_stream(conn, path, f, data_start, sql, false, rows_read, &res);
         if (rc)
             goto out;
+        /* Partitions for the file's months, created in this transaction: a
+         * failed load leaves none behind, a concurrent loader waits for it. */
+        params[0] = type;
+        rc = gr_db_execp(conn,
+                         "SELECT count(*) FILTER (WHERE meta.obs_ensure_partition($1, m)) FROM"
+                         " (SELECT DISTINCT date_trunc('month', fetched_at AT TIME ZONE 'UTC')::date AS m"
+                         "    FROM gr_stage) x",
+                         1, params, &res, err, sizeof err);
+        params[0] = hex;
+        if (rc)
+            goto dberr;
+        if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+            gr_info("%s: created %s obs.%s partition(s) for its months", path, PQgetvalue(res, 0, 0), type);
+        PQclear(res);
+        res = NULL;
         snprintf(sql, sizeof sql, "INSERT INTO obs.%s (%s) SELECT %s FROM gr_stage ON CONFLICT (%s) DO NOTHING",
                  ident, cols, cols, keys);
         res = PQexec(conn, sql);

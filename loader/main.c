@@ -14,9 +14,11 @@ static const struct gr_config_key keys[] = {
     { "db.conninfo", GR_CFG_SECRET, NULL, 0, 0, "libpq conninfo; empty = PG* environment or the embedded cluster" },
     { "log.level", GR_CFG_STR, "info", 0, 0, "debug, info, notice, warn or error" },
     { "log.format", GR_CFG_STR, "text", 0, 0, "text or json" },
+    { "loader.partitions_ahead", GR_CFG_INT, "3", 0, 120,
+      "months after the current one whose obs.* partitions `loader migrate` creates ahead" },
     { NULL, 0, NULL, 0, 0, NULL },
 };
-static const char *const sections[] = { "db", "log", NULL };
+static const char *const sections[] = { "db", "log", "loader", NULL };
 
 static void usage(FILE *f)
 {
@@ -116,6 +118,7 @@ int main(int argc, char **argv)
         schema = schema_buf;
     }
     o.schema_dir = schema;
+    o.partitions_ahead = (int)strtol(gr_config_get(cfg, "loader.partitions_ahead"), NULL, 10);
 
     const char *cmd = argv[optind];
     if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "grant-research")) {
