@@ -120,3 +120,15 @@ read_parts=$(grep -v "never executed" steps.txt | grep -oE "on [a-z_]+_[0-9]{4}_
 echo "partitions read: $(echo $read_parts)"
 t_eq "only partitions of the period's windows are read" "" "$(echo "$read_parts" | grep -vE "_($allowed)\$")"
 t_eq "the --explain run scored the fixture as before" "3|3" "$(q "SELECT wechat_accounts || '|' || weibo_accounts FROM score.run WHERE run_id = (SELECT max(run_id) FROM score.run)")"
+
+# Retention: the months before June 2014 detached, dumped, verified, dropped.
+n_old=$(q "SELECT count(*) FROM obs.wechat_stat WHERE fetched_at < '2014-06-01 00:00+00'")
+n_all=$(q "SELECT count(*) FROM obs.wechat_stat")
+t_fail "archive: a bad month is a usage error" 64 "$TOP/scripts/obs_archive.sh" 2014-13 archive
+t_ok "archive the months before 2014-06" sh -c "'$TOP/scripts/obs_archive.sh' 2014-06 archive >archive.out 2>&1"
+t_eq "their partitions are gone" "0" "$(q "SELECT count(*) FROM meta.obs_partition WHERE fetched_from < '2014-06-01 00:00+00'")"
+t_eq "no other partition dropped" "$((n_all - n_old))" "$(q 'SELECT count(*) FROM obs.wechat_stat')"
+t_ok "each dump has its checksum" sh -c "cd archive && sha256sum -c --quiet obs.wechat_stat_2014_01.dump.sha256"
+t_ok "a dump restores" pg_restore -d "$PGDATABASE" archive/obs.wechat_stat_2013_05.dump
+t_ok "and attaches again" q "ALTER TABLE obs.wechat_stat ATTACH PARTITION obs.wechat_stat_2013_05 FOR VALUES FROM ('2013-05-01 00:00+00') TO ('2013-06-01 00:00+00')"
+t_eq "with its row" "1" "$(q "SELECT count(*) FROM obs.wechat_stat WHERE fetched_at < '2013-06-01 00:00+00'")"
