@@ -24,9 +24,9 @@
 -- for row"), never parked where queries would have to scan it. SQL that
 -- inserts by hand calls meta.obs_ensure_partitions(from, to) first.
 --
--- Retention: `loader archive --before YYYY-MM` (or the SQL steps in
--- schema/README.md) detaches a month's partitions, dumps them with pg_dump
--- beside the WARC files, verifies the dump and only then drops them.
+-- Retention: scripts/obs_archive.sh YYYY-MM DIR detaches the partitions of
+-- the months before YYYY-MM, dumps each with pg_dump beside the WARC files,
+-- verifies the dump and only then drops it (README.md, "Partitions").
 --
 -- Converting an existing database: each table is renamed aside, the
 -- partitioned table is created with the same columns, defaults, CHECK
@@ -216,3 +216,7 @@ BEGIN
 END $$;
 
 COMMENT ON COLUMN meta.record_type.key_columns IS 'Columns of the unique key (always including fetched_at, the partition key of obs.*); loading keeps the first row stored for a key.';
+
+-- The scorer reads only its windows (scorer/run.c): its inputs say so.
+COMMENT ON COLUMN score.run.inputs IS 'Per obs table: row count, latest loaded_at and newest fetched_at of the rows inside the run''s windows (period start - period.stock_before_days to the stat cutoff), the newest being the stat cutoff itself when rows fetched after it exist; per src table: row count and latest updated_at, when the run started.';
+COMMENT ON COLUMN score.run.newest_input_at IS 'Newest fetch time among the observations inside the run''s windows, or the stat cutoff when observations fetched after it exist (decides final or provisional).';

@@ -24,7 +24,10 @@
  *    snapshot fetched before stat_cutoff.
  *  - Apps: each listing's latest ok snapshot fetched before the end of the
  *    period (and not older than apps.max_age_days when that is not 0).
- *  - Only accounts, apps and listings in the registry (src.*) are scored. */
+ *  - Only accounts, apps and listings in the registry (src.*) are scored.
+ *  - Only observations inside the run's windows count (FLOW, STOCK below):
+ *    nothing fetched after stat_cutoff, nor, for articles, stats and posts,
+ *    before the period start. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
