@@ -27,6 +27,7 @@
 
 #define CHUNK (256u << 10)
 #define MAX_HEADER 65536
+#define MAX_NEW_MONTHS 24 /* fast-path retries for months without a partition; then staged */
 enum gr_rc loader_sha256_file(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
@@ -128,6 +129,25 @@ static bool retry_on(const PGresult *res)
     return st && (!strcmp(st, "23505") || !strcmp(st, "23514"));
 }
 
+/* True when a failed COPY was refused because no partition holds the row:
+ * 23514 with the detail "Partition key of the failing row contains
+ * (fetched_at) = (VALUE)."; VALUE (the row's fetch time) is copied to out. */
+static bool missing_partition(const PGresult *res, char *out, size_t outlen)
+{
+    const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *d = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *p, *e;
+
+    if (!st || strcmp(st, "23514") != 0 || !d || !(p = strstr(d, "(fetched_at) = (")))
+        return false;
+    p += strlen("(fetched_at) = (");
+    if (!(e = strchr(p, ')')) || (size_t)(e - p) >= outlen || e == p)
+        return false;
+    memcpy(out, p, (size_t)(e - p));
+    out[e - p] = '\0';
+    return true;
+}
+
 /* Streams the file from data_start into an open COPY command. On a COPY
  * error, the error is logged with file, line and column (with quiet_retry,
  * not when retry_on() it), and *res keeps the failed result for the caller
@@ -223,6 +243,8 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     enum gr_rc rc;
     bool in_tx = false;
     long data_start;
+    char months[MAX_NEW_MONTHS][64];
+    int nmonths = 0;
 
     *skipped = false;
     *rows_read = *rows_new = 0;
@@ -296,19 +318,44 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     params[0] = hex;
     params[1] = path;
     params[2] = type;
-    rc = begin_and_claim(conn, params, skipped, err, sizeof err);
-    in_tx = rc == GR_OK;
-    if (rc)
-        goto dberr;
-    if (*skipped)
-        goto out; /* rolled back below */
     /* Fast path: COPY straight into the obs table, as fast as a plain COPY.
-     * A key already stored (an overlapping file) aborts it with a unique
-     * violation, a row of a month without a partition with a CHECK
-     * violation; then the slow path stages the rows, creates the missing
-     * months' partitions and skips the duplicates. */
-    snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
-    rc = copy_stream(conn, path, f, data_start, sql, true, rows_read, &res);
+     * A row of a month without a partition aborts it with a CHECK violation
+     * naming the row's fetched_at: the month's partition is then created in
+     * the retried load transaction and the COPY streamed again (once per
+     * missing month, up to MAX_NEW_MONTHS). A key already stored (an
+     * overlapping file) aborts it with a unique violation; then the slow path
+     * stages the rows, creates any missing months' partitions and skips the
+     * duplicates. */
+    for (;;) {
+        char month[64];
+        rc = begin_and_claim(conn, params, skipped, err, sizeof err);
+        in_tx = rc == GR_OK;
+        if (rc)
+            goto dberr;
+        if (*skipped)
+            goto out; /* rolled back below */
+        for (int i = 0; i < nmonths; i++) {
+            const char *mp[] = { type, months[i] };
+            rc = gr_db_execp(conn, "SELECT meta.obs_ensure_partition($1, ($2::timestamptz AT TIME ZONE 'UTC')::date)",
+                             2, mp, &res, err, sizeof err);
+            PQclear(res);
+            res = NULL;
+            if (rc)
+                goto dberr;
+        }
+        snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
+        rc = copy_stream(conn, path, f, data_start, sql, true, rows_read, &res);
+        if (!(rc == GR_EDATA && nmonths < MAX_NEW_MONTHS && missing_partition(res, month, sizeof month)))
+            break;
+        gr_debug("%s: no obs.%s partition for a row fetched at %s; creating it", path, type, month);
+        snprintf(months[nmonths++], sizeof months[0], "%s", month);
+        PQclear(res);
+        res = NULL;
+        PQclear(PQexec(conn, "ROLLBACK"));
+        in_tx = false;
+    }
+    if (nmonths)
+        gr_info("%s: created %d obs.%s partition(s) for its months", path, nmonths, type);
     if (rc == GR_EDATA && retry_on(res)) {
         PQclear(res);
         res = NULL;
