@@ -39,24 +39,34 @@
 #include "scorer_int.h"
 
 /* obs.* is partitioned by month of fetched_at (schema/012). Every read of an
- * obs table bounds fetched_at by the run's windows through these scalar
- * subqueries over sc_p: they become initplan parameters, which PostgreSQL
- * uses to prune the partitions outside the window when the statement starts
- * (EXPLAIN shows "Subplans Removed"). A join condition on sc_p would not prune.
+ * obs table bounds fetched_at by the run's windows, passed to each statement
+ * as the query parameters $1..$4 (WIN_* below, read back from sc_p once it is
+ * filled): PostgreSQL plans each statement for their values, so the
+ * partitions outside the windows are pruned when it is planned (they are not
+ * in the plan at all) and the row estimates are those of the window's
+ * partitions. A join condition on sc_p, or a scalar subquery over it, would
+ * leave every partition in the plan and its rows in the estimates.
  * FLOW: articles and posts published in the period, and their stats, can only
  * have been fetched from the period start on, and only fetches before the
  * stat cutoff count. STOCK: follower and listing snapshots near the period
  * start and end. WINDOW: all the run can read (its inputs). */
-#define SC(col) "(SELECT " col " FROM pg_temp.sc_p)"
-#define FLOW(a) " AND " a ".fetched_at >= " SC("t0") " AND " a ".fetched_at < " SC("tstat")
-#define STOCK_END(a) " AND " a ".fetched_at >= " SC("ts_lo") " AND " a ".fetched_at < " SC("tstat")
-#define WINDOW " WHERE fetched_at >= " SC("t0_lo") " AND fetched_at < " SC("tstat")
+enum { WIN_T0, WIN_TSTAT, WIN_TS_LO, WIN_T0_LO, WIN_N };
+static const Oid win_types[WIN_N] = { 1184, 1184, 1184, 1184 }; /* timestamptz */
+static const char *const win_cols = "t0::text, tstat::text, ts_lo::text, t0_lo::text";
+#define SC_t0 "$1::timestamptz"
+#define SC_tstat "$2::timestamptz"
+#define SC_ts_lo "$3::timestamptz"
+#define SC_t0_lo "$4::timestamptz"
+#define SC(col) SC_##col
+#define FLOW(a) " AND " a ".fetched_at >= " SC(t0) " AND " a ".fetched_at < " SC(tstat)
+#define STOCK_END(a) " AND " a ".fetched_at >= " SC(ts_lo) " AND " a ".fetched_at < " SC(tstat)
+#define WINDOW " WHERE fetched_at >= " SC(t0_lo) " AND fetched_at < " SC(tstat)
 /* Per obs table: rows, newest load and newest fetch inside the run's window;
  * the newest fetch is the stat cutoff itself when rows fetched after it exist
  * (which makes the run final), found in the first partition after it. */
 #define INPUT(t)                                                                                          \
     " 'obs." t "', (SELECT jsonb_build_array(count(*), max(loaded_at), greatest(max(fetched_at),"        \
-    "   CASE WHEN EXISTS (SELECT 1 FROM obs." t " x WHERE x.fetched_at >= " SC("tstat") ") THEN " SC("tstat") \
+    "   CASE WHEN EXISTS (SELECT 1 FROM obs." t " x WHERE x.fetched_at >= " SC(tstat) ") THEN " SC(tstat) \
     "   END)) FROM obs." t WINDOW "),"
 
 static const char sql_inputs[] =
@@ -185,7 +195,7 @@ static const struct step {
       "WITH s AS ("
       "  SELECT f.account, f.followers, f.fetched_at FROM obs.weibo_account f, pg_temp.sc_p p"
       "   WHERE f.status = 'ok' AND f.followers IS NOT NULL"
-      "     AND f.fetched_at >= " SC("t0_lo") " AND f.fetched_at < " SC("tstat")
+      "     AND f.fetched_at >= " SC(t0_lo) " AND f.fetched_at < " SC(tstat)
       "     AND ((f.fetched_at >= p.ts_lo AND f.fetched_at < p.tstat) OR (f.fetched_at >= p.t0_lo AND f.fetched_at < p.t0_hi))"
       "), e AS ("
       "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM s, pg_temp.sc_p p"
@@ -426,8 +436,30 @@ static double now_ms(void)
  * EXPLAIN cannot show (ANALYZE) and ones whose result is needed and that
  * change data (INSERT ... RETURNING) are only timed. A SELECT explained is
  * then run again for its result (it changes nothing). */
-static enum gr_rc qx(FILE *ex, PGconn *conn, const char *sql, int n, const char *const *params, PGresult **res,
-                     const char *what, char *err, size_t errlen)
+/* gr_db_execp(), or with types (the window parameters, some of which a
+ * statement may not reference) PQexecParams with those parameter types. */
+static enum gr_rc exec_typed(PGconn *conn, const char *sql, int n, const Oid *types, const char *const *params,
+                             PGresult **res, char *msg, size_t msglen)
+{
+    PGresult *r;
+    enum gr_rc rc;
+
+    if (!types)
+        return gr_db_execp(conn, sql, n, params, res, msg, msglen);
+    *res = NULL;
+    r = PQexecParams(conn, sql, n, types, params, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) {
+        *res = r;
+        return GR_OK;
+    }
+    snprintf(msg, msglen, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    rc = gr_db_classify(conn, r);
+    PQclear(r);
+    return rc;
+}
+
+static enum gr_rc qx(FILE *ex, PGconn *conn, const char *sql, int n, const Oid *types, const char *const *params,
+                     PGresult **res, const char *what, char *err, size_t errlen)
 {
     char msg[1024];
     PGresult *r = NULL;
@@ -443,7 +475,7 @@ static enum gr_rc qx(FILE *ex, PGconn *conn, const char *sql, int n, const char 
             return GR_ENOMEM;
         memcpy(esql, pre, sizeof pre - 1);
         memcpy(esql + sizeof pre - 1, sql, len + 1);
-        rc = gr_db_execp(conn, esql, n, params, &r, msg, sizeof msg);
+        rc = exec_typed(conn, esql, n, types, params, &r, msg, sizeof msg);
         free(esql);
         if (rc) {
             snprintf(err, errlen, "scoring step \"%s\" failed: %s", what, msg);
@@ -459,7 +491,7 @@ static enum gr_rc qx(FILE *ex, PGconn *conn, const char *sql, int n, const char 
             return GR_OK;
         t0 = now_ms();
     }
-    rc = gr_db_execp(conn, sql, n, params, &r, msg, sizeof msg);
+    rc = exec_typed(conn, sql, n, types, params, &r, msg, sizeof msg);
     if (rc) {
         snprintf(err, errlen, "scoring step \"%s\" failed: %s", what, msg);
         return rc;
@@ -489,6 +521,12 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
     bool in_tx = false;
     enum gr_rc rc;
     size_t need;
+    char win[WIN_N][64], sql_win[128];
+    const char *winp[WIN_N];
+
+    for (int i = 0; i < WIN_N; i++)
+        winp[i] = win[i];
+    snprintf(sql_win, sizeof sql_win, "SELECT %s FROM pg_temp.sc_p", win_cols);
 
     memset(out, 0, sizeof *out);
     need = scorer__method_sql_columns(cols, sizeof cols);
@@ -526,7 +564,7 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
     /* Serialise runs of the same methodology text and period. */
     {
         const char *pa[] = { m->text, o->period_start, o->period_end };
-        if ((rc = qx(o->explain, conn, "SELECT pg_advisory_xact_lock(hashtextextended($1 || $2 || $3, 6))", 3, pa, NULL,
+        if ((rc = qx(o->explain, conn, "SELECT pg_advisory_xact_lock(hashtextextended($1 || $2 || $3, 6))", 3, NULL, pa, NULL,
                     "lock", err, errlen)))
             goto out;
     }
@@ -536,24 +574,24 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
                     "INSERT INTO score.methodology (name, version, sha256, source_path, text, params) "
                     "VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'), $4, $3, $5::jsonb) "
                     "ON CONFLICT (sha256) DO NOTHING",
-                    5, pa, NULL, "store methodology", err, errlen)))
+                    5, NULL, pa, NULL, "store methodology", err, errlen)))
             goto out;
         if ((rc = qx(o->explain, conn,
                     "SELECT methodology_id FROM score.methodology "
                     "WHERE sha256 = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
-                    1, pa + 2, &res, "find methodology", err, errlen)))
+                    1, NULL, pa + 2, &res, "find methodology", err, errlen)))
             goto out;
         snprintf(mid, sizeof mid, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
         res = NULL;
     }
     /* The parameters first: the inputs are counted inside the run's windows. */
-    if ((rc = qx(o->explain, conn, create_p, 0, NULL, NULL, "parameters table", err, errlen)))
+    if ((rc = qx(o->explain, conn, create_p, 0, NULL, NULL, NULL, "parameters table", err, errlen)))
         goto out;
     {
         const char *pa[] = { m->sql_json, o->period_start, o->period_end };
         /* The only data here is the methodology's (e.g. an unknown period.timezone). */
-        if ((rc = qx(o->explain, conn, insert_p, 3, pa, NULL, "parameters", err, errlen))) {
+        if ((rc = qx(o->explain, conn, insert_p, 3, NULL, pa, NULL, "parameters", err, errlen))) {
             if (rc == GR_EDATA) {
                 size_t n = strlen(err);
                 snprintf(err + n, errlen - n, " (check %s)", m->path);
@@ -562,7 +600,15 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
             goto out;
         }
     }
-    if ((rc = qx(o->explain, conn, sql_inputs, 0, NULL, &res, "watermark", err, errlen)))
+    {
+        if ((rc = qx(o->explain, conn, sql_win, 0, NULL, NULL, &res, "windows", err, errlen)))
+            goto out;
+        for (int i = 0; i < WIN_N; i++)
+            snprintf(win[i], sizeof win[i], "%s", PQgetvalue(res, 0, i));
+        PQclear(res);
+        res = NULL;
+    }
+    if ((rc = qx(o->explain, conn, sql_inputs, WIN_N, win_types, winp, &res, "watermark", err, errlen)))
         goto out;
     inputs = strdup(PQgetvalue(res, 0, 0));
     snprintf(watermark, sizeof watermark, "%s", PQgetvalue(res, 0, 1));
@@ -578,8 +624,7 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
         if ((rc = qx(o->explain, conn,
                     "SELECT run_id FROM score.run WHERE methodology_id = $1 AND period_start = $2"
                     " AND period_end = $3 AND watermark = $4 AND (NOT $5::bool OR status = 'final')"
-                    " ORDER BY run_id DESC LIMIT 1",
-                    5, pa, &res, "find identical run", err, errlen)))
+                    " ORDER BY run_id DESC LIMIT 1", 5, NULL, pa, &res, "find identical run", err, errlen)))
             goto out;
         if (PQntuples(res) == 1 && !o->force) {
             int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -614,7 +659,7 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
                     " CASE WHEN $8::bool OR n.t >= p.tstat THEN 'final' ELSE 'provisional' END,"
                     " $8::bool AND NOT coalesce(n.t >= p.tstat, false)"
                     " FROM pg_temp.sc_p p, n RETURNING run_id, status",
-                    8, pa, &res, "create run", err, errlen)))
+                    8, NULL, pa, &res, "create run", err, errlen)))
             goto out;
         snprintf(runid, sizeof runid, "%s", PQgetvalue(res, 0, 0));
         snprintf(out->status, sizeof out->status, "%s", PQgetvalue(res, 0, 1));
@@ -623,8 +668,8 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
     }
     {
         const char *pa[] = { runid };
-        if ((rc = qx(o->explain, conn, "UPDATE pg_temp.sc_p SET run_id = $1", 1, pa, NULL, "parameters", err, errlen)) ||
-            (rc = qx(o->explain, conn, "ANALYZE pg_temp.sc_p", 0, NULL, NULL, "parameters", err, errlen)))
+        if ((rc = qx(o->explain, conn, "UPDATE pg_temp.sc_p SET run_id = $1", 1, NULL, pa, NULL, "parameters", err, errlen)) ||
+            (rc = qx(o->explain, conn, "ANALYZE pg_temp.sc_p", 0, NULL, NULL, NULL, "parameters", err, errlen)))
             goto out;
     }
     gr_info("run %s: methodology %s (%s), period %s..%s", runid, m->name, m->version, o->period_start,
@@ -632,7 +677,7 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
 
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         gr_debug("run %s: %s", runid, steps[i].what);
-        if ((rc = qx(o->explain, conn, steps[i].sql, 0, NULL, NULL, steps[i].what, err, errlen)))
+        if ((rc = qx(o->explain, conn, steps[i].sql, WIN_N, win_types, winp, NULL, steps[i].what, err, errlen)))
             goto out;
         pause_ms(o->pause_ms);
     }
@@ -646,7 +691,7 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
                     " app_listings = (SELECT count(*) FROM score.app_listing WHERE run_id = $1)"
                     " WHERE run_id = $1"
                     " RETURNING wechat_accounts, weibo_accounts, organisations, app_listings",
-                    1, pa, &res, "finish run", err, errlen)))
+                    1, NULL, pa, &res, "finish run", err, errlen)))
             goto out;
         out->wechat = strtol(PQgetvalue(res, 0, 0), NULL, 10);
         out->weibo = strtol(PQgetvalue(res, 0, 1), NULL, 10);
