@@ -5,9 +5,11 @@
  * table that has the obs table's types and CHECK constraints (so a bad value
  * fails with its line and column), then INSERT ... SELECT ... ON CONFLICT DO
  * NOTHING into the obs table: the first row stored for a key wins, later
- * duplicates, within the file or across files, are skipped. obs.* is
- * partitioned by month (schema/012): the staging path also creates the
- * partitions of months the file has and the database has not. With DO NOTHING,
+ * duplicates, within the file or across files, are skipped. That staging is
+ * the slow path: first the file is COPYed straight into the obs table (see
+ * load_one). obs.* is partitioned by month (schema/012): both paths create,
+ * in the load's transaction, the partitions of months the file has and the
+ * database has not. With DO NOTHING,
  * duplicate keys inside one statement are legal, so no DISTINCT ON sort is
  * needed. Nothing from a failing file is committed. */
 #include <errno.h>
@@ -354,7 +356,7 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         PQclear(PQexec(conn, "ROLLBACK"));
         in_tx = false;
     }
-    if (nmonths)
+    if (nmonths && !rc)
         gr_info("%s: created %d obs.%s partition(s) for its months", path, nmonths, type);
     if (rc == GR_EDATA && retry_on(res)) {
         PQclear(res);
