@@ -49,7 +49,10 @@ snapshot() { # per obs table: rows, digest of every row, column comments, indexe
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = 'obs.$t'::regclass"
     q "SELECT has_table_privilege('research', 'obs.$t', 'SELECT'), has_table_privilege('research', 'obs.$t', 'INSERT')"
   done
-  q "SELECT (SELECT md5(string_agg(c::text, E'\n' ORDER BY c::text)) FROM report.coverage c),
+  # (its last_failure_* and reason columns pick one of several failures fetched at the
+  # same instant, whichever the scan meets first: compared without them)
+  q "SELECT (SELECT md5(string_agg((c.platform, c.key, c.name, c.last_ok_at, c.scored_in_latest_final)::text, E'\n' ORDER BY c.key, c.platform))
+               FROM report.coverage c),
             obj_description('report.coverage'::regclass, 'pg_class'), has_table_privilege('research', 'report.coverage', 'SELECT'),
             (SELECT string_agg(attname || ':' || format_type(atttypid, atttypmod), ',' ORDER BY attnum) FROM pg_attribute
               WHERE attrelid = 'report.coverage'::regclass AND attnum > 0)"
