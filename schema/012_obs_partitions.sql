@@ -185,6 +185,11 @@ BEGIN
         EXECUTE format('COMMENT ON INDEX obs.%I IS %L', ix.name, ix.comment);
       END IF;
     END LOOP;
+    -- Rows arrive in about fetch order: a block-range index on fetched_at lets a
+    -- window that covers part of a month read only that part of its partition.
+    EXECUTE format('CREATE INDEX %I ON obs.%I USING brin (fetched_at)', t || '_fetched_brin', t);
+    EXECUTE format('COMMENT ON INDEX obs.%I IS %L', t || '_fetched_brin',
+                   'Block ranges by fetch time: the scorer''s windows read only the part of a month''s partition they cover.');
     EXECUTE format('COMMENT ON TABLE obs.%I IS %L', t,
                    tcomment || ' Partitioned by the UTC month of fetched_at (obs.' || t || '_YYYY_MM, see meta.obs_partition).');
     FOR g IN SELECT * FROM gr_acl LOOP

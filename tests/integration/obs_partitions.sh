@@ -46,7 +46,8 @@ snapshot() { # per obs table: rows, digest of every row, column comments, indexe
     q "SELECT string_agg(a.attname || '=' || coalesce(col_description(a.attrelid, a.attnum), '-'), ';' ORDER BY a.attnum)
          FROM pg_attribute a WHERE a.attrelid = 'obs.$t'::regclass AND a.attnum > 0 AND NOT a.attisdropped"
     q "SELECT string_agg(c.relname || ':' || am.amname || ':' || coalesce(obj_description(c.oid, 'pg_class'), '-'), ';' ORDER BY c.relname)
-         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = 'obs.$t'::regclass"
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+        WHERE i.indrelid = 'obs.$t'::regclass AND c.relname <> '${t}_fetched_brin'"
     q "SELECT has_table_privilege('research', 'obs.$t', 'SELECT'), has_table_privilege('research', 'obs.$t', 'INSERT')"
   done
   # (its last_failure_* and reason columns pick one of several failures fetched at the
@@ -78,6 +79,8 @@ t_eq "October 2014 partition bounds are UTC" "FOR VALUES FROM ('2014-10-01 00:00
   "$(PGTZ=UTC q "SELECT bounds FROM meta.obs_partition WHERE partition = 'obs.wechat_stat_2014_10'")"
 t_eq "partitions ahead: the current month and loader.partitions_ahead (3) after it" "4" \
   "$(q "SELECT count(*) FROM meta.obs_partition WHERE parent = 'obs.app_listing' AND fetched_from >= date_trunc('month', now(), 'UTC')")"
+t_eq "every obs table has its BRIN index on fetched_at (new in 012)" "$(echo $tables | wc -w)" \
+  "$(q "SELECT count(*) FROM pg_indexes WHERE schemaname = 'obs' AND indexname LIKE '%_fetched_brin' AND indexdef LIKE '%USING brin (fetched_at)'")"
 t_eq "research reads a partition" "t" "$(q "SELECT has_table_privilege('research', 'obs.wechat_stat_2014_10', 'SELECT')")"
 t_eq "every partition and its columns have comments" "0" \
   "$(q "SELECT count(*) FROM meta.obs_partition p JOIN pg_attribute a ON a.attrelid = p.partition::regclass AND a.attnum > 0
