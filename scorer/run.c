@@ -79,7 +79,7 @@ static const char sql_inputs[] =
     " 'src.app', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.app),"
     " 'src.store_listing', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.store_listing),"
     " 'score.sublist_category', (SELECT jsonb_agg(c ORDER BY c.sublist, c.function) FROM score.sublist_category c)"
-    ") AS inputs) x";
+    ") AS inputs OFFSET 0) x";  /* OFFSET 0: computed once, not once per use of x.inputs */
 
 /* The steps after sc_p exists: constant SQL, each one statement. */
 static const struct step {
