@@ -7,10 +7,14 @@
 #   4. bin/crawler over the Postgres frontier seeded by `loader targets`
 #      (claims, completions, discovery: the real crawl), for a fixed time;
 #      PostgreSQL's own CPU is printed beside the crawler's
+#   5. a whole report-scale night (issue 17): a fresh frontier seeded by
+#      `loader targets`, crawled through the frontier with WARC until nothing is
+#      due, then curl -Z over the very URLs (GET and POST) that night fetched,
+#      in the same run (target >= 0.8x curl -Z); BENCH_CRAWLER_NIGHT=0 skips it
 # Prints pages/s, CPU ms per page and peak RSS, and the ratios. Figures, not
 # pass/fail. Run by `make bench` (bench/run), in its own directory with
 # PGDATABASE set; BENCH_CRAWLER_N (default 50000) and BENCH_CRAWLER_SECONDS
-# (default 20) scale it.
+# (default 20) scale it; BENCH_CRAWLER_SCALE=small runs it on the small universe.
 set -uo pipefail
 B=${GR_BIN:?}
 N=${BENCH_CRAWLER_N:-50000}
@@ -18,8 +22,8 @@ SECS=${BENCH_CRAWLER_SECONDS:-20}
 SW_PID=
 trap '[ -n "$SW_PID" ] && kill $SW_PID 2>/dev/null; wait 2>/dev/null' EXIT
 
-"$B/simweb" --scale report --truth truth --emit-targets targets >/dev/null 2>&1 || { echo "simweb failed"; exit 1; }
-"$B/simweb" --scale report --gzip --port-file sw.port >simweb.out 2>&1 &
+"$B/simweb" --scale "${BENCH_CRAWLER_SCALE:-report}" --truth truth --emit-targets targets >/dev/null 2>&1 || { echo "simweb failed"; exit 1; }
+"$B/simweb" --scale "${BENCH_CRAWLER_SCALE:-report}" --gzip --port-file sw.port >simweb.out 2>&1 &
 SW_PID=$!
 for i in $(seq 100); do [ -s sw.port ] && break; sleep 0.1; done
 P=$(cat sw.port)
@@ -88,4 +92,41 @@ if "$B/loader" migrate >/dev/null 2>&1 && "$B/loader" targets targets >/dev/null
   echo "ratios (frontier): crawler/curl -Z = $(echo "$fr_rate $cu_rate" | awk '{printf "%.2f", $1 / $2}')"
 else
   echo "crawler frontier: skipped (loader migrate/targets failed)"
+fi
+
+# 5. a whole night through the frontier, then curl -Z over the same URLs
+if [ "${BENCH_CRAWLER_NIGHT:-1}" != 0 ]; then
+  night_db=${PGDATABASE}_night
+  dropdb --if-exists "$night_db" >/dev/null 2>&1; createdb "$night_db"
+  if PGDATABASE=$night_db "$B/loader" -q migrate && PGDATABASE=$night_db "$B/loader" -q targets targets; then
+    sleep 2
+    pg0=$(pg_cpu)
+    read -r el us sy rss < <(PGDATABASE=$night_db measure "$B/crawler" --out warc3 --connect-to "127.0.0.1:$P" \
+        --concurrency 64 --time-budget 3600 --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 \
+        --set crawler.robots=false --set crawler.stats_schedule=0 --set log.level=notice)
+    sleep 2
+    pg1=$(pg_cpu)
+    ok=$(grep -o 'summary: [0-9]* pages' run.err | grep -o '[0-9]*')
+    ni_rate=$(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}')
+    echo "crawler night:    $ok pages in ${el}s = $ni_rate pages/s (frontier, WARC $(du -sm warc3 | cut -f1) MB)," \
+         "$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}') ms crawler CPU/page" \
+         "+ $(echo "$pg0 $pg1 $ok $(getconf CLK_TCK)" | awk '{printf "%.3f", ($2 - $1) * 1000 / $4 / $3}') ms PostgreSQL CPU/page"
+    # The same URLs, each its own curl operation (POST bodies included).
+    PGDATABASE=$night_db psql -XAtq -F $'\t' -c "SELECT method, url, post_body FROM crawl.frontier WHERE fetches > 0 ORDER BY id" |
+      awk -F '\t' -v p="$P" '{
+        gsub(/"/, "\\\"", $2); gsub(/"/, "\\\"", $3)
+        printf "url = \"%s\"\noutput = \"/dev/null\"\nconnect-to = \"::127.0.0.1:%s\"\nheader = \"Accept-Encoding: gzip, deflate\"\n", $2, p
+        if ($1 == "POST") printf "data-raw = \"%s\"\n", $3
+        print "write-out = \"%{http_code}\\n\""
+        print "next" }' | sed '$d' >night.cfg
+    nn=$(grep -c '^url = ' night.cfg)
+    /usr/bin/time -f '%e %U %S %M' -o time.out curl -s -Z --parallel-max 64 -K night.cfg >codes.txt 2>curl.err
+    read -r el us sy rss < <(tail -n 1 time.out)
+    cn_ok=$(grep -c '^[23]' codes.txt)
+    cn_rate=$(echo "$cn_ok $el" | awk '{printf "%.0f", $1 / $2}')
+    echo "curl -Z night:    $nn URLs ($cn_ok answered 2xx/3xx) in ${el}s = $cn_rate pages/s (no WARC, no politeness, no database)"
+    echo "ratio (whole night): crawler/curl -Z = $(echo "$ni_rate $cn_rate" | awk '{printf "%.2f", $1 / $2}')  (target >= 0.8)"
+  else
+    echo "crawler night: skipped (loader migrate/targets failed)"
+  fi
 fi

@@ -13,29 +13,15 @@ if [ -x "$B/loader" ]; then
 else
   for f in "$TOP"/schema/[0-9][0-9][0-9]_*.sql; do psql -X -q -v ON_ERROR_STOP=1 -f "$f"; done
 fi
+# obs.* is partitioned by month (schema/012): the months of the generated rows.
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "SELECT meta.obs_ensure_partitions('2014-09-01', '2014-12-01')"
 now() { date +%s.%N; }
 
 # Registry and the parts that do not grow with the article count.
+psql -X -q -v ON_ERROR_STOP=1 -f "$TOP/bench/registry.sql"
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 SELECT setseed(0.42) \gset
 CREATE TEMP TABLE prov AS SELECT unnest(ARRAY['北京','上海','广东','浙江','江苏','四川','湖北','山东','河南','福建']) AS p;
-INSERT INTO src.organisation (org_key, name, level, province, function)
-SELECT 'o' || i, '机构' || i, CASE WHEN i % 20 = 0 THEN 'central' WHEN i % 3 = 0 THEN 'province' ELSE 'city' END,
-       CASE WHEN i % 20 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江','江苏','四川'])[1 + i % 6] END,
-       (ARRAY['公安','党政宣传','司法','卫生','旅游','交通'])[1 + i % 6]
-  FROM generate_series(1, 8000) i;
-INSERT INTO src.wechat_account (biz, name, org_key, level, province, function)
-SELECT 'b' || i, '微信' || i, CASE WHEN i <= 8000 THEN 'o' || i END,
-       CASE WHEN i % 20 = 0 THEN 'central' WHEN i % 3 = 0 THEN 'province' ELSE 'city' END,
-       CASE WHEN i % 20 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江','江苏','四川'])[1 + i % 6] END,
-       (ARRAY['公安','党政宣传','司法','卫生','旅游','交通'])[1 + i % 6]
-  FROM generate_series(1, 16446) i;
-INSERT INTO src.weibo_account (account, name, org_key, level, province, function)
-SELECT 'w' || i, '微博' || i, CASE WHEN i <= 8000 THEN 'o' || i END,
-       CASE WHEN i % 20 = 0 THEN 'central' WHEN i % 3 = 0 THEN 'province' ELSE 'county' END,
-       CASE WHEN i % 20 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江','江苏','四川'])[1 + i % 6] END,
-       (ARRAY['公安','党政宣传','司法','卫生','旅游','交通'])[1 + i % 6]
-  FROM generate_series(1, 186697) i;
 INSERT INTO obs.weibo_account (account, followers, status, warc_file, warc_offset, url, fetched_at)
 SELECT 'w' || i, (random() * 1e6)::bigint + s * 100, 'ok', 'b', i * 2 + s, 'u',
        timestamptz '2014-10-02T00:00:00Z' + s * interval '25 days'
@@ -45,12 +31,6 @@ SELECT 'w' || (1 + (i::bigint * 7919) % 186697), 'p' || i, timestamptz '2014-10-
        (ARRAY['original','repost','reply','original'])[1 + i % 4], (random() * 100)::int, (random() * 50)::int,
        (random() * 3)::int, 'b', i, 'u', '2014-11-02T00:00:00Z'
   FROM generate_series(1, 560000) i;
-INSERT INTO src.app (app_key, name, level, province)
-SELECT 'a' || i, '应用' || i, CASE WHEN i % 10 = 0 THEN 'central' ELSE 'province' END,
-       CASE WHEN i % 10 = 0 THEN NULL ELSE (ARRAY['北京','上海','广东','浙江'])[1 + i % 4] END
-  FROM generate_series(1, 377) i;
-INSERT INTO src.store_listing (store, listing_id, app_key, url)
-SELECT s, 'a' || i, 'a' || i, 'u' FROM generate_series(1, 377) i, unnest(ARRAY['360','baidu','wandoujia']) s;
 INSERT INTO obs.app_listing (store, listing_id, downloads, status, warc_file, warc_offset, url, fetched_at)
 SELECT s, 'a' || i, (random() * 1e7)::bigint, 'ok', 'b', i, 'u', '2014-10-30T00:00:00Z'
   FROM generate_series(1, 377) i, unnest(ARRAY['360','baidu','wandoujia']) s;

@@ -13,10 +13,12 @@
 struct loader_opts {
     const char *schema_dir;     /* directory of NNN_name.sql migrations */
     const char *quarantine_dir; /* load: bad files are moved here and the rest load; NULL = stop */
+    int partitions_ahead;       /* migrate: monthly obs partitions created after the current month */
 };
 
-/* Applies pending migrations in order, each in its own transaction.
- * *applied receives how many were applied. */
+/* Applies pending migrations in order, each in its own transaction, then
+ * creates the obs.* partitions of the current month and o->partitions_ahead
+ * months after it (schema/012). *applied receives how many were applied. */
 enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applied);
 
 /* Loads the five target CSVs of dir (conf/targets/FORMAT.md) in one

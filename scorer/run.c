@@ -24,7 +24,10 @@
  *    snapshot fetched before stat_cutoff.
  *  - Apps: each listing's latest ok snapshot fetched before the end of the
  *    period (and not older than apps.max_age_days when that is not 0).
- *  - Only accounts, apps and listings in the registry (src.*) are scored. */
+ *  - Only accounts, apps and listings in the registry (src.*) are scored.
+ *  - Only observations inside the run's windows count (FLOW, STOCK below):
+ *    nothing fetched after stat_cutoff, nor, for articles, stats and posts,
+ *    before the period start. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +38,48 @@
 #include "scorer.h"
 #include "scorer_int.h"
 
+/* obs.* is partitioned by month of fetched_at (schema/012). Every read of an
+ * obs table bounds fetched_at by the run's windows, passed to each statement
+ * as the query parameters $1..$4 (WIN_* below, read back from sc_p once it is
+ * filled): PostgreSQL plans each statement for their values, so the
+ * partitions outside the windows are pruned when it is planned (they are not
+ * in the plan at all) and the row estimates are those of the window's
+ * partitions. A join condition on sc_p, or a scalar subquery over it, would
+ * leave every partition in the plan and its rows in the estimates.
+ * FLOW: articles and posts published in the period, and their stats, can only
+ * have been fetched from the period start on, and only fetches before the
+ * stat cutoff count. STOCK: follower and listing snapshots near the period
+ * start and end. WINDOW: all the run can read (its inputs). */
+enum { WIN_T0, WIN_TSTAT, WIN_TS_LO, WIN_T0_LO, WIN_N };
+static const Oid win_types[WIN_N] = { 1184, 1184, 1184, 1184 }; /* timestamptz */
+static const char *const win_cols = "t0::text, tstat::text, ts_lo::text, t0_lo::text";
+#define SC_t0 "$1::timestamptz"
+#define SC_tstat "$2::timestamptz"
+#define SC_ts_lo "$3::timestamptz"
+#define SC_t0_lo "$4::timestamptz"
+#define SC(col) SC_##col
+#define FLOW(a) " AND " a ".fetched_at >= " SC(t0) " AND " a ".fetched_at < " SC(tstat)
+#define STOCK_END(a) " AND " a ".fetched_at >= " SC(ts_lo) " AND " a ".fetched_at < " SC(tstat)
+#define WINDOW " WHERE fetched_at >= " SC(t0_lo) " AND fetched_at < " SC(tstat)
+/* Per obs table: rows, newest load and newest fetch inside the run's window;
+ * the newest fetch is the stat cutoff itself when rows fetched after it exist
+ * (which makes the run final), found in the first partition after it. */
+#define INPUT(t)                                                                                          \
+    " 'obs." t "', (SELECT jsonb_build_array(count(*), max(loaded_at), greatest(max(fetched_at),"        \
+    "   CASE WHEN EXISTS (SELECT 1 FROM obs." t " x WHERE x.fetched_at >= " SC(tstat) ") THEN " SC(tstat) \
+    "   END)) FROM obs." t WINDOW "),"
+
 static const char sql_inputs[] =
     "SELECT x.inputs::text, encode(sha256(convert_to(x.inputs::text, 'UTF8')), 'hex') FROM (SELECT jsonb_build_object("
-    " 'obs.wechat_article', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.wechat_article),"
-    " 'obs.wechat_history', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.wechat_history),"
-    " 'obs.wechat_stat', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.wechat_stat),"
-    " 'obs.weibo_account', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.weibo_account),"
-    " 'obs.weibo_post', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.weibo_post),"
-    " 'obs.app_listing', (SELECT jsonb_build_array(count(*), max(loaded_at), max(fetched_at)) FROM obs.app_listing),"
+    INPUT("wechat_article") INPUT("wechat_history") INPUT("wechat_stat") INPUT("weibo_account")
+    INPUT("weibo_post") INPUT("app_listing")
     " 'src.organisation', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.organisation),"
     " 'src.wechat_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.wechat_account),"
     " 'src.weibo_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.weibo_account),"
     " 'src.app', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.app),"
     " 'src.store_listing', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.store_listing),"
     " 'score.sublist_category', (SELECT jsonb_agg(c ORDER BY c.sublist, c.function) FROM score.sublist_category c)"
-    ") AS inputs) x";
+    ") AS inputs OFFSET 0) x";  /* OFFSET 0: computed once, not once per use of x.inputs */
 
 /* The steps after sc_p exists: constant SQL, each one statement. */
 static const struct step {
@@ -61,14 +91,14 @@ static const struct step {
       "WITH page AS ("
       "  SELECT DISTINCT ON (a.biz, a.mid, a.idx) a.biz, a.mid, a.idx, a.published_at, a.title, a.account_name"
       "    FROM obs.wechat_article a, pg_temp.sc_p p"
-      "   WHERE a.status = 'ok' AND a.published_at >= p.t0 AND a.published_at < p.t1"
+      "   WHERE a.status = 'ok' AND a.published_at >= p.t0 AND a.published_at < p.t1" FLOW("a")
       "   ORDER BY a.biz, a.mid, a.idx, a.fetched_at DESC"
       "), hist AS ("
       "  SELECT DISTINCT ON (h.biz, h.mid, h.idx) h.biz, h.mid, h.idx, h.published_at, h.title, NULL::text"
       "    FROM obs.wechat_history h, pg_temp.sc_p p"
-      "   WHERE h.published_at >= p.t0 AND h.published_at < p.t1"
+      "   WHERE h.published_at >= p.t0 AND h.published_at < p.t1" FLOW("h")
       "     AND NOT EXISTS (SELECT 1 FROM obs.wechat_article a WHERE a.biz = h.biz AND a.mid = h.mid"
-      "                      AND a.idx = h.idx AND a.status = 'ok' AND a.published_at IS NOT NULL)"
+      "                      AND a.idx = h.idx AND a.status = 'ok' AND a.published_at IS NOT NULL" FLOW("a") ")"
       "   ORDER BY h.biz, h.mid, h.idx, h.fetched_at DESC"
       ") "
       "SELECT x.* FROM (SELECT * FROM page UNION ALL SELECT * FROM hist) x"
@@ -82,7 +112,7 @@ static const struct step {
       "  FROM obs.wechat_stat s"
       "  JOIN pg_temp.sc_art a ON a.biz = s.biz AND a.mid = s.mid AND a.idx = s.idx"
       "  CROSS JOIN pg_temp.sc_p p"
-      " WHERE s.status = 'ok' AND s.read_num IS NOT NULL AND s.fetched_at < p.tstat"
+      " WHERE s.status = 'ok' AND s.read_num IS NOT NULL" FLOW("s")
       " ORDER BY s.biz, s.mid, s.idx, s.fetched_at DESC, (s.origin = 'appmsgext') DESC" },
     { "statistics of sc_st", "ANALYZE pg_temp.sc_st" },
     { "WeChat account totals",
@@ -165,6 +195,7 @@ static const struct step {
       "WITH s AS ("
       "  SELECT f.account, f.followers, f.fetched_at FROM obs.weibo_account f, pg_temp.sc_p p"
       "   WHERE f.status = 'ok' AND f.followers IS NOT NULL"
+      "     AND f.fetched_at >= " SC(t0_lo) " AND f.fetched_at < " SC(tstat)
       "     AND ((f.fetched_at >= p.ts_lo AND f.fetched_at < p.tstat) OR (f.fetched_at >= p.t0_lo AND f.fetched_at < p.t0_hi))"
       "), e AS ("
       "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM s, pg_temp.sc_p p"
@@ -187,7 +218,7 @@ static const struct step {
       "         coalesce(w.reposts, 0) AS reposts, coalesce(w.comments, 0) AS comments,"
       "         coalesce(w.mentions, 0) AS mentions"
       "    FROM obs.weibo_post w, pg_temp.sc_p p"
-      "   WHERE w.posted_at >= p.t0 AND w.posted_at < p.t1 AND w.fetched_at < p.tstat"
+      "   WHERE w.posted_at >= p.t0 AND w.posted_at < p.t1" FLOW("w")
       "   ORDER BY w.account, w.post_id, w.fetched_at DESC"
       ") "
       "SELECT account, count(*)::integer AS posts,"
@@ -279,7 +310,7 @@ static const struct step {
       "WITH l AS ("
       "  SELECT DISTINCT ON (l.store, l.listing_id) l.*"
       "    FROM obs.app_listing l, pg_temp.sc_p p"
-      "   WHERE l.status = 'ok' AND l.fetched_at >= p.ts_lo AND l.fetched_at < p.tstat"
+      "   WHERE l.status = 'ok'" STOCK_END("l")
       "   ORDER BY l.store, l.listing_id, abs(extract(epoch FROM l.fetched_at - p.t1)), l.fetched_at"
       ") "
       "SELECT p.run_id, l.store, l.listing_id, a.app_key, a.name, a.level, a.province, l.downloads,"
@@ -392,16 +423,81 @@ static const struct step {
       ") AS v(platform, metric, value)" },
 };
 
-static enum gr_rc q(PGconn *conn, const char *sql, int n, const char *const *params, PGresult **res,
-                    const char *what, char *err, size_t errlen)
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* With ex (scorer run --explain), a statement whose result is not needed, or
+ * a plain SELECT, is first run as EXPLAIN (ANALYZE, BUFFERS) and its plan
+ * printed to ex under the step's name with the time it took; statements that
+ * EXPLAIN cannot show (ANALYZE) and ones whose result is needed and that
+ * change data (INSERT ... RETURNING) are only timed. A SELECT explained is
+ * then run again for its result (it changes nothing). */
+/* gr_db_execp(), or with types (the window parameters, some of which a
+ * statement may not reference) PQexecParams with those parameter types. */
+static enum gr_rc exec_typed(PGconn *conn, const char *sql, int n, const Oid *types, const char *const *params,
+                             PGresult **res, char *msg, size_t msglen)
+{
+    PGresult *r;
+    enum gr_rc rc;
+
+    if (!types)
+        return gr_db_execp(conn, sql, n, params, res, msg, msglen);
+    *res = NULL;
+    r = PQexecParams(conn, sql, n, types, params, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) {
+        *res = r;
+        return GR_OK;
+    }
+    snprintf(msg, msglen, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    rc = gr_db_classify(conn, r);
+    PQclear(r);
+    return rc;
+}
+
+static enum gr_rc qx(FILE *ex, PGconn *conn, const char *sql, int n, const Oid *types, const char *const *params,
+                     PGresult **res, const char *what, char *err, size_t errlen)
 {
     char msg[1024];
     PGresult *r = NULL;
-    enum gr_rc rc = gr_db_execp(conn, sql, n, params, &r, msg, sizeof msg);
+    enum gr_rc rc;
+    double t0 = ex ? now_ms() : 0;
+    bool select = !strncmp(sql, "SELECT", 6);
+
+    if (ex && strncmp(sql, "ANALYZE", 7) != 0 && (!res || select)) {
+        static const char pre[] = "EXPLAIN (ANALYZE, BUFFERS) ";
+        size_t len = strlen(sql);
+        char *esql = malloc(sizeof pre + len);
+        if (!esql)
+            return GR_ENOMEM;
+        memcpy(esql, pre, sizeof pre - 1);
+        memcpy(esql + sizeof pre - 1, sql, len + 1);
+        rc = exec_typed(conn, esql, n, types, params, &r, msg, sizeof msg);
+        free(esql);
+        if (rc) {
+            snprintf(err, errlen, "scoring step \"%s\" failed: %s", what, msg);
+            return rc;
+        }
+        fprintf(ex, "-- step \"%s\": %.1f ms\n", what, now_ms() - t0);
+        for (int i = 0; i < PQntuples(r); i++)
+            fprintf(ex, "%s\n", PQgetvalue(r, i, 0));
+        fputc('\n', ex);
+        PQclear(r);
+        r = NULL;
+        if (!res)
+            return GR_OK;
+        t0 = now_ms();
+    }
+    rc = exec_typed(conn, sql, n, types, params, &r, msg, sizeof msg);
     if (rc) {
         snprintf(err, errlen, "scoring step \"%s\" failed: %s", what, msg);
         return rc;
     }
+    if (ex && !(select && res))
+        fprintf(ex, "-- step \"%s\": %.1f ms (not explained)\n\n", what, now_ms() - t0);
     if (res)
         *res = r;
     else
@@ -425,6 +521,12 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
     bool in_tx = false;
     enum gr_rc rc;
     size_t need;
+    char win[WIN_N][64], sql_win[128];
+    const char *winp[WIN_N];
+
+    for (int i = 0; i < WIN_N; i++)
+        winp[i] = win[i];
+    snprintf(sql_win, sizeof sql_win, "SELECT %s FROM pg_temp.sc_p", win_cols);
 
     memset(out, 0, sizeof *out);
     need = scorer__method_sql_columns(cols, sizeof cols);
@@ -462,28 +564,51 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
     /* Serialise runs of the same methodology text and period. */
     {
         const char *pa[] = { m->text, o->period_start, o->period_end };
-        if ((rc = q(conn, "SELECT pg_advisory_xact_lock(hashtextextended($1 || $2 || $3, 6))", 3, pa, NULL,
+        if ((rc = qx(o->explain, conn, "SELECT pg_advisory_xact_lock(hashtextextended($1 || $2 || $3, 6))", 3, NULL, pa, NULL,
                     "lock", err, errlen)))
             goto out;
     }
     {
         const char *pa[] = { m->name, m->version, m->text, m->path, m->params_json };
-        if ((rc = q(conn,
+        if ((rc = qx(o->explain, conn,
                     "INSERT INTO score.methodology (name, version, sha256, source_path, text, params) "
                     "VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'), $4, $3, $5::jsonb) "
                     "ON CONFLICT (sha256) DO NOTHING",
-                    5, pa, NULL, "store methodology", err, errlen)))
+                    5, NULL, pa, NULL, "store methodology", err, errlen)))
             goto out;
-        if ((rc = q(conn,
+        if ((rc = qx(o->explain, conn,
                     "SELECT methodology_id FROM score.methodology "
                     "WHERE sha256 = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
-                    1, pa + 2, &res, "find methodology", err, errlen)))
+                    1, NULL, pa + 2, &res, "find methodology", err, errlen)))
             goto out;
         snprintf(mid, sizeof mid, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
         res = NULL;
     }
-    if ((rc = q(conn, sql_inputs, 0, NULL, &res, "watermark", err, errlen)))
+    /* The parameters first: the inputs are counted inside the run's windows. */
+    if ((rc = qx(o->explain, conn, create_p, 0, NULL, NULL, NULL, "parameters table", err, errlen)))
+        goto out;
+    {
+        const char *pa[] = { m->sql_json, o->period_start, o->period_end };
+        /* The only data here is the methodology's (e.g. an unknown period.timezone). */
+        if ((rc = qx(o->explain, conn, insert_p, 3, NULL, pa, NULL, "parameters", err, errlen))) {
+            if (rc == GR_EDATA) {
+                size_t n = strlen(err);
+                snprintf(err + n, errlen - n, " (check %s)", m->path);
+                rc = GR_ECONFIG;
+            }
+            goto out;
+        }
+    }
+    {
+        if ((rc = qx(o->explain, conn, sql_win, 0, NULL, NULL, &res, "windows", err, errlen)))
+            goto out;
+        for (int i = 0; i < WIN_N; i++)
+            snprintf(win[i], sizeof win[i], "%s", PQgetvalue(res, 0, i));
+        PQclear(res);
+        res = NULL;
+    }
+    if ((rc = qx(o->explain, conn, sql_inputs, WIN_N, win_types, winp, &res, "watermark", err, errlen)))
         goto out;
     inputs = strdup(PQgetvalue(res, 0, 0));
     snprintf(watermark, sizeof watermark, "%s", PQgetvalue(res, 0, 1));
@@ -496,11 +621,10 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
     {
         const char *pa[] = { mid, o->period_start, o->period_end, watermark, o->final ? "t" : "f" };
         /* (--final on a provisional run with the same inputs is a new run) */
-        if ((rc = q(conn,
+        if ((rc = qx(o->explain, conn,
                     "SELECT run_id FROM score.run WHERE methodology_id = $1 AND period_start = $2"
                     " AND period_end = $3 AND watermark = $4 AND (NOT $5::bool OR status = 'final')"
-                    " ORDER BY run_id DESC LIMIT 1",
-                    5, pa, &res, "find identical run", err, errlen)))
+                    " ORDER BY run_id DESC LIMIT 1", 5, NULL, pa, &res, "find identical run", err, errlen)))
             goto out;
         if (PQntuples(res) == 1 && !o->force) {
             int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -519,26 +643,12 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
         res = NULL;
     }
 
-    if ((rc = q(conn, create_p, 0, NULL, NULL, "parameters table", err, errlen)))
-        goto out;
-    {
-        const char *pa[] = { m->sql_json, o->period_start, o->period_end };
-        /* The only data here is the methodology's (e.g. an unknown period.timezone). */
-        if ((rc = q(conn, insert_p, 3, pa, NULL, "parameters", err, errlen))) {
-            if (rc == GR_EDATA) {
-                size_t n = strlen(err);
-                snprintf(err + n, errlen - n, " (check %s)", m->path);
-                rc = GR_ECONFIG;
-            }
-            goto out;
-        }
-    }
     {
         const char *pa[] = { mid, m->sql_json, watermark, inputs, o->force ? "t" : "f",
                              o->period_kind, o->period_label, o->final ? "t" : "f" };
         /* Final once the settle days had passed at the newest observation's
          * fetch time (the pipeline's own clock, not the database's). */
-        if ((rc = q(conn,
+        if ((rc = qx(o->explain, conn,
                     "WITH n AS (SELECT max((v ->> 2)::timestamptz) AS t FROM jsonb_each($4::jsonb) e(k, v)"
                     "            WHERE k LIKE 'obs.%' AND jsonb_typeof(v) = 'array') "
                     "INSERT INTO score.run (methodology_id, period_start, period_end, period_days,"
@@ -549,7 +659,7 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
                     " CASE WHEN $8::bool OR n.t >= p.tstat THEN 'final' ELSE 'provisional' END,"
                     " $8::bool AND NOT coalesce(n.t >= p.tstat, false)"
                     " FROM pg_temp.sc_p p, n RETURNING run_id, status",
-                    8, pa, &res, "create run", err, errlen)))
+                    8, NULL, pa, &res, "create run", err, errlen)))
             goto out;
         snprintf(runid, sizeof runid, "%s", PQgetvalue(res, 0, 0));
         snprintf(out->status, sizeof out->status, "%s", PQgetvalue(res, 0, 1));
@@ -558,8 +668,8 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
     }
     {
         const char *pa[] = { runid };
-        if ((rc = q(conn, "UPDATE pg_temp.sc_p SET run_id = $1", 1, pa, NULL, "parameters", err, errlen)) ||
-            (rc = q(conn, "ANALYZE pg_temp.sc_p", 0, NULL, NULL, "parameters", err, errlen)))
+        if ((rc = qx(o->explain, conn, "UPDATE pg_temp.sc_p SET run_id = $1", 1, NULL, pa, NULL, "parameters", err, errlen)) ||
+            (rc = qx(o->explain, conn, "ANALYZE pg_temp.sc_p", 0, NULL, NULL, NULL, "parameters", err, errlen)))
             goto out;
     }
     gr_info("run %s: methodology %s (%s), period %s..%s", runid, m->name, m->version, o->period_start,
@@ -567,13 +677,13 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
 
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         gr_debug("run %s: %s", runid, steps[i].what);
-        if ((rc = q(conn, steps[i].sql, 0, NULL, NULL, steps[i].what, err, errlen)))
+        if ((rc = qx(o->explain, conn, steps[i].sql, WIN_N, win_types, winp, NULL, steps[i].what, err, errlen)))
             goto out;
         pause_ms(o->pause_ms);
     }
     {
         const char *pa[] = { runid };
-        if ((rc = q(conn,
+        if ((rc = qx(o->explain, conn,
                     "UPDATE score.run SET finished_at = clock_timestamp(),"
                     " wechat_accounts = (SELECT count(*) FROM score.wci WHERE run_id = $1),"
                     " weibo_accounts = (SELECT count(*) FROM score.bci WHERE run_id = $1),"
@@ -581,7 +691,7 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
                     " app_listings = (SELECT count(*) FROM score.app_listing WHERE run_id = $1)"
                     " WHERE run_id = $1"
                     " RETURNING wechat_accounts, weibo_accounts, organisations, app_listings",
-                    1, pa, &res, "finish run", err, errlen)))
+                    1, NULL, pa, &res, "finish run", err, errlen)))
             goto out;
         out->wechat = strtol(PQgetvalue(res, 0, 0), NULL, 10);
         out->weibo = strtol(PQgetvalue(res, 0, 1), NULL, 10);

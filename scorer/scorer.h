@@ -76,6 +76,7 @@ struct scorer_run_opts {
     bool force;                 /* run even when an identical run exists */
     bool final;                 /* declare the run final before its settle days have passed */
     unsigned pause_ms;          /* test hook: pause between steps inside the transaction */
+    FILE *explain;              /* non-NULL: print EXPLAIN (ANALYZE, BUFFERS) of each step here */
 };
 
 struct scorer_run_result {

@@ -8,6 +8,7 @@
 source "$GR_TOP/tests/lib.sh"
 
 t_ok "migrations apply" "$B/loader" -q migrate
+q "SELECT meta.obs_ensure_partitions('2014-08-01', '2014-12-01')" >/dev/null # obs.* is partitioned by month (schema/012)
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 INSERT INTO src.organisation (org_key, name, level, province, function) VALUES
   ('o1', '部门一', 'central', NULL, '公安'), ('o2', '城市二', 'province', '浙江', '党政宣传');

@@ -1,3 +1,4 @@
+SELECT meta.obs_ensure_partitions('2014-09-01', '2014-12-01'); -- obs.* is partitioned by month (schema/012)
 -- Hand-computed scorer fixture: a tiny registry and observation set for October 2014
 -- (period 2014-10-01..2014-10-31, Asia/Shanghai). Every number the scorer must produce
 -- from it is derived by hand in fixture.md; expected_2014.tsv holds the results.

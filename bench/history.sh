@@ -1,0 +1,118 @@
+# History: does a night's cost grow with the nights before it? `bench/run history N`
+# (default 60) builds N nights of observations from 2014-10-01 on, at the report's
+# registry scale (16,446 WeChat accounts, 186,697 Weibo accounts, 1,131 store
+# listings), generated in SQL: per night every Weibo account's and listing's
+# snapshot, about 1,275 new articles with their pages, a stats snapshot of every
+# article of the last 7 days and 18,700 Weibo post snapshots (about 220,000 rows a
+# night; the crawler side is not simulated). It prints, night 1 (or the first
+# settled month) against night N:
+#   - loader rows/s loading one night of obs.weibo_account (`loader load`, fast
+#     path into the partitioned table) against psql \copy of the same file into a
+#     partitioned table with the same key holding the same rows as the month's
+#     partition, timed in the same run;
+#   - scorer seconds for October 2014, scored once its settle days have passed
+#     (night 38) and again after night N, with the ratio (target: within 1.5x).
+# Figures, not pass/fail. BENCH_HISTORY_NIGHTS overrides N.
+set -euo pipefail
+B=$GR_BIN
+TOP=$GR_TOP
+N=${BENCH_HISTORY_NIGHTS:-60}
+[ "$N" -ge 39 ] || { echo "history: N must be at least 39 (October 2014 settles on night 38)" >&2; exit 64; }
+"$B/loader" -q migrate
+psql -X -q -v ON_ERROR_STOP=1 -f "$TOP/bench/registry.sql"
+now() { date +%s.%N; }
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+-- One night of generated observations, fetched on day d (1 = 2014-10-01).
+CREATE FUNCTION bench_night(d integer, with_weibo_account boolean) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  t timestamptz := timestamptz '2014-10-01T02:00:00Z' + (d - 1) * interval '1 day';
+BEGIN
+  PERFORM meta.obs_ensure_partitions(t::date, t::date);
+  INSERT INTO obs.wechat_article (biz, mid, idx, title, published_at, status, warc_file, warc_offset, url, fetched_at)
+  SELECT 'b' || (1 + (i::bigint * 7919) % 16446), i, 1 + i % 3, 't', t - interval '20 hours' + (i % 1275) * interval '1 minute',
+         'ok', 'n' || d, i, 'u', t
+    FROM generate_series((d - 1) * 1275 + 1, d * 1275) i;
+  INSERT INTO obs.wechat_stat (biz, mid, idx, origin, read_num, like_num, status, warc_file, warc_offset, url, fetched_at)
+  SELECT 'b' || (1 + (i::bigint * 7919) % 16446), i, 1 + i % 3, 'appmsgext', (i * 37 + d * 11) % 100000, (i + d) % 300,
+         'ok', 'n' || d, 1000000 + i, 'u', t + interval '1 hour'
+    FROM generate_series(greatest(1, (d - 7) * 1275 + 1), d * 1275) i;
+  INSERT INTO obs.weibo_post (account, post_id, posted_at, kind, reposts, comments, mentions, warc_file, warc_offset, url, fetched_at)
+  SELECT 'w' || (1 + (i::bigint * 7919) % 186697), 'p' || i, t - interval '20 hours',
+         (ARRAY['original','repost','reply','original'])[1 + i % 4], i % 100, i % 50, i % 3, 'n' || d, 2000000 + i, 'u', t
+    FROM generate_series((d - 1) * 18700 + 1, d * 18700) i;
+  INSERT INTO obs.app_listing (store, listing_id, downloads, status, warc_file, warc_offset, url, fetched_at)
+  SELECT s, 'a' || i, i * 1000 + d, 'ok', 'n' || d, 3000000 + i, 'u', t
+    FROM generate_series(1, 377) i, unnest(ARRAY['360','baidu','wandoujia']) s;
+  IF with_weibo_account THEN
+    INSERT INTO obs.weibo_account (account, followers, status, warc_file, warc_offset, url, fetched_at)
+    SELECT 'w' || i, i * 3 + d, 'ok', 'n' || d, 4000000 + i, 'u', t FROM generate_series(1, 186697) i;
+  END IF;
+END $$;
+SQL
+
+# Loads one night's obs.weibo_account through the loader and the same file
+# through psql \copy into a partitioned table with the same key; prints the two
+# rates.
+load_night() {
+  local d=$1 f=night$1.weibo_account.tsv
+  psql -X -q -v ON_ERROR_STOP=1 -v d="$d" <<'SQL'
+\set t '(timestamptz ''2014-10-01T02:00:00Z'' + (' :d ' - 1) * interval ''1 day'')'
+CREATE TEMP VIEW nv AS SELECT 'w' || i AS account, NULL::text AS nick, i * 3 + :d AS followers, NULL::bigint AS following,
+       NULL::bigint AS posts, 'ok' AS status, 'n' || :d AS warc_file, 4000000 + i AS warc_offset, 'u' AS url,
+       to_char(:t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS fetched_at FROM generate_series(1, 186697) i;
+\copy (SELECT * FROM nv) TO 'night.tsv'
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS bench_ref;
+CREATE TABLE bench_ref (LIKE obs.weibo_account INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (fetched_at);
+ALTER TABLE bench_ref ADD PRIMARY KEY (account, fetched_at);
+CREATE TABLE bench_ref_m PARTITION OF bench_ref FOR VALUES FROM ('2014-01-01') TO ('2020-01-01');
+-- The reference starts as full as the partition the night goes into.
+INSERT INTO bench_ref SELECT * FROM obs.weibo_account
+ WHERE fetched_at >= date_trunc('month', :t, 'UTC') AND fetched_at < date_trunc('month', :t, 'UTC') + interval '1 month';
+VACUUM ANALYZE bench_ref;
+SQL
+  { printf 'account\tnick\tfollowers\tfollowing\tposts\tstatus\twarc_file\twarc_offset\turl\tfetched_at\n'; cat night.tsv; } >"$f"
+  local t0 t1 t2
+  t0=$(now)
+  psql -X -q -c "\\copy bench_ref (account, nick, followers, following, posts, status, warc_file, warc_offset, url, fetched_at) FROM 'night.tsv'"
+  t1=$(now)
+  "$B/loader" -q load "$f"
+  t2=$(now)
+  python3 -c "import sys; t0,t1,t2=map(float,sys.argv[1:]); n=186697; print(f'{n/(t1-t0):.0f} {n/(t2-t1):.0f}')" "$t0" "$t1" "$t2"
+}
+score_october() {
+  local t0 t1
+  "$B/scorer" run --force --period 2014-10 >/dev/null 2>&1
+  t0=$(now)
+  "$B/scorer" run --force --period 2014-10 >/dev/null 2>&1
+  t1=$(now)
+  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$t0" "$t1"
+}
+
+gen() { # FROM TO: nights FROM..TO, every table generated in SQL
+  psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "SELECT bench_night(d, true) FROM generate_series($1, $2) d"
+}
+t_start=$(now)
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "SELECT bench_night(1, false)"
+read -r copy1 load1 < <(load_night 1)
+gen 2 38
+psql -X -q -o /dev/null -c "VACUUM ANALYZE"
+score1=$(score_october)
+gen 39 $((N - 1))
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "SELECT bench_night($N, false)"
+read -r copyn loadn < <(load_night "$N")
+psql -X -q -o /dev/null -c "VACUUM ANALYZE"
+scoren=$(score_october)
+rows=$(psql -X -qtA -c "SELECT (SELECT count(*) FROM obs.wechat_article) + (SELECT count(*) FROM obs.wechat_stat)
+  + (SELECT count(*) FROM obs.weibo_post) + (SELECT count(*) FROM obs.weibo_account) + (SELECT count(*) FROM obs.app_listing)")
+parts=$(psql -X -qtA -c "SELECT count(*) FROM meta.obs_partition WHERE parent = 'obs.weibo_account'")
+python3 - "$N" "$rows" "$parts" "$copy1" "$load1" "$copyn" "$loadn" "$score1" "$scoren" "$t_start" "$(now)" <<'PY'
+import sys
+n, rows, parts = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+c1, l1, cn, ln = map(float, sys.argv[4:8])
+s1, sn, ts, te = map(float, sys.argv[8:12])
+print(f"history: {n} nights, {rows:,} obs rows, {parts} monthly partitions per table (built in {te - ts:.0f} s)")
+print(f"loader (one night of obs.weibo_account, 186,697 rows): night 1 {l1:10,.0f} rows/s = {l1 / c1:.2f}x \\copy ({c1:,.0f} rows/s)"
+      f"; night {n} {ln:10,.0f} rows/s = {ln / cn:.2f}x \\copy ({cn:,.0f} rows/s)  (target >= 0.9x)")
+print(f"scorer, October 2014: after night 38 {s1:.2f} s, after night {n} {sn:.2f} s, ratio {sn / s1:.2f}  (target <= 1.5, < 3 s)")
+PY
