@@ -192,30 +192,19 @@ static enum gr_rc read_package(const char *dir, char *name, size_t nn, char *ver
 
 enum gr_rc loader_copy_buf(PGconn *conn, const char *copy_sql, const struct gr_buf *b, char *err, size_t errlen)
 {
-    PGresult *res = PQexec(conn, copy_sql);
-    enum gr_rc rc = GR_OK;
+    PGresult *res = NULL;
+    enum gr_rc rc = gr_db_copy_begin(conn, copy_sql, err, errlen), end;
 
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
-        snprintf(err, errlen, "%s", PQresultErrorMessage(res));
-        rc = gr_db_classify(conn, res);
-        PQclear(res);
-        return rc ? rc : GR_EINTERNAL;
-    }
+    if (rc)
+        return rc;
+    rc = b->len ? gr_db_copy_put(conn, b->data, b->len, err, errlen) : GR_OK;
+    if (rc == GR_EUNAVAIL)
+        return rc;
+    end = gr_db_copy_end(conn, rc ? "write failed" : NULL, &res, err, errlen);
     PQclear(res);
-    if ((b->len && PQputCopyData(conn, b->data, (int)b->len) != 1) || PQputCopyEnd(conn, NULL) != 1) {
-        snprintf(err, errlen, "%s", PQerrorMessage(conn));
-        return GR_EUNAVAIL;
-    }
-    while ((res = PQgetResult(conn))) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && !rc) {
-            snprintf(err, errlen, "%s", PQresultErrorMessage(res));
-            rc = gr_db_classify(conn, res);
-            if (!rc)
-                rc = GR_EDATA;
-        }
-        PQclear(res);
-    }
-    return rc;
+    if (!rc && end == GR_EINTERNAL)
+        end = GR_EDATA;
+    return rc ? rc : end;
 }
 
 static const char *const upsert_sql[] = {

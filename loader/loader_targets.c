@@ -289,7 +289,6 @@ static enum gr_rc db_keys(PGconn *conn, const char *sql, struct keyset **out)
 static enum gr_rc copy_in(PGconn *conn, const struct parsed *p)
 {
     char sql[1024], cols[512] = "", err[1024];
-    PGresult *res = NULL;
     enum gr_rc rc;
 
     for (int i = 0; i < p->spec->ncols; i++) {
@@ -301,15 +300,7 @@ static enum gr_rc copy_in(PGconn *conn, const struct parsed *p)
     rc = gr_db_exec(conn, sql, err, sizeof err);
     if (!rc) {
         snprintf(sql, sizeof sql, "COPY t_%s (%s) FROM STDIN", p->spec->table, cols);
-        rc = gr_db_copy_begin(conn, sql, err, sizeof err);
-    }
-    if (!rc) {
-        rc = p->copy.len ? gr_db_copy_put(conn, p->copy.data, p->copy.len, err, sizeof err) : GR_OK;
-        if (rc != GR_EUNAVAIL) {
-            enum gr_rc end = gr_db_copy_end(conn, rc ? "write failed" : NULL, &res, err, sizeof err);
-            rc = rc ? rc : end;
-        }
-        PQclear(res);
+        rc = loader_copy_buf(conn, sql, &p->copy, err, sizeof err);
     }
     if (rc)
         gr_error("unable to load %s: %s", p->path, err);
