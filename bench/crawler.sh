@@ -23,10 +23,15 @@ SW_PID=
 trap '[ -n "$SW_PID" ] && kill $SW_PID 2>/dev/null; wait 2>/dev/null' EXIT
 
 "$B/simweb" --scale "${BENCH_CRAWLER_SCALE:-report}" --truth truth --emit-targets targets >/dev/null 2>&1 || { echo "simweb failed"; exit 1; }
-"$B/simweb" --scale "${BENCH_CRAWLER_SCALE:-report}" --gzip --port-file sw.port >simweb.out 2>&1 &
+# mp.weixin.qq.com over TLS with a test CA, as the frontier's https seeds reach the real host
+"$GR_TOP/scripts/test_ca.sh" tls
+"$B/simweb" --scale "${BENCH_CRAWLER_SCALE:-report}" --gzip --port-file sw.port \
+  --tls-port 0 --cert tls/srv.pem --key tls/srv.key >simweb.out 2>&1 &
 SW_PID=$!
 for i in $(seq 100); do [ -s sw.port ] && break; sleep 0.1; done
-P=$(cat sw.port)
+read -r P T <sw.port
+# the frontier crawls (https seeds): WeChat to the TLS port, every other host to the plain one
+CT=(--connect-to "mp.weixin.qq.com:443:127.0.0.1:$T,127.0.0.1:$P" --set crawler.ca_file="$PWD/tls/ca.pem")
 grep '^GET ' truth/urls.txt | head -n "$N" >urls.txt
 n=$(wc -l <urls.txt)
 echo "universe: $(wc -l <truth/urls.txt) URLs; benchmark list: $n GET URLs; simweb on 127.0.0.1:$P (gzip)"
@@ -78,7 +83,7 @@ pg_cpu() {
 if "$B/loader" migrate >/dev/null 2>&1 && "$B/loader" targets targets >/dev/null 2>&1; then
   sleep 3
   pg0=$(pg_cpu)
-  read -r el us sy rss < <(measure "$B/crawler" --out warc2 --connect-to "127.0.0.1:$P" --concurrency 64 \
+  read -r el us sy rss < <(measure "$B/crawler" --out warc2 "${CT[@]}" --concurrency 64 \
       --time-budget "$SECS" --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 \
       --set crawler.robots=false --set crawler.stats_schedule=0 --set log.level=notice)
   sleep 2
@@ -101,7 +106,7 @@ if [ "${BENCH_CRAWLER_NIGHT:-1}" != 0 ]; then
   if PGDATABASE=$night_db "$B/loader" -q migrate && PGDATABASE=$night_db "$B/loader" -q targets targets; then
     sleep 2
     pg0=$(pg_cpu)
-    read -r el us sy rss < <(PGDATABASE=$night_db measure "$B/crawler" --out warc3 --connect-to "127.0.0.1:$P" \
+    read -r el us sy rss < <(PGDATABASE=$night_db measure "$B/crawler" --out warc3 "${CT[@]}" \
         --concurrency 64 --time-budget 3600 --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 \
         --set crawler.robots=false --set crawler.stats_schedule=0 --set log.level=notice)
     sleep 2
@@ -113,9 +118,9 @@ if [ "${BENCH_CRAWLER_NIGHT:-1}" != 0 ]; then
          "+ $(echo "$pg0 $pg1 $ok $(getconf CLK_TCK)" | awk '{printf "%.3f", ($2 - $1) * 1000 / $4 / $3}') ms PostgreSQL CPU/page"
     # The same URLs, each its own curl operation (POST bodies included).
     PGDATABASE=$night_db psql -XAtq -F $'\t' -c "SELECT method, url, post_body FROM crawl.frontier WHERE fetches > 0 ORDER BY id" |
-      awk -F '\t' -v p="$P" '{
+      awk -F '\t' -v p="$P" -v t="$T" -v ca="$PWD/tls/ca.pem" '{
         gsub(/"/, "\\\"", $2); gsub(/"/, "\\\"", $3)
-        printf "url = \"%s\"\noutput = \"/dev/null\"\nconnect-to = \"::127.0.0.1:%s\"\nheader = \"Accept-Encoding: gzip, deflate\"\n", $2, p
+        printf "url = \"%s\"\noutput = \"/dev/null\"\nconnect-to = \"mp.weixin.qq.com:443:127.0.0.1:%s\"\nconnect-to = \"::127.0.0.1:%s\"\ncacert = \"%s\"\nheader = \"Accept-Encoding: gzip, deflate\"\n", $2, t, p, ca
         if ($1 == "POST") printf "data-raw = \"%s\"\n", $3
         print "write-out = \"%{http_code}\\n\""
         print "next" }' | sed '$d' >night.cfg
