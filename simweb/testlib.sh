@@ -1,7 +1,7 @@
 # Helpers for the simweb integration tests (tests/integration/simweb_*.sh),
 # sourced after tests/lib.sh.
 #   sw_start NAME [OPTIONS...]  start bin/simweb in the background (ephemeral port);
-#                               sets SW_PORT; stderr goes to NAME.err
+#                               sets SW_PORT (and SW_TLS_PORT with --tls-port); stderr goes to NAME.err
 #   sw_stop_all                 stop every simweb this script started (also on exit)
 #   swc [CURL ARGS...]          curl through the simulated web (real host names kept)
 #   swu URL                     the body of URL as UTF-8 (GBK pages converted)
@@ -18,7 +18,7 @@ sw_start() {
     [ -s "$name.port" ] && break
     sleep 0.05
   done
-  SW_PORT=$(cat "$name.port" 2>/dev/null)
+  read -r SW_PORT SW_TLS_PORT <"$name.port" 2>/dev/null   # "PLAIN [TLS]"
 }
 
 sw_stop_all() {
