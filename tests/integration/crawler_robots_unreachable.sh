@@ -13,12 +13,14 @@ t_ok "loader targets" "$B/loader" targets targets
 start_simweb --gzip \
   --fault kind=500,host=zhushou.360.cn,path=/robots.txt \
   --fault kind=reset,host=apk.91.com,path=/robots.txt
-start=$(date +%s)
 timeout 120 "$B/crawler" --out warc --connect-to "$SW_CONNECT" "${CR_SET[@]}" --set crawler.max_attempts=3 \
   --set crawler.backoff_cap_ms=300 --time-budget 60 2>crawler.log
 rc=$?
 t_eq "the crawl ends (exit 0 or 1)" 1 "$([ $rc -le 1 ] && echo 1)"
-t_eq "well before its budget" 1 "$([ $(( $(date +%s) - start )) -lt 45 ] && echo 1)"
+# it ends on its own (nothing else due), not by running out its budget: the
+# crawler's own words, not wall time, which a loaded machine stretches
+t_eq "it ends because nothing is due, not at its budget" 0 "$(grep -c 'time budget of .* reached' crawler.log)"
+t_match "it says why it ends" 'nothing due before the budget ends' "$(cat crawler.log)"
 t_eq "robots.txt tried on both hosts" 1 "$([ "$(awk -F'\t' '($3 == "zhushou.360.cn" || $3 == "apk.91.com") && $5 == "/robots.txt"' sw.log | wc -l)" -ge 2 ] && echo 1)"
 t_eq "nothing else fetched on a host whose robots.txt is 5xx" 0 "$(awk -F'\t' '$3 == "zhushou.360.cn" && $5 != "/robots.txt"' sw.log | wc -l)"
 t_eq "nothing else fetched on a host whose robots.txt resets" 0 "$(awk -F'\t' '$3 == "apk.91.com" && $5 != "/robots.txt"' sw.log | wc -l)"
