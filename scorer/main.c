@@ -15,9 +15,15 @@
 static const struct gr_config_key keys[] = {
     GR_PROG_KEY_DB,
     GR_PROG_KEYS_LOG("info"),
+    { "scorer.work_mem", GR_CFG_STR, "256MB", 0, 0,
+      "PostgreSQL work_mem inside a scoring run (its sorts and hashes of every account stay in memory)" },
+    { "scorer.temp_buffers", GR_CFG_STR, "256MB", 0, 0,
+      "PostgreSQL temp_buffers of the scorer's session (the run's temporary tables stay in memory)" },
+    { "scorer.jit", GR_CFG_BOOL, "false", 0, 0,
+      "PostgreSQL JIT compilation of the run's statements (at these sizes it costs more than it saves)" },
     { NULL, 0, NULL, 0, 0, NULL },
 };
-static const char *const sections[] = { "db", "log", NULL };
+static const char *const sections[] = { "db", "log", "scorer", NULL };
 
 static void usage(FILE *f)
 {
@@ -132,6 +138,8 @@ struct cli {
     const char *documented[MAX_DOCUMENTED + 1];
     int ndocumented;
     bool explain;
+    const char *work_mem, *temp_buffers;   /* scorer.* keys */
+    bool jit;
 };
 
 static int cmd_check_report(const char *dir)
@@ -181,6 +189,9 @@ static enum gr_rc run_one(PGconn *conn, const struct cli *cl, const struct score
     o.final = cl->final;
     o.pause_ms = pause_ms;
     o.explain = cl->explain ? stdout : NULL;
+    o.work_mem = cl->work_mem;
+    o.temp_buffers = cl->temp_buffers;
+    o.jit = cl->jit;
     rc = scorer_run(conn, m, &o, &r, err, errlen);
     if (!rc)
         print_run(m, p, &r);
@@ -349,7 +360,7 @@ int main(int argc, char **argv)
         GR_PROG_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0, false };
+    struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0, false, NULL, NULL, false };
     int c, st;
     char m[256];
 
@@ -392,6 +403,9 @@ int main(int argc, char **argv)
         return gr_prog_exit(&prog, st);
     if (!cl.db)
         cl.db = gr_config_get(prog.cfg, "db.conninfo");
+    cl.work_mem = gr_config_get(prog.cfg, "scorer.work_mem");
+    cl.temp_buffers = gr_config_get(prog.cfg, "scorer.temp_buffers");
+    cl.jit = gr_config_bool(prog.cfg, "scorer.jit");
     st = dispatch(&cl, argc - optind, (const char *const *)argv + optind);
     return gr_prog_exit(&prog, st);
 }

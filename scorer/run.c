@@ -57,6 +57,14 @@ static const char *const win_cols = "t0::text, tstat::text, ts_lo::text, t0_lo::
 #define SC_tstat "$2::timestamptz"
 #define SC_ts_lo "$3::timestamptz"
 #define SC_t0_lo "$4::timestamptz"
+/* The score.* rows of this run: compared with an uncorrelated subquery (an
+ * InitPlan), each step reads only this run's rows through the (run_id, ...)
+ * primary keys, whatever the number of earlier runs; a join on sc_p.run_id
+ * hashes or scans every run ever scored. Not a constant either: the new run's
+ * id is outside the column's statistics, so a constant is estimated at one
+ * row and the planner picks nested loops over 186,697 accounts; the InitPlan
+ * is estimated at an average run's rows. */
+#define SC_run "(SELECT run_id FROM pg_temp.sc_p)"
 #define SC(col) SC_##col
 #define FLOW(a) " AND " a ".fetched_at >= " SC(t0) " AND " a ".fetched_at < " SC(tstat)
 #define STOCK_END(a) " AND " a ".fetched_at >= " SC(ts_lo) " AND " a ".fetched_at < " SC(tstat)
@@ -168,7 +176,7 @@ static const struct step {
       "       + p.wci_sub_read_w_max * w.read_max AS read_col,"
       "         p.wci_sub_like_w_total * w.likes + p.wci_sub_like_w_avg * w.likes::float8 / w.articles"
       "       + p.wci_sub_like_w_max * w.like_max AS like_col"
-      "    FROM score.wci w JOIN pg_temp.sc_p p ON p.run_id = w.run_id"
+      "    FROM score.wci w CROSS JOIN pg_temp.sc_p p WHERE w.run_id = " SC(run)
       "), s AS ("
       "  SELECT c.*, k * (wci_sub_w_read * score.ln_off(read_col, off)"
       "                 + wci_sub_w_like * score.ln_off(like_col, off)) ^ 2 AS wci FROM c"
@@ -289,11 +297,11 @@ static const struct step {
       "INSERT INTO score.combined "
       "WITH w AS ("
       "  SELECT DISTINCT ON (org_key) org_key, biz, wci FROM score.wci"
-      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p) AND org_key IS NOT NULL"
+      "   WHERE run_id = " SC(run) " AND org_key IS NOT NULL"
       "   ORDER BY org_key, wci DESC, biz"
       "), b AS ("
       "  SELECT DISTINCT ON (org_key) org_key, account, bci FROM score.bci"
-      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p) AND org_key IS NOT NULL"
+      "   WHERE run_id = " SC(run) " AND org_key IS NOT NULL"
       "   ORDER BY org_key, bci DESC, account"
       "), s AS ("
       "  SELECT p.run_id, o.org_key, o.name, o.level,"
@@ -324,34 +332,34 @@ static const struct step {
       "SELECT s.*, row_number() OVER (ORDER BY downloads DESC, app_key) FROM ("
       "  SELECT l.run_id, l.app_key, min(l.app_name), min(l.level), min(l.province),"
       "         count(DISTINCT l.store)::integer, sum(l.downloads)::bigint AS downloads"
-      "    FROM score.app_listing l WHERE l.run_id = (SELECT run_id FROM pg_temp.sc_p) AND l.downloads IS NOT NULL"
+      "    FROM score.app_listing l WHERE l.run_id = " SC(run) " AND l.downloads IS NOT NULL"
       "   GROUP BY l.run_id, l.app_key) s" },
     { "app store summary",
       "INSERT INTO score.app_store "
       "SELECT run_id, store, count(*)::integer, count(downloads)::integer, coalesce(sum(downloads), 0)::bigint,"
       "       avg(downloads)::float8"
-      "  FROM score.app_listing WHERE run_id = (SELECT run_id FROM pg_temp.sc_p) GROUP BY run_id, store" },
+      "  FROM score.app_listing WHERE run_id = " SC(run) " GROUP BY run_id, store" },
     { "app province summary",
       "INSERT INTO score.app_province "
       "SELECT run_id, coalesce(province, '(central)'), count(*)::integer, sum(downloads)::bigint,"
       "       avg(downloads)::float8"
-      "  FROM score.app_total WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)"
+      "  FROM score.app_total WHERE run_id = " SC(run)
       " GROUP BY run_id, coalesce(province, '(central)')" },
     { "distributions",
       "INSERT INTO score.distribution "
       "WITH s AS ("
       "  SELECT 'wechat' AS platform, province, level, function, wci AS score FROM score.wci"
-      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)"
+      "   WHERE run_id = " SC(run)
       "  UNION ALL"
       "  SELECT 'weibo', province, level, function, bci FROM score.bci"
-      "   WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)"
+      "   WHERE run_id = " SC(run)
       "), m AS (SELECT platform, avg(score) AS mean, count(*) AS total FROM s GROUP BY platform),"
       " d AS ("
       "  SELECT platform, 'province' AS dimension, coalesce(province, '(none)') AS value, score FROM s"
       "  UNION ALL SELECT platform, 'level', level, score FROM s"
       "  UNION ALL SELECT platform, 'function', coalesce(function, '(none)'), score FROM s"
       ") "
-      "SELECT (SELECT run_id FROM pg_temp.sc_p), d.platform, d.dimension, d.value, count(*)::integer,"
+      "SELECT " SC(run) ", d.platform, d.dimension, d.value, count(*)::integer,"
       "       count(*)::float8 / m.total, avg(d.score), count(*) FILTER (WHERE d.score > m.mean)::integer"
       "  FROM d JOIN m USING (platform) GROUP BY d.platform, d.dimension, d.value, m.total" },
     { "unscored registry entries",
@@ -362,19 +370,19 @@ static const struct step {
       "                 || to_char(p.tstat AT TIME ZONE p.period_timezone, 'YYYY-MM-DD HH24:MI') END"
       "  FROM src.wechat_account acc CROSS JOIN pg_temp.sc_p p"
       "  LEFT JOIN (SELECT biz, count(*) AS n FROM pg_temp.sc_art GROUP BY biz) x ON x.biz = acc.biz"
-      " WHERE NOT EXISTS (SELECT 1 FROM score.wci w WHERE w.run_id = p.run_id AND w.biz = acc.biz)"
+      " WHERE NOT EXISTS (SELECT 1 FROM score.wci w WHERE w.run_id = " SC(run) " AND w.biz = acc.biz)"
       " UNION ALL "
       "SELECT p.run_id, 'weibo', acc.account, acc.name,"
       "       'no ok follower snapshot from ' || to_char(p.ts_lo AT TIME ZONE p.period_timezone, 'YYYY-MM-DD')"
       "       || ' to ' || to_char(p.tstat AT TIME ZONE p.period_timezone, 'YYYY-MM-DD') || ' (near the period end)'"
       "  FROM src.weibo_account acc CROSS JOIN pg_temp.sc_p p"
-      " WHERE NOT EXISTS (SELECT 1 FROM score.bci b WHERE b.run_id = p.run_id AND b.account = acc.account)"
+      " WHERE NOT EXISTS (SELECT 1 FROM score.bci b WHERE b.run_id = " SC(run) " AND b.account = acc.account)"
       " UNION ALL "
       "SELECT p.run_id, 'app_listing', sl.store || ':' || sl.listing_id, a.name,"
       "       'no ok listing snapshot from ' || to_char(p.ts_lo AT TIME ZONE p.period_timezone, 'YYYY-MM-DD')"
       "       || ' to ' || to_char(p.tstat AT TIME ZONE p.period_timezone, 'YYYY-MM-DD') || ' (near the period end)'"
       "  FROM src.store_listing sl JOIN src.app a USING (app_key) CROSS JOIN pg_temp.sc_p p"
-      " WHERE NOT EXISTS (SELECT 1 FROM score.app_listing l WHERE l.run_id = p.run_id AND l.store = sl.store"
+      " WHERE NOT EXISTS (SELECT 1 FROM score.app_listing l WHERE l.run_id = " SC(run) " AND l.store = sl.store"
       "                     AND l.listing_id = sl.listing_id)" },
     /* The report's own distribution figure (2.11): per scope, the share of
      * accounts whose average reads (likes) per article are above the mean of
@@ -382,7 +390,7 @@ static const struct step {
     { "shares above the mean",
       "CREATE TEMP TABLE sc_above ON COMMIT DROP AS "
       "WITH a AS (SELECT scope, reads::float8 / articles AS r, likes::float8 / articles AS z FROM score.wci"
-      "            WHERE run_id = (SELECT run_id FROM pg_temp.sc_p)),"
+      "            WHERE run_id = " SC(run) "),"
       " m AS (SELECT scope, avg(r) AS mr, avg(z) AS mz FROM a GROUP BY scope) "
       "SELECT a.scope, v.what, avg(v.above::integer)::float8 AS share FROM a JOIN m USING (scope)"
       " CROSS JOIN LATERAL (VALUES ('reads', a.r > m.mr), ('likes', a.z > m.mz)) v(what, above)"
@@ -390,36 +398,36 @@ static const struct step {
     { "aggregates",
       "INSERT INTO score.aggregate "
       "SELECT p.run_id, v.platform, v.metric, v.value FROM pg_temp.sc_p p CROSS JOIN LATERAL (VALUES"
-      " ('wechat', 'accounts', (SELECT count(*) FROM score.wci WHERE run_id = p.run_id)::float8),"
-      " ('wechat', 'articles', (SELECT sum(articles) FROM score.wci WHERE run_id = p.run_id)::float8),"
-      " ('wechat', 'articles_capped', (SELECT sum(articles_capped) FROM score.wci WHERE run_id = p.run_id)::float8),"
+      " ('wechat', 'accounts', (SELECT count(*) FROM score.wci WHERE run_id = " SC(run) ")::float8),"
+      " ('wechat', 'articles', (SELECT sum(articles) FROM score.wci WHERE run_id = " SC(run) ")::float8),"
+      " ('wechat', 'articles_capped', (SELECT sum(articles_capped) FROM score.wci WHERE run_id = " SC(run) ")::float8),"
       " ('wechat', 'articles_unobserved', (SELECT count(*) FROM pg_temp.sc_art a WHERE NOT EXISTS ("
       "      SELECT 1 FROM pg_temp.sc_st s WHERE s.biz = a.biz AND s.mid = a.mid AND s.idx = a.idx))::float8),"
-      " ('wechat', 'reads', (SELECT sum(reads) FROM score.wci WHERE run_id = p.run_id)::float8),"
-      " ('wechat', 'likes', (SELECT sum(likes) FROM score.wci WHERE run_id = p.run_id)::float8),"
-      " ('wechat', 'mean_wci', (SELECT avg(wci) FROM score.wci WHERE run_id = p.run_id)),"
-      " ('wechat', 'share_wci_above_mean', (SELECT avg((w.wci > m.v)::integer) FROM score.wci w,"
-      "      (SELECT avg(wci) AS v FROM score.wci WHERE run_id = p.run_id) m WHERE w.run_id = p.run_id)::float8),"
-      " ('wechat', 'cr_reads', (SELECT sum(t.reads) FROM (SELECT reads FROM score.wci WHERE run_id = p.run_id"
+      " ('wechat', 'reads', (SELECT sum(reads) FROM score.wci WHERE run_id = " SC(run) ")::float8),"
+      " ('wechat', 'likes', (SELECT sum(likes) FROM score.wci WHERE run_id = " SC(run) ")::float8),"
+      " ('wechat', 'mean_wci', (SELECT avg(wci) FROM score.wci WHERE run_id = " SC(run) ")),"
+      " ('wechat', 'share_wci_above_mean', (SELECT avg((x.wci > x.v)::integer) FROM (SELECT wci, avg(wci) OVER () AS v"
+      "      FROM score.wci WHERE run_id = " SC(run) ") x)::float8),"
+      " ('wechat', 'cr_reads', (SELECT sum(t.reads) FROM (SELECT reads FROM score.wci WHERE run_id = " SC(run)
       "      ORDER BY reads DESC LIMIT p.report_cr_n) t)::float8"
-      "      / nullif((SELECT sum(reads) FROM score.wci WHERE run_id = p.run_id), 0)),"
-      " ('wechat', 'cr_likes', (SELECT sum(t.likes) FROM (SELECT likes FROM score.wci WHERE run_id = p.run_id"
+      "      / nullif((SELECT sum(reads) FROM score.wci WHERE run_id = " SC(run) "), 0)),"
+      " ('wechat', 'cr_likes', (SELECT sum(t.likes) FROM (SELECT likes FROM score.wci WHERE run_id = " SC(run)
       "      ORDER BY likes DESC LIMIT p.report_cr_n) t)::float8"
-      "      / nullif((SELECT sum(likes) FROM score.wci WHERE run_id = p.run_id), 0)),"
-      " ('weibo', 'accounts', (SELECT count(*) FROM score.bci WHERE run_id = p.run_id)::float8),"
-      " ('weibo', 'posts', (SELECT sum(posts) FROM score.bci WHERE run_id = p.run_id)::float8),"
-      " ('weibo', 'mean_bci', (SELECT avg(bci) FROM score.bci WHERE run_id = p.run_id)),"
-      " ('weibo', 'share_bci_above_mean', (SELECT avg((b.bci > m.v)::integer) FROM score.bci b,"
-      "      (SELECT avg(bci) AS v FROM score.bci WHERE run_id = p.run_id) m WHERE b.run_id = p.run_id)::float8),"
+      "      / nullif((SELECT sum(likes) FROM score.wci WHERE run_id = " SC(run) "), 0)),"
+      " ('weibo', 'accounts', (SELECT count(*) FROM score.bci WHERE run_id = " SC(run) ")::float8),"
+      " ('weibo', 'posts', (SELECT sum(posts) FROM score.bci WHERE run_id = " SC(run) ")::float8),"
+      " ('weibo', 'mean_bci', (SELECT avg(bci) FROM score.bci WHERE run_id = " SC(run) ")),"
+      " ('weibo', 'share_bci_above_mean', (SELECT avg((x.bci > x.v)::integer) FROM (SELECT bci, avg(bci) OVER () AS v"
+      "      FROM score.bci WHERE run_id = " SC(run) ") x)::float8),"
       " ('wechat', 'share_avg_reads_above_mean_central', (SELECT share FROM pg_temp.sc_above WHERE scope = 'central' AND what = 'reads')),"
       " ('wechat', 'share_avg_reads_above_mean_local', (SELECT share FROM pg_temp.sc_above WHERE scope = 'local' AND what = 'reads')),"
       " ('wechat', 'share_avg_likes_above_mean_central', (SELECT share FROM pg_temp.sc_above WHERE scope = 'central' AND what = 'likes')),"
       " ('wechat', 'share_avg_likes_above_mean_local', (SELECT share FROM pg_temp.sc_above WHERE scope = 'local' AND what = 'likes')),"
-      " ('combined', 'organisations', (SELECT count(*) FROM score.combined WHERE run_id = p.run_id)::float8),"
-      " ('combined', 'mean_combined', (SELECT avg(combined) FROM score.combined WHERE run_id = p.run_id)),"
-      " ('apps', 'listings', (SELECT count(*) FROM score.app_listing WHERE run_id = p.run_id)::float8),"
-      " ('apps', 'apps', (SELECT count(*) FROM score.app_total WHERE run_id = p.run_id)::float8),"
-      " ('apps', 'downloads', (SELECT sum(downloads) FROM score.app_total WHERE run_id = p.run_id)::float8)"
+      " ('combined', 'organisations', (SELECT count(*) FROM score.combined WHERE run_id = " SC(run) ")::float8),"
+      " ('combined', 'mean_combined', (SELECT avg(combined) FROM score.combined WHERE run_id = " SC(run) ")),"
+      " ('apps', 'listings', (SELECT count(*) FROM score.app_listing WHERE run_id = " SC(run) ")::float8),"
+      " ('apps', 'apps', (SELECT count(*) FROM score.app_total WHERE run_id = " SC(run) ")::float8),"
+      " ('apps', 'downloads', (SELECT sum(downloads) FROM score.app_total WHERE run_id = " SC(run) ")::float8)"
       ") AS v(platform, metric, value)" },
 };
 
@@ -557,9 +565,30 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
              " x.* FROM jsonb_to_record($1::jsonb) AS x(%s)",
              cols);
 
+    /* The session's settings: temp_buffers only counts before the session's
+     * first temporary table (a later run of the same session sets the same
+     * value again, which PostgreSQL accepts); the others last for the run's
+     * transaction. Values from the config, as parameters. */
+    if (o->temp_buffers) {
+        const char *pa[] = { o->temp_buffers };
+        if ((rc = qx(NULL, conn, "SELECT set_config('temp_buffers', $1, false)", 1, NULL, pa, NULL,
+                     "session settings (scorer.temp_buffers)", err, errlen)))
+            return rc == GR_EDATA ? GR_ECONFIG : rc;
+    }
     if ((rc = gr_db_exec(conn, "BEGIN", err, errlen)))
         return rc;
     in_tx = true;
+    {
+        const char *pa[] = { o->work_mem, o->jit ? "on" : "off" };
+        if ((o->work_mem && (rc = qx(NULL, conn, "SELECT set_config('work_mem', $1, true)", 1, NULL, pa, NULL,
+                                     "session settings (scorer.work_mem)", err, errlen))) ||
+            (rc = qx(NULL, conn, "SELECT set_config('jit', $1, true)", 1, NULL, pa + 1, NULL,
+                     "session settings (scorer.jit)", err, errlen))) {
+            if (rc == GR_EDATA)
+                rc = GR_ECONFIG;
+            goto out;
+        }
+    }
 
     /* Serialise runs of the same methodology text and period. */
     {

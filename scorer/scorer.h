@@ -77,6 +77,9 @@ struct scorer_run_opts {
     bool final;                 /* declare the run final before its settle days have passed */
     unsigned pause_ms;          /* test hook: pause between steps inside the transaction */
     FILE *explain;              /* non-NULL: print EXPLAIN (ANALYZE, BUFFERS) of each step here */
+    const char *work_mem;       /* PostgreSQL settings of the run (NULL = the server's) */
+    const char *temp_buffers;
+    bool jit;
 };
 
 struct scorer_run_result {
