@@ -25,30 +25,47 @@
 #include "gr_log.h"
 #include "scorer.h"
 
-#define OBS_TABLES "ARRAY['obs.wechat_article', 'obs.wechat_history', 'obs.wechat_stat', 'obs.weibo_account'," \
-                   " 'obs.weibo_post', 'obs.app_listing']"
+/* The obs tables, in the order of the marks' parameters below. */
+static const char *const obs_tables[] = { "obs.wechat_article", "obs.wechat_history", "obs.wechat_stat",
+                                          "obs.weibo_account", "obs.weibo_post", "obs.app_listing" };
+#define NOBS ((int)(sizeof obs_tables / sizeof obs_tables[0]))
+_Static_assert(NOBS == 6, "sql_pending takes the six marks as $5..$10, and scorer_pending passes six");
 
-/* $1 methodology name, $2 time zone, $3 settle days, $4 stock days before. */
+/* The methodology's marks, one row per table ('-infinity' when none yet). */
+static const char sql_since[] =
+    "SELECT coalesce((SELECT loaded_through FROM score.pending_mark WHERE methodology = $1 AND obs_table = t),"
+    "                '-infinity')::text FROM unnest($2::text[]) WITH ORDINALITY u(t, i) ORDER BY i";
+
+/* Each table's rows loaded after its mark, $5..$10 (the marks, in the order
+ * of obs_tables) as constants: PostgreSQL plans the BRIN index on loaded_at
+ * of each partition for the value and reads only the block ranges loaded
+ * since, so the cost follows the rows loaded since the last run, not the
+ * history (a mark read by a subquery inside the statement would be estimated
+ * at a third of every table and scanned). */
+#define SINCE(i) " loaded_at > $" #i "::timestamptz"
+#define NEW_ROWS                                                                                           \
+    "    SELECT 'obs.wechat_article' AS tb, 'flow' AS k, published_at AS t, fetched_at AS f, loaded_at AS l" \
+    "      FROM obs.wechat_article WHERE published_at IS NOT NULL AND" SINCE(5)                              \
+    "    UNION ALL SELECT 'obs.wechat_history', 'flow', published_at, fetched_at, loaded_at"                 \
+    "      FROM obs.wechat_history WHERE" SINCE(6)                                                           \
+    "    UNION ALL SELECT 'obs.wechat_stat', 'snap', fetched_at, fetched_at, loaded_at"                      \
+    "      FROM obs.wechat_stat WHERE" SINCE(7)                                                              \
+    "    UNION ALL SELECT 'obs.weibo_post', 'flow', posted_at, fetched_at, loaded_at"                        \
+    "      FROM obs.weibo_post WHERE posted_at IS NOT NULL AND" SINCE(9)                                     \
+    "    UNION ALL SELECT 'obs.weibo_post', 'snap', fetched_at, fetched_at, loaded_at"                       \
+    "      FROM obs.weibo_post WHERE" SINCE(9)                                                               \
+    "    UNION ALL SELECT 'obs.weibo_account', 'stock', fetched_at, fetched_at, loaded_at"                   \
+    "      FROM obs.weibo_account WHERE" SINCE(8)                                                            \
+    "    UNION ALL SELECT 'obs.app_listing', 'stock', fetched_at, fetched_at, loaded_at"                     \
+    "      FROM obs.app_listing WHERE" SINCE(10)
+
+/* $1 methodology name, $2 time zone, $3 settle days, $4 stock days before,
+ * $5..$10 the marks. Rows: ('mark', table, newest loaded_at of its new rows)
+ * for the tables with new rows, then ('month', 'YYYY-MM', NULL) for every
+ * month to score. */
 static const char sql_pending[] =
-    "WITH mk AS (SELECT t, coalesce((SELECT loaded_through FROM score.pending_mark"
-    "                                 WHERE methodology = $1 AND obs_table = t), '-infinity') AS since"
-    "              FROM unnest(" OBS_TABLES ") t),"
-    " x AS ("
-    "    SELECT 'flow' AS k, published_at AS t, fetched_at AS f FROM obs.wechat_article"
-    "     WHERE published_at IS NOT NULL AND loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_article')"
-    "    UNION ALL SELECT 'flow', published_at, fetched_at FROM obs.wechat_history"
-    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_history')"
-    "    UNION ALL SELECT 'snap', fetched_at, fetched_at FROM obs.wechat_stat"
-    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.wechat_stat')"
-    "    UNION ALL SELECT 'flow', posted_at, fetched_at FROM obs.weibo_post"
-    "     WHERE posted_at IS NOT NULL AND loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_post')"
-    "    UNION ALL SELECT 'snap', fetched_at, fetched_at FROM obs.weibo_post"
-    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_post')"
-    "    UNION ALL SELECT 'stock', fetched_at, fetched_at FROM obs.weibo_account"
-    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.weibo_account')"
-    "    UNION ALL SELECT 'stock', fetched_at, fetched_at FROM obs.app_listing"
-    "     WHERE loaded_at > (SELECT since FROM mk WHERE t = 'obs.app_listing')"
-    " ), ev AS (SELECT DISTINCT k, (t AT TIME ZONE $2)::date AS d FROM x),"
+    "WITH x AS MATERIALIZED (" NEW_ROWS "),"
+    " ev AS (SELECT DISTINCT k, (t AT TIME ZONE $2)::date AS d FROM x),"
     " nw AS (SELECT max(f) AS f FROM x),"
     /* a provisional month whose settle days have passed by the newest fetch
      * time: scored again to become final, even if nothing of it changed */
@@ -70,15 +87,9 @@ static const char sql_pending[] =
     "             OR (ev.d >= mo::date - $4::integer AND ev.d < mo::date + $3::integer)"
     "         END"
     ") "
-    "SELECT to_char(m, 'YYYY-MM') FROM (SELECT m FROM m UNION SELECT m FROM settled) u ORDER BY 1";
-
-static const char sql_marks[] =
-    "SELECT t, (SELECT max(loaded_at) FROM obs.wechat_article) FROM (VALUES ('obs.wechat_article')) v(t)"
-    " UNION ALL SELECT 'obs.wechat_history', max(loaded_at) FROM obs.wechat_history"
-    " UNION ALL SELECT 'obs.wechat_stat', max(loaded_at) FROM obs.wechat_stat"
-    " UNION ALL SELECT 'obs.weibo_account', max(loaded_at) FROM obs.weibo_account"
-    " UNION ALL SELECT 'obs.weibo_post', max(loaded_at) FROM obs.weibo_post"
-    " UNION ALL SELECT 'obs.app_listing', max(loaded_at) FROM obs.app_listing";
+    "SELECT 'mark', tb, max(l)::text FROM x GROUP BY tb"
+    " UNION ALL SELECT 'month', to_char(m, 'YYYY-MM'), NULL FROM (SELECT m FROM m UNION SELECT m FROM settled) u"
+    " ORDER BY 1, 2";
 
 void scorer_pending_free(struct scorer_pending *p)
 {
@@ -103,8 +114,8 @@ static enum gr_rc param(const struct scorer_method *m, const char *key, char *ou
 enum gr_rc scorer_pending(PGconn *conn, const struct scorer_method *m, struct scorer_pending *out, char *err,
                           size_t errlen)
 {
-    char tz[128], settle[16], before[16];
-    const char *pa[4] = { m->name, tz, settle, before };
+    char tz[128], settle[16], before[16], since[NOBS][64];
+    const char *pa[4 + NOBS] = { m->name, tz, settle, before, since[0], since[1], since[2], since[3], since[4], since[5] };
     PGresult *res = NULL;
     enum gr_rc rc;
     bool in_tx = false;
@@ -118,26 +129,41 @@ enum gr_rc scorer_pending(PGconn *conn, const struct scorer_method *m, struct sc
     if ((rc = gr_db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen)))
         return rc;
     in_tx = true;
-    if ((rc = gr_db_execp(conn, sql_marks, 0, NULL, &res, err, errlen)))
-        goto out;
-    for (int i = 0; i < PQntuples(res) && out->nmarks < SCORER_PENDING_TABLES; i++) {
-        if (PQgetisnull(res, i, 1))
-            continue;
-        snprintf(out->marks[out->nmarks].table, sizeof out->marks[0].table, "%s", PQgetvalue(res, i, 0));
-        snprintf(out->marks[out->nmarks].through, sizeof out->marks[0].through, "%s", PQgetvalue(res, i, 1));
-        out->nmarks++;
+    {
+        char arr[256] = "{";
+        for (int i = 0; i < NOBS; i++)
+            snprintf(arr + strlen(arr), sizeof arr - strlen(arr), "%s%s", i ? "," : "", obs_tables[i]);
+        snprintf(arr + strlen(arr), sizeof arr - strlen(arr), "}");
+        const char *sp[2] = { m->name, arr };
+        if ((rc = gr_db_execp(conn, sql_since, 2, sp, &res, err, errlen)))
+            goto out;
+        if (PQntuples(res) != NOBS) {
+            snprintf(err, errlen, "internal: %d marks for %d obs tables", PQntuples(res), NOBS);
+            rc = GR_EINTERNAL;
+            goto out;
+        }
+        for (int i = 0; i < NOBS; i++)
+            snprintf(since[i], sizeof since[i], "%s", PQgetvalue(res, i, 0));
+        PQclear(res);
+        res = NULL;
     }
-    PQclear(res);
-    res = NULL;
-    if ((rc = gr_db_execp(conn, sql_pending, 4, pa, &res, err, errlen)))
+    if ((rc = gr_db_execp(conn, sql_pending, 4 + NOBS, pa, &res, err, errlen)))
         goto out;
-    out->n = PQntuples(res);
+    for (int i = 0; i < PQntuples(res); i++)
+        out->n += strcmp(PQgetvalue(res, i, 0), "month") == 0;
     if (out->n && !(out->months = calloc((size_t)out->n, sizeof *out->months))) {
         rc = GR_ENOMEM;
         goto out;
     }
-    for (int i = 0; i < out->n; i++)
-        snprintf(out->months[i], sizeof out->months[i], "%s", PQgetvalue(res, i, 0));
+    for (int i = 0, j = 0; i < PQntuples(res); i++) {
+        if (strcmp(PQgetvalue(res, i, 0), "month") == 0) {
+            snprintf(out->months[j++], sizeof out->months[0], "%s", PQgetvalue(res, i, 1));
+        } else if (out->nmarks < SCORER_PENDING_TABLES) {
+            snprintf(out->marks[out->nmarks].table, sizeof out->marks[0].table, "%s", PQgetvalue(res, i, 1));
+            snprintf(out->marks[out->nmarks].through, sizeof out->marks[0].through, "%s", PQgetvalue(res, i, 2));
+            out->nmarks++;
+        }
+    }
     rc = gr_db_exec(conn, "COMMIT", err, errlen);
     in_tx = false;
 out:
