@@ -347,14 +347,15 @@ def weibo_posts(acc, v, h):
     for i in range(v['men']):
         men[i % n] += 1
     assert max(men or [0]) <= 60, acc
-    # spread over the Weibo period's days, in day order (simweb bisects them)
+    # spread evenly over the Weibo period's days (post i on day WB[0] + i * days // n), in
+    # day order (simweb bisects them)
     days = WB[1] - WB[0] + 1
-    per_day = [n // days + (1 if d < n % days else 0) for d in range(days)]
-    out, i = [], 0
-    for d in range(days):
-        for j in range(per_day[d]):
-            out.append((acc, WB[0] + d, j, kinds[i], cnt[i], mc[i], men[i]))
-            i += 1
+    out, j, prev = [], 0, None
+    for i in range(n):
+        d = WB[0] + i * days // n
+        j = j + 1 if d == prev else 0
+        prev = d
+        out.append((acc, d, j, kinds[i], cnt[i], mc[i], men[i]))
     return out
 
 

@@ -85,7 +85,7 @@ static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
     return GR_OK;
 }
 
-static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap)
+static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap, const char **why)
 {
     int64_t d, j, ty, rc_, mc, me;
     long w = nf == 8 ? sw_map_get(&u->tw_by_name, f[1]) : -1;
@@ -99,8 +99,10 @@ static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap)
         return GR_EDATA;
     if (t->cal_n) {                 /* sorted by day and position (sw_universe.c bisects) */
         const struct sw_cal_post *q = &u->cal_post[u->n_cal_post - 1];
-        if (d < q->day || (d == q->day && j <= q->j))
+        if (d < q->day || (d == q->day && j <= q->j)) {
+            *why = "an account's posts out of order (they must be sorted by day, then position)";
             return GR_EDATA;
+        }
     }
     struct sw_cal_post *p = grow(u->cal_post, u->n_cal_post, cap, sizeof *p);
     if (!p)
@@ -150,6 +152,7 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
     char line[4096];
     long lineno = 0;
     size_t cap_a = 0, cap_p = 0;
+    const char *why = NULL;
     bool *ls_cal = NULL;
     enum gr_rc rc = GR_OK;
 
@@ -186,7 +189,7 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
         if (strcmp(f[0], "wa") == 0)
             rc = line_wa(u, f, nf, &cap_a);
         else if (strcmp(f[0], "tp") == 0)
-            rc = line_tp(u, f, nf, &cap_p);
+            rc = line_tp(u, f, nf, &cap_p, &why);
         else if (strcmp(f[0], "tw") == 0)
             rc = line_tw(u, f, nf);
         else if (strcmp(f[0], "ls") == 0)
@@ -211,7 +214,8 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
             rc = GR_EDATA;
         if (rc) {
             if (rc == GR_EDATA)
-                snprintf(err, errlen, "%s:%ld: bad line or unknown account, listing or kind \"%s\"", path, lineno, f[0]);
+                snprintf(err, errlen, "%s:%ld: %s \"%s\"", path, lineno,
+                         why ? why : "bad line or unknown account, listing or kind", f[0]);
             goto out;
         }
     }

@@ -26,7 +26,7 @@ t_eq "scorer reproduce: only documented differences (exit 0)" 0 $rc
 t_eq "no undocumented difference" 0 "$(grep -c 'differs$' rep.tsv)"
 for want in "表2.1: 20/20 rows within 0.01 " "表2.2: 10/10 rows within 0.01 " "表4.1: 50/60 rows within exact, 10 with documented" \
             "表1.3: 1/10 rows" "表3.1: 15/20 rows" "表3.2: 5/10 rows" "表1.2: 16/20 rows" \
-            "表2.7: 16/20 rows within exact, 4 with documented differences (run"; do
+            "表2.7: 16/20 rows within exact, 4 with documented differences \(run"; do
   t_match "summary line $want" "^$want" "$(grep "^${want%% *}" rep.tsv)"
 done
 # 表1.2's only differences are the report's own errors (12360/团学小微 identity, 国务院公报's WCI,
@@ -61,7 +61,7 @@ acc=$(awk -F'\t' '$1 == "tw" && $5 == "广东发布" { print $2 }' "$TOP/simweb/
 want=$(awk -F'\t' -v a="$acc" '$1 == "tp" && $2 == a' "$TOP/simweb/report_2014.tsv" | wc -l)
 t_eq "广东发布's posts of January-October: all $want of the calibration" "$want" "$(wb posts "$brun")"
 oct=$(wb posts "$mrun")
-t_ok "... of which October has a tenth or so (${oct:-none})" test "${oct:-0}" -gt 0 -a "${oct:-0}" -lt $((want / 5))
+t_ok "... of which October has a tenth or so (${oct:-none})" test "${oct:-0}" -ge $((want / 20)) -a "${oct:-0}" -le $((want / 5 + 1))
 t_match "表1.2: 4 rows with documented differences, none undocumented" ", 4 with documented differences \(run" "$(grep '^表1.2' rep.tsv)"
 t_match "表3.1: 5 rows with documented differences" ", 5 with documented differences \(run" "$(grep '^表3.1' rep.tsv)"
 t_match "表3.2: 5 rows with documented differences" ", 5 with documented differences \(run" "$(grep '^表3.2' rep.tsv)"
@@ -71,7 +71,7 @@ sort "$TOP/tests/data/report/reproduce_expected.tsv" | grep -v '^#' >want.tsv
 t_ok "the differences are exactly tests/data/report/reproduce_expected.tsv ($(wc -l <got.tsv) lines)" diff want.tsv got.tsv
 t_match "a report error is named as such" "	国务院公报	wci	917.75	923.44	5.690	documented: report error \(cross\)" "$(cat rep.tsv)"
 t_match "a scenario contradiction is named as such" "	最后一公里	bci	526.99	[0-9.]+	[0-9.]+	documented: .*follows t3_2_local_weibo|report error \(absent\)" "$(cat rep.tsv)"
-t_match "the combined table's two periods are named" "^t1_3_local_combined	上海发布	wci	1200.28	1229.29	[0-9.]+	documented: the combined table pairs October's WCI with the BCI of January-October" "$(cat rep.tsv)"
+t_match "the combined table's two periods are named" "^t1_3_local_combined	上海发布	wci	1200.28	1229.29	[0-9.]+	documented: scenario: the combined table pairs October's WCI with the BCI of January-October" "$(cat rep.tsv)"
 t_match "a calibration limit is named as such" "^t3_2_local_weibo	广东发布	coverage	986.32	550.67	[0-9.]+	documented: scenario: coverage out of reach" "$(cat rep.tsv)"
 t_eq "every BCI of 表3.1/3.2 as printed: no bci line among their differences" "" "$(grep -P '^t3_[12]_[a-z_]+\t[^\t]+\tbci\t' rep.tsv)"
 t_eq "... and only coverage and its compensating propagation differ (besides 中国气象局's missing followers)" "" \
@@ -115,6 +115,13 @@ for i in 1 2; do
   "$B/simweb" --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day -273 --truth jan$i 2>/dev/null
 done
 t_ok "... on the January night too (a day before day 0)" diff -r jan1 jan2
+# simweb finds an account's posts of a day by bisection: posts out of order are bad data
+awk -F'\t' '$1 == "tp" && n == 0 { h = $0; n = 1; next } $1 == "tp" && n == 1 { print; print h; n = 2; next } { print }' \
+  "$TOP/simweb/report_2014.tsv" >unsorted.tsv
+"$B/simweb" --seed 2014 --scale small --scenario report-2014 --scenario-data unsorted.tsv --date 2014-10-01 --day 1 \
+  --truth unsorted 2>unsorted.err; rc=$?
+t_eq "posts out of order in the scenario data: 65" 65 $rc
+t_match "... naming the file and line" "unsorted.tsv:[0-9]+: an account's posts out of order" "$(cat unsorted.err)"
 t_match "the January night's timeline: the posts of 1 January" "	2014-01-01T[0-9:]+Z	" "$(cat jan1/weibo_post.tsv)"
 t_eq "... and none later" "" "$(awk -F'\t' 'NR > 1 && $3 >= "2014-01-02"' jan1/weibo_post.tsv)"
 sw_start a --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31
