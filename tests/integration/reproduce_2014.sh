@@ -96,6 +96,38 @@ t_ok "reproduce says by how much 共产党员's read index moved (${size:-none})
 t_match "... as TSV: table, row, column, printed, computed, size, status" \
   "^t2_1_central_wechat	共产党员	read_index	1489.64	[0-9.]+	[0-9.]+	differs$" "$(cat moved.tsv)"
 t_eq "the apps do not depend on the WCI weights" 0 "$(grep -c '^t4_1.*differs$' moved.tsv)"
+# ... and over the report's other periods, each table against the changed methodology's
+# run of its period: the WCI weights move the combined tables, not the BCIs (表3.1/3.2 as
+# with the default) nor which articles are the hottest (表2.7)
+for p in 2014-01-01..2014-10-31 2014-09-15..2014-10-21; do
+  "$B/scorer" run --methodology moved.conf --period "$p" --db "$conn" >>run.out 2>>run.err; rc=$?
+  t_eq "scorer run --period $p with the changed weight" 0 $rc
+done
+mb=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info('2014-01-01..2014-10-31', '2014-moved')")
+mh=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info('2014-09-15..2014-10-21', '2014-moved')")
+"$B/scorer" reproduce "$TABLES" --run "$run" --db "$conn" >moved2.tsv 2>moved2.err
+t_match "表3.1 from the changed methodology's Weibo run, as with the default" \
+  "^表3.1: 15/20 rows within 0.015 \(followers exact\), 5 with documented differences \(run ${mb:-none}\)$" "$(grep '^表3.1' moved2.tsv)"
+t_match "表1.2 from the same run: its combined index moved" "^表1.2: .* DIFFER \(run ${mb:-none}\)$" "$(grep '^表1.2' moved2.tsv)"
+size=$(awk -F'\t' '$1 == "t1_2_central_combined" && $2 == "中国政府网" && $3 == "combined" { print $6 }' moved2.tsv)
+t_ok "... by a reported size (中国政府网: ${size:-none})" awk -v s="${size:-0}" 'BEGIN { exit !(s > 1) }'
+t_match "表2.7 from the changed methodology's window run, as with the default" \
+  "^表2.7: 16/20 rows within exact, 4 with documented differences \(run ${mh:-none}\)$" "$(grep '^表2.7' moved2.tsv)"
+# A changed BCI weight (propagation 0.8 -> 0.6) over the Weibo period: 表3.1/3.2 move
+sed -e 's/^name = 2014$/name = 2014-bci-moved/' -e '/^\[bci\]/,/^\[/{s/^w_propagation = 0.8/w_propagation = 0.6/}' \
+    "$TOP/conf/methodology/2014.conf" >bci-moved.conf
+t_fail "the BCI-moved methodology differs from the default" 1 cmp -s bci-moved.conf "$TOP/conf/methodology/2014.conf"
+for p in 2014-10 2014-01-01..2014-10-31; do
+  "$B/scorer" run --methodology bci-moved.conf --period "$p" --db "$conn" >>run.out 2>>run.err; rc=$?
+  t_eq "scorer run --period $p with the changed BCI weight" 0 $rc
+done
+brun2=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info('2014-10', '2014-bci-moved')")
+"$B/scorer" reproduce "$TABLES" --run "${brun2:-0}" --db "$conn" >bci-moved.tsv 2>bci-moved.err; rc=$?
+t_eq "reproduce on the BCI-moved runs finds undocumented differences (exit 1)" 1 $rc
+t_match "表3.1 no longer reproduced" "^表3.1: 0/20 rows within 0.015 \(followers exact\), 20 DIFFER" "$(grep '^表3.1' bci-moved.tsv)"
+size=$(awk -F'\t' '$1 == "t3_2_local_weibo" && $2 == "北京发布" && $3 == "bci" { print $6 }' bci-moved.tsv)
+t_ok "reproduce says by how much 北京发布's BCI moved (${size:-none})" awk -v s="${size:-0}" 'BEGIN { exit !(s > 1) }'
+t_match "表2.1 still reproduced (the WCI does not depend on the BCI weights)" "^表2.1: 20/20 rows within 0.01 " "$(grep '^表2.1' bci-moved.tsv)"
 "$B/scorer" reproduce "$TABLES" --run 999999 --db "$conn" >/dev/null 2>&1; rc=$?
 t_eq "reproduce of a missing run: 66" 66 $rc
 
