@@ -1053,6 +1053,9 @@ void sw_wx_article(const struct sw_universe *u, const struct sw_wx *a, const str
  * position, sw_scenario.c checks it), by bisection; *n: how many there are that day. */
 static const struct sw_cal_post *cal_day(const struct sw_universe *u, const struct sw_tw *t, int64_t absday, int *n)
 {
+    *n = 0;
+    if (!t->cal_n)
+        return NULL;
     const struct sw_cal_post *c = &u->cal_post[t->cal_first];
     int64_t d = absday - u->day0_abs;
     uint32_t lo = 0, hi = t->cal_n;
