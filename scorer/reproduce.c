@@ -18,7 +18,8 @@
  * inside a printed top list that the report does not name is column "extra
  * row", printed "absent", computed "present". 表2.7's rows are matched by
  * account (each account is there once), 表4.1's by store and app.
- * 表2.3-2.6 are compared with the run of their own week (REPORT_WEEK). Then one
+ * Tables of a period of their own (REPORT_WEEK, REPORT_WEIBO, REPORT_HOT) are
+ * compared with the run of that period. Then one
  * summary line per table ("表2.1: 20/20 rows within 0.01 (run N)"). */
 #include <math.h>
 #include <stdio.h>
@@ -52,13 +53,20 @@ struct spec {
     const char *sql;    /* $1 = run id; returns rank, key, key2 (or NULL), then the columns */
     struct col cols[6];
     const char *tol_text;
-    bool week;          /* compared with the run of the sub-lists' week (REPORT_WEEK) */
+    const char *period; /* NULL: the compared run; else a period of its own (REPORT_*) */
 };
 
-/* The report's category sub-lists (表2.3-2.6) are of the week 12-19 November
- * 2014, a period of their own: they are compared with the latest run of that
- * period under the compared run's methodology (its month run when there is none). */
+/* The report's periods other than its month (October 2014, the compared run's):
+ * a table of one of them is compared with the latest run of that period under the
+ * compared run's methodology (the compared run itself when there is none).
+ * - the category sub-lists (表2.3-2.6): the week 12-19 November 2014;
+ * - Tencent Weibo (表3.1/3.2) and the combined tables that pair it with WeChat
+ *   (表1.2/1.3): 1 January - 31 October 2014, the report's Weibo period;
+ * - the hot articles (表2.7): 15 September - 21 October 2014, the window its
+ *   twenty articles were published in (the report names no other). */
 #define REPORT_WEEK "2014-11-12..2014-11-19"
+#define REPORT_WEIBO "2014-01-01..2014-10-31"
+#define REPORT_HOT "2014-09-15..2014-10-21"
 
 #define Q_COMBINED(scope)                                                                                   \
     "SELECT c.rank_scope, w.name, b.name, round(c.wci::numeric, 2), round(c.bci::numeric, 2),"              \
@@ -82,34 +90,34 @@ struct spec {
 
 static const struct spec specs[] = {
     { "t1_2_central_combined", "表1.2", Q_COMBINED("central"),
-      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)", false },
+      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)", REPORT_WEIBO },
     { "t1_3_local_combined", "表1.3", Q_COMBINED("local"),
-      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)", false },
+      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)", REPORT_WEIBO },
     { "t2_1_central_wechat", "表2.1", Q_WECHAT("central"),
-      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01", false },
+      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01", NULL },
     { "t2_2_local_wechat", "表2.2", Q_WECHAT("local"),
-      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01", false },
+      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01", NULL },
     { "t2_3_party_publicity_wechat", "表2.3", Q_SUB("party_publicity"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", true },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
     { "t2_4_police_traffic_wechat", "表2.4", Q_SUB("police_traffic"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", true },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
     { "t2_5_judicial_wechat", "表2.5", Q_SUB("judicial"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", true },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
     { "t2_6_health_wechat", "表2.6", Q_SUB("health"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", true },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
     { "t2_7_hot_articles", "表2.7",
       "SELECT h.rank, h.account_name, NULL, h.title,"
       "       to_char(h.published_at AT TIME ZONE coalesce(r.params_effective ->> 'period_timezone', 'Asia/Shanghai'),"
       "               'YYYY-MM-DD HH24:MI:SS'),"
       "       report.reads_shown(h.read_capped, h.read_raw, h.reads), h.likes"
       "  FROM score.hot_article h JOIN score.run r USING (run_id) WHERE h.run_id = $1 ORDER BY h.rank",
-      { { "title", -1 }, { "published_at", -1 }, { "reads_raw", -1 }, { "likes", 0 } }, "exact", false },
+      { { "title", -1 }, { "published_at", -1 }, { "reads_raw", -1 }, { "likes", 0 } }, "exact", REPORT_HOT },
     { "t3_1_central_weibo", "表3.1", Q_WEIBO("central"),
       { { "followers", 0 }, { "coverage", 0.015 }, { "activity", 0.015 }, { "interaction", 0.015 },
-        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)", false },
+        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)", REPORT_WEIBO },
     { "t3_2_local_weibo", "表3.2", Q_WEIBO("local"),
       { { "followers", 0 }, { "coverage", 0.015 }, { "activity", 0.015 }, { "interaction", 0.015 },
-        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)", false },
+        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)", REPORT_WEIBO },
     { "t4_1_app_store_top10", "表4.1",
       "WITH p AS (SELECT coalesce((params_effective ->> 'apps_top_n')::integer, 10) AS n FROM score.run WHERE run_id = $1)"
       " SELECT x.rank, x.store || ' ' || x.app, NULL, x.downloads FROM ("
@@ -118,7 +126,7 @@ static const struct spec specs[] = {
       "    FROM score.app_listing l WHERE l.run_id = $1 AND l.rank_store IS NOT NULL"
       "  UNION ALL SELECT 'total', t.rank, t.name, t.downloads, 2 FROM score.app_total t WHERE t.run_id = $1"
       " ) x, p WHERE x.rank <= p.n ORDER BY x.blk, x.store, x.rank",
-      { { "downloads", 0 } }, "exact", false },
+      { { "downloads", 0 } }, "exact", NULL },
 };
 
 /* ---------------------------------------------------------------- documented differences */
@@ -416,7 +424,7 @@ enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const
     struct out_ctx o = { out, &ds, 0 };
     struct tally ty[sizeof specs / sizeof specs[0]];
     PGresult *res = NULL;
-    char run[32], week[32];
+    char run[32], runs[sizeof specs / sizeof specs[0]][32];
     enum gr_rc rc = GR_OK;
 
     for (const char *const *f = doc_files; f && *f; f++)
@@ -444,20 +452,24 @@ enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const
     }
     PQclear(res);
     res = NULL;
-    {
-        const char *p[2] = { REPORT_WEEK, run };
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        const char *p[2] = { specs[i].period, run };
+        snprintf(runs[i], sizeof runs[i], "%s", run);
+        if (!specs[i].period)
+            continue;
         if ((rc = gr_db_execp(conn,
                               "SELECT coalesce(report.run_of($1, m.name), r.run_id) FROM score.run r"
                               "  JOIN score.methodology m USING (methodology_id) WHERE r.run_id = $2::bigint",
                               2, p, &res, err, errlen)))
             goto out;
-        snprintf(week, sizeof week, "%s", PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : run);
+        if (PQntuples(res) == 1)
+            snprintf(runs[i], sizeof runs[i], "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
         res = NULL;
     }
     fputs("table\trow\tcolumn\tprinted\tcomputed\tsize\tstatus\n", out);
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
-        if ((rc = compare_table(conn, &specs[i], dir, specs[i].week ? week : run, &o, &ty[i], err, errlen)))
+        if ((rc = compare_table(conn, &specs[i], dir, runs[i], &o, &ty[i], err, errlen)))
             goto out;
     fprintf(out, "\n");
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
@@ -466,7 +478,7 @@ enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const
             fprintf(out, ", %d with documented differences", ty[i].documented_rows);
         if (ty[i].failed_rows)
             fprintf(out, ", %d DIFFER", ty[i].failed_rows);
-        fprintf(out, " (run %s)\n", specs[i].week ? week : run);
+        fprintf(out, " (run %s)\n", runs[i]);
     }
     *failures = o.failures;
 out:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# make demo: build, then replay the nights of October and November 2014 on the
-# simulated web (a small universe that holds every account and app the 2014 report
-# names), so that October 2014, the report's month, and the week 12-19 November of its
-# sub-lists are fully crawled and final; print the report's tables from those final runs,
-# and how to open psql on the result.
+# make demo: build, then replay a night of January 2014 and the nights of October and
+# November 2014 on the simulated web (a small universe that holds every account and app
+# the 2014 report names), so that the report's periods are fully crawled and final:
+# October 2014 (its month), 1 January - 31 October 2014 (its Weibo tables), 15 September
+# - 21 October (its hot articles) and the week 12-19 November (its sub-lists); print the
+# report's tables from those final runs, and how to open psql on the result.
 #
 # The nights run under a simulated clock (libfaketime: every process of a night, the
 # PostgreSQL server included, sees the same 2014 time, while monotonic clocks stay
@@ -30,7 +31,13 @@ done
 
 # The simulated web's universe starts on 1 October 2014 (its day 0). Each night runs
 # at 23:00 UTC (07:00 the next morning in Beijing) of its simweb day:
-#   day 1  (2 Oct):  the start of October: follower and download snapshots, 1-2 Oct
+#   day -273 (1 Jan): the start of the report's Weibo period: the follower snapshots
+#   day 1  (2 Oct):  the start of October: follower and download snapshots, 1-2 Oct, and
+#                    the articles of the last 30 days (from 3 Sep: 表2.7's September ones);
+#                    the Tencent Weibo timelines reach back to 1 January
+#   day 21 (22 Oct): the day after 表2.7's window (15 Sep - 21 Oct) ends, inside its settle
+#                    days: the stats of its October articles (a later night's would come
+#                    after the window's stat cut-off, 28 Oct)
 #   day 31 (1 Nov):  the first night after October: every article and post of 3-31 Oct
 #                    (the history pages show 30 days), the end-of-month snapshots;
 #                    October is scored, provisional (its 7 settle days have not passed)
@@ -38,10 +45,13 @@ done
 #   day 50 (20 Nov): the week 12-19 November of the category sub-lists (表2.3-2.6): its
 #                    articles and their stats, inside the week's settle days
 #   day 57 (27 Nov): the week's settle days have passed: after this night the week is
-#                    scored as a period of its own (scorer run --period $week), final
-nights=(1 31 38 50 57)
-names=("2014-10-02" "2014-11-01" "2014-11-08" "2014-11-20" "2014-11-27")
+#                    scored as a period of its own (scorer run --period $week), final,
+#                    and so are the Weibo period ($weibo) and 表2.7's window ($hot)
+nights=(-273 1 21 31 38 50 57)
+names=("2014-01-02" "2014-10-02" "2014-10-22" "2014-11-01" "2014-11-08" "2014-11-20" "2014-11-27")
 week=2014-11-12..2014-11-19
+weibo=2014-01-01..2014-10-31
+hot=2014-09-15..2014-10-21
 
 cat >"$demo/govreach.conf.in" <<CONF
 [crawler]
@@ -50,8 +60,8 @@ cat >"$demo/govreach.conf.in" <<CONF
 connect_to = mp.weixin.qq.com:443:127.0.0.1:@TLSPORT@,127.0.0.1:@PORT@
 ca_file = $demo/tls/ca.pem
 delay_ms = 0
-; follow a busy Tencent Weibo timeline to its end (the calibrated accounts post up to 60 a
-; day, 70 posts a timeline page: up to 27 pages for October)
+; follow a busy Tencent Weibo timeline to its end (a calibrated account posts up to 1,860
+; times from 1 January to 31 October, 70 posts a timeline page: up to 27 pages)
 max_depth = 40
 ; take a first stats snapshot at once, then the default +1 and +7 days
 stats_schedule = 0,86400,604800
@@ -79,8 +89,8 @@ faketime_clean() {
 trap 'faketime_clean; [ -n "$simweb" ] && kill $simweb 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 # the test CA and simweb's certificate, made under the simulated clock so that they are
-# valid in 2014 (scripts/test_ca.sh; kept for later demos)
-env FAKETIME="$(( $(date -u -d "2014-10-01 00:00:00 UTC" +%s) - $(date +%s) ))" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+# valid from the first night on (scripts/test_ca.sh; kept for later demos)
+env FAKETIME="$(( $(date -u -d "2014-01-01 00:00:00 UTC" +%s) - $(date +%s) ))" FAKETIME_DONT_FAKE_MONOTONIC=1 \
   LD_PRELOAD="$faketime_lib" scripts/test_ca.sh "$demo/tls"
 
 for i in "${!nights[@]}"; do
@@ -115,28 +125,37 @@ for i in "${!nights[@]}"; do
   simweb=
   [ $rc -le 1 ] || { echo "demo: the nightly run failed (exit $rc); see $demo/nightly.log" >&2; exit $rc; }
 done
-# (still on the last night's clock) the sub-lists' week, a custom period
-echo "== the week $week of the category sub-lists: bin/scorer run --period $week"
-rc=0
-night bin/scorer run --period "$week" --db "$conn" >"$demo/score-week.log" 2>&1 || rc=$?
-[ $rc = 0 ] || { echo "demo: scoring the week failed (exit $rc): $(tail -n 1 "$demo/score-week.log")" >&2; exit $rc; }
+# (still on the last night's clock) the report's periods other than its month, each a
+# custom period scored on its own
+for p in "week $week the category sub-lists' week (表2.3-2.6)" "weibo $weibo the Weibo period (表3.1/3.2, 1.2/1.3)" \
+         "hot $hot the hot articles' window (表2.7)"; do
+  set -- $p
+  desc=${p#* }
+  echo "== ${desc#* }: bin/scorer run --period $2"
+  rc=0
+  night bin/scorer run --period "$2" --db "$conn" >"$demo/score-$1.log" 2>&1 || rc=$?
+  [ $rc = 0 ] || { echo "demo: scoring $2 failed (exit $rc): $(tail -n 1 "$demo/score-$1.log")" >&2; exit $rc; }
+done
 
 q() { psql "$conn" -X -At -c "$1"; }
 info=$(q "SELECT run_id || ' ' || period || ' ' || status FROM report.run_info()")
 [ -n "$info" ] || { echo "demo: no final period was scored; see $demo/nightly.log" >&2; exit 70; }
 read -r run period status <<<"$info"
 echo
-echo "== The report's tables for $period, all from scoring run $run ($status; methodology $(q "SELECT methodology || ' ' || version FROM report.run_info()"))"
+rid() { q "SELECT run_id FROM report.run_info('$1')"; }
+echo "== The report's tables, each from the final run of its period (methodology $(q "SELECT methodology || ' ' || version FROM report.run_info()")):"
+echo "   $period (run $run, $status: 表2.1, 2.2, 4.1), $weibo (run $(rid "$weibo"): 表1.2, 1.3, 3.1, 3.2),"
+echo "   $hot (run $(rid "$hot"): 表2.7), $week (run $(rid "$week"): 表2.3-2.6)"
 echo "   Every registered entry not scored is in report.coverage, with the reason."
 show() { echo; echo "== $1"; psql "$conn" -X -P pager=off -c "$2"; }
-show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), top 5" "SELECT * FROM report.t1_2_central_combined LIMIT 5"
-show "表1.3 local governments, combined index, top 5" "SELECT * FROM report.t1_3_local_combined LIMIT 5"
+show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), $weibo, top 5" "SELECT * FROM report.t1_2_central_combined('$weibo') LIMIT 5"
+show "表1.3 local governments, combined index, $weibo, top 5" "SELECT * FROM report.t1_3_local_combined('$weibo') LIMIT 5"
 show "表2.1 central WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_1_central_wechat LIMIT 5"
 show "表2.2 local WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_2_local_wechat LIMIT 5"
 show "表2.3 party and publicity accounts, the week $week, top 5 (sub-list WCI)" "SELECT * FROM report.t2_3_party_publicity_wechat('$week') LIMIT 5"
-show "表2.7 the most-read articles, top 5 (reads as the page showed them)" "SELECT * FROM report.t2_7_hot_articles LIMIT 5"
-show "表3.1 central Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_1_central_weibo LIMIT 5"
-show "表3.2 local Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_2_local_weibo LIMIT 5"
+show "表2.7 the most-read articles of $hot, top 5 (reads as the page showed them)" "SELECT * FROM report.t2_7_hot_articles('$hot') LIMIT 5"
+show "表3.1 central Tencent Weibo accounts, BCI, $weibo, top 5" "SELECT * FROM report.t3_1_central_weibo('$weibo') LIMIT 5"
+show "表3.2 local Tencent Weibo accounts, BCI, $weibo, top 5" "SELECT * FROM report.t3_2_local_weibo('$weibo') LIMIT 5"
 show "表4.1 apps by downloads, top 3 per store" "SELECT * FROM report.t4_1_app_store_top10 WHERE rank <= 3"
 show "Coverage of the registry in $period" "SELECT platform, count(*) AS registered, count(last_ok_at) AS observed, count(*) FILTER (WHERE scored_in_latest_final) AS scored FROM report.coverage GROUP BY platform ORDER BY platform"
 echo

@@ -12,13 +12,15 @@ reads at start-up (it never includes the parser or the count normaliser).
     simweb/calibrate_report_2014.py [TABLES_DIR] > simweb/report_2014.tsv
 
 Period model (see simweb/README.md): WeChat articles are published in
-October 2014 (simweb days 0-30 from --date 2014-10-01, 08:00-22:00 Beijing);
-Weibo is calibrated for October 2014 too (the report's Weibo period is
-January-October, the pipeline scores calendar months): followers at day 1
-(the period-start snapshot of the demo's first night) and day 31 (the end
-snapshot), posts posted in October. The category sub-lists (表2.3-2.6) are of
-the week 12-19 November (days 42-49, a custom period), on which no uncalibrated
-account publishes. Apps: downloads from day 0 on, flat.
+October 2014 (simweb days 0-30 from --date 2014-10-01, 08:00-22:00 Beijing),
+and the five hot articles of 表2.7 published in September on their days
+(-16..-2): the hot-article window 15 September - 21 October is a period of its
+own (HOT). Weibo is calibrated for the report's period, 1 January - 31 October
+2014 (days -273..30, a custom period: WB): followers up to day -273 (the
+period-start snapshot of the demo's January night) and from day 31 on (the end
+snapshot), posts posted on days -273..30 (a `wp` line). The category sub-lists
+(表2.3-2.6) are of the week 12-19 November (days 42-49, a custom period), on
+which no uncalibrated account publishes. Apps: downloads from day 0 on, flat.
 
 The internal BCI weights of the default methodology were chosen with
 simweb/bci_weights_2014.py so that the printed sub-scores are reachable;
@@ -106,7 +108,14 @@ def solve_int(f, target, lo, hi):
 
 CAP = int(M['read_cap'])
 RMAX_PLAIN = 32000      # below 表2.7's 20th article (32574 reads)
-POSTS_MAX = 31 * 60     # simweb's calibrated posts: at most 60 a day
+POSTS_MAX = 31 * 60     # calibrated posts of an account: at most 1860 (60 a day of October, the bound the
+                        # counts were first searched under; over the Weibo period that is about 6 a day)
+# The report's Weibo period, 1 January - 31 October 2014: simweb days -273..30 (day 0 = 1 October).
+# Followers: the first count up to day WB[0] (the start snapshot), the printed one from day 31 on.
+WB = (-273, 30)
+WB_LAST_F = 31
+# 表2.7's hot-article window: its articles were published from 15 September to 21 October 2014.
+HOT = ('2014-09-15', '2014-10-21')
 CR_MAX = 20000          # comments received: at most 20000 a post on average
 
 
@@ -338,12 +347,15 @@ def weibo_posts(acc, v, h):
     for i in range(v['men']):
         men[i % n] += 1
     assert max(men or [0]) <= 60, acc
-    per_day = [n // 31 + (1 if d < n % 31 else 0) for d in range(31)]
-    out, i = [], 0
-    for d in range(31):
-        for j in range(per_day[d]):
-            out.append((acc, d, j, kinds[i], cnt[i], mc[i], men[i]))
-            i += 1
+    # spread evenly over the Weibo period's days (post i on day WB[0] + i * days // n), in
+    # day order (simweb bisects them)
+    days = WB[1] - WB[0] + 1
+    out, j, prev = [], 0, None
+    for i in range(n):
+        d = WB[0] + i * days // n
+        j = j + 1 if d == prev else 0
+        prev = d
+        out.append((acc, d, j, kinds[i], cnt[i], mc[i], men[i]))
     return out
 
 
@@ -468,20 +480,25 @@ def main():
             targets[a] = (round(ri, 2), round(ri * q, 2), round(M['w_read'] * round(ri, 2) + M['w_like'] * round(ri * q, 2), 2), t)
     # 表2.7: the hot articles published in October (Beijing time) head their accounts'
     # articles; accounts named only there get a modest WCI around them
-    hot = {}
+    # The September ones (15-29 Sep, days -16..-2) are extra articles of their accounts,
+    # outside October's WCI; the window HOT is scored as a period of its own.
+    import datetime
+    hot, hot_sep = {}, {}
     for r in read_tsv(tables, 't2_7_hot_articles'):
-        if not r['published_at'].startswith('2014-10-'):
-            doc('t2_7_hot_articles', r['account'], '*', r['published_at'], '',
-                'published in September 2014, outside the scored month (the report\'s hot-article window is 15 Sep - 21 Oct)')
-            continue
-        day = int(r['published_at'][8:10]) - 1
+        assert HOT[0] <= r['published_at'][:10] <= HOT[1], r
+        day = (datetime.date.fromisoformat(r['published_at'][:10]) - datetime.date(2014, 10, 1)).days
         hh, mm, ss = (int(x) for x in r['published_at'][11:].split(':'))
         secs = hh * 3600 + mm * 60 + ss - 8 * 3600        # Beijing -> UTC, the same day
-        assert 0 <= secs < 86400
+        assert 0 <= secs < 57600
         reads = CAP if r['reads_raw'].endswith('+') else int(r['reads_raw'])
-        hot[r['account']] = (reads, int(r['likes']), day, secs, r['title'])
-    doc('t2_7_hot_articles', '*', 'extra row', '', '',
-        'ranked into the top 20 because the September rows are outside the scored month')
+        (hot if day >= 0 else hot_sep)[r['account']] = (reads, int(r['likes']), day, secs, r['title'])
+    for name in sorted(set(hot_sep) - set(targets)):
+        # named only in 表2.7 with a September article: any October WCI well below the last row
+        scope = 'central' if wx[name]['level'] == 'central' else 'local'
+        w = round(last[scope] - 150, 2)
+        ri = round(w / (M['w_read'] + M['w_like'] * 0.5), 2)
+        targets[name] = (ri, round(ri * 0.5, 2), round(M['w_read'] * ri + M['w_like'] * round(ri * 0.5, 2), 2),
+                         't2_7_hot_articles')
     for name in sorted(hot):
         if name in targets:
             continue
@@ -500,6 +517,7 @@ def main():
                 break
         assert found, name
         targets[name] = found + ('t2_7_hot_articles',)
+    wb_wci = {}
     for name in sorted(targets):
         ri, li, w, t = targets[name]
         b = fit_wechat(ri, li, w, hot.get(name))
@@ -510,6 +528,22 @@ def main():
         arts += wechat_articles(biz, n, r, rmax, z, zmax, sum(map(ord, biz)), hot.get(name))
         if max(e_r, e_l) > 0.005 or e_w > 0.01:
             doc(t, name, 'wci', '%.2f' % w, '', 'no integer counts reach the printed value (error %.4f)' % max(e_r, e_l, e_w))
+        if name in hot_sep:
+            hr, hz, hd, hs, ht = hot_sep[name]
+            arts.append((biz, hd, 1, hr, hz, hs, ht))
+            # its WCI over the Weibo period (January-October), September's article included
+            wb_wci[name] = (M['w_read'] * idx(read_a(n + 1, r + hr, max(rmax, hr)))
+                            + M['w_like'] * idx(like_b(n + 1, z + hz, max(zmax, hz))))
+    # 表1.2/1.3 pair October's WCI (表2.1/2.2) with the BCI of January-October (表3.1/3.2); the
+    # pipeline scores one period a run, and its combined tables are the Weibo period's run,
+    # whose WCI counts every article of January-October: a September hot article too.
+    for t in ('t1_2_central_combined', 't1_3_local_combined'):
+        for r in read_tsv(tables, t):
+            a = r['name'].split('(')[0]
+            if a in wb_wci:
+                doc(t, r['name'], 'wci', r['wci'], '%.2f' % wb_wci[a],
+                    'the combined table pairs October\'s WCI with the BCI of January-October (two periods); the '
+                    'January-October run counts the account\'s September hot article (表2.7) in its WCI')
 
     # ---- Weibo: 表3.1/3.2 as printed; accounts only in 表1.2/1.3 from their printed BCI
     wt = {}
@@ -600,13 +634,15 @@ def main():
                         'no integer counts reach the printed value under the default methodology')
 
     print('# simweb --scenario report-2014: generated by simweb/calibrate_report_2014.py; do not edit')
-    print('# wx biz N R Rmax Z Zmax read_index like_index wci name | tw account followers_day1 followers_day31 name')
+    print('# wx biz N R Rmax Z Zmax read_index like_index wci name | tw account followers_first followers_last name')
     print('# ws biz N R Rmax Z Zmax read_col like_col wci name (the week 12-19 Nov, days 42-49) | wq first_day last_day (no uncalibrated WeChat pushes)')
+    print('# wp first_day last_day (the Weibo period: followers_first up to first_day, followers_last from last_day on)')
     print('# ls store listing_id downloads app | wa biz day idx reads likes utc_secs(-1: any) title('': any) | tp account day j type reposts comments mentions')
     print('# doc table row column printed scenario reason (a documented contradiction, read by scorer reproduce)')
     for l in out:
         print(l)
     print('wq\t%d\t%d' % WEEK)
+    print('wp\t%d\t%d' % (WB[0], WB_LAST_F))
     by_biz = {}
     for a in arts:
         by_biz.setdefault(a[0], []).append(a)

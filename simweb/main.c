@@ -32,8 +32,9 @@ static void usage(FILE *f)
         "  --weibo N             Tencent Weibo accounts (organisations, then civil servants)\n"
         "  --apps N              apps (each listed in one to six stores)\n"
         "  --date YYYY-MM-DD     day 0 of the universe (default: today, UTC)\n"
-        "  --day N               days after day 0 (default 0): new articles and posts appear, reads,\n"
-        "                        likes and downloads grow, followers change (some fall)\n"
+        "  --day N               days after day 0 (default 0; negative: before it): new articles and\n"
+        "                        posts appear, reads, likes and downloads grow, followers change\n"
+        "                        (some fall)\n"
         "  --named DIR           also include the named targets of DIR/*.csv (conf/targets/FORMAT.md);\n"
         "                        default $GOVREACH_SHARE/conf/targets or ./conf/targets when present\n"
         "  --no-named            no named targets\n"
@@ -213,8 +214,8 @@ int main(int argc, char **argv)
                 return usage_error("--date: expected YYYY-MM-DD");
             break;
         case O_DAY:
-            if (!gr_parse_i64(optarg, &v) || v < 0 || v > 100000)
-                return usage_error("--day: expected a non-negative integer");
+            if (!gr_parse_i64(optarg, &v) || v < -100000 || v > 100000)
+                return usage_error("--day: expected an integer from -100000 to 100000");
             o.day = (int)v;
             break;
         case O_NAMED: named = optarg; break;

@@ -79,7 +79,7 @@ struct sw_tw {                  /* a Tencent Weibo account */
     bool civil, named, nulldata;
     bool cal;                   /* --scenario: posts and followers from the calibration data */
     uint32_t cal_first, cal_n;  /* its posts in sw_universe.cal_post */
-    int64_t cal_f1, cal_f31;    /* followers on day 1 and from day 31 on (linear between) */
+    int64_t cal_f1, cal_f31;    /* followers up to day tw_first and from day tw_last on (linear between) */
 };
 
 struct sw_app {
@@ -145,6 +145,10 @@ struct sw_universe {
     bool scenario;
     /* --scenario: days (from day 0) on which no uncalibrated WeChat account pushes (wq lines) */
     int32_t quiet_first, quiet_last;
+    /* --scenario: the Weibo period (from day 0; a wp line): a calibrated account has its first
+     * followers count up to tw_first and its last from tw_last on, and every Weibo timeline
+     * reaches back to tw_first (the real one pages back through all of an account's posts) */
+    int32_t tw_first, tw_last;
     /* Article text: paragraphs of Chinese HTML, contiguous, in UTF-8 and GBK. */
     char *corpus[2];
     uint32_t *par_off[2];       /* n_par + 1 offsets into corpus[i] */
@@ -200,6 +204,9 @@ struct sw_post {
 };
 /* Posts of account t on absday (ascending time), at most cap; returns the number. */
 int sw_tw_posts_on(const struct sw_universe *u, const struct sw_tw *t, int64_t absday, struct sw_post *out, int cap);
+/* The first day (absolute) of a Weibo timeline: the last 30 days, or in the scenario from
+ * the start of its Weibo period (tw_first) on, whichever is earlier. */
+int64_t sw_tw_window_first(const struct sw_universe *u);
 int64_t sw_tw_followers(const struct sw_universe *u, const struct sw_tw *t);
 int64_t sw_tw_following(const struct sw_universe *u, const struct sw_tw *t);
 int64_t sw_tw_tweetnum(const struct sw_universe *u, const struct sw_tw *t);

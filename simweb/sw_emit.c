@@ -285,7 +285,7 @@ enum gr_rc sw_emit_truth(const struct sw_universe *u, const char *dir, char *err
                 t->account);
         int on_page = 0;
         int64_t last_ts = 0;
-        for (int64_t d = u->cur_abs; d > u->cur_abs - 30; d--) {
+        for (int64_t d = u->cur_abs; d >= sw_tw_window_first(u); d--) {
             int n = sw_tw_posts_on(u, t, d, posts, 64);
             for (int j = n - 1; j >= 0; j--) {
                 const struct sw_post *p = &posts[j];

@@ -665,7 +665,7 @@ static enum gr_rc tw_timeline(const struct sw_universe *u, const struct sw_req *
             rc = GR_ENOMEM;
             goto out;
         }
-        for (int64_t d = u->cur_abs - 29; d <= u->cur_abs && !more; d++) {
+        for (int64_t d = sw_tw_window_first(u); d <= u->cur_abs && !more; d++) {
             int n = sw_tw_posts_on(u, t, d, day, 64);
             for (int j = 0; j < n; j++) {
                 if (day[j].ts <= pagetime)
@@ -684,7 +684,7 @@ static enum gr_rc tw_timeline(const struct sw_universe *u, const struct sw_req *
         }
         free(sel);
     } else {
-        for (int64_t d = u->cur_abs; d > u->cur_abs - 30 && !rc && !more; d--) {
+        for (int64_t d = u->cur_abs; d >= sw_tw_window_first(u) && !rc && !more; d--) {
             int n = sw_tw_posts_on(u, t, d, day, 64);
             for (int j = n - 1; j >= 0 && !rc; j--) {
                 if (pageflag == 1 && day[j].ts >= pagetime)
@@ -699,7 +699,7 @@ static enum gr_rc tw_timeline(const struct sw_universe *u, const struct sw_req *
             }
         }
     }
-    for (int64_t d = u->cur_abs; d > u->cur_abs - 30; d--)
+    for (int64_t d = u->cur_abs; d >= sw_tw_window_first(u); d--)
         total += sw_tw_posts_on(u, t, d, day, 64);
     if (!rc) rc = gr_buf_printf(b, "],\"timestamp\":%lld,\"totalnum\":%d,\"user\":{\"", (long long)(u->cur_abs * 86400 + 86399), total);
     if (!rc) rc = sw_put_json(b, t->account);

@@ -6,13 +6,16 @@
  * (tab-separated, '#' comments):
  *   wx BIZ ...              a calibrated WeChat account (its articles follow as wa)
  *   ws BIZ ...              its counts in the sub-lists' week (informative, as wx)
- *   wa BIZ DAY IDX READS LIKES [SECS TITLE]   (SECS -1 / TITLE "": generated; DAY 0-60)
+ *   wa BIZ DAY IDX READS LIKES [SECS TITLE]   (SECS -1 / TITLE "": generated; DAY -60-60)
  *   wq FIRST LAST           no uncalibrated WeChat account pushes on days FIRST..LAST
- *   tw ACCOUNT F_DAY1 F_DAY31 ...   a calibrated Tencent Weibo account
- *   tp ACCOUNT DAY J TYPE REPOSTS COMMENTS MENTIONS
+ *   wp FIRST LAST           the Weibo period: followers F_FIRST up to day FIRST, F_LAST from
+ *                           day LAST on; timelines reach back to day FIRST (default 1 31)
+ *   tw ACCOUNT F_FIRST F_LAST ...   a calibrated Tencent Weibo account
+ *   tp ACCOUNT DAY J TYPE REPOSTS COMMENTS MENTIONS   (DAY -366-60; sorted by DAY, J)
  *   ls STORE LISTING_ID DOWNLOADS ...
  *   doc ...                 a documented contradiction (for scorer reproduce; ignored here)
- * DAY 0 is the universe's day 0, which must be 2014-10-01. */
+ * DAY 0 is the universe's day 0, which must be 2014-10-01; negative days are before it
+ * (the report's Weibo period starts on 1 January 2014, day -273). */
 #include "sw.h"
 
 #include <errno.h>
@@ -61,7 +64,7 @@ static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
 {
     int64_t d, i, r, z, secs = -1;
     long w = nf == 6 || nf == 8 ? sw_map_get(&u->wx_by_biz, f[1]) : -1;
-    if (w < 0 || !num(f[2], 0, 60, &d) || !num(f[3], 1, 16, &i) || !num(f[4], 0, INT64_C(1) << 40, &r) ||
+    if (w < 0 || !num(f[2], -60, 60, &d) || !num(f[3], 1, 16, &i) || !num(f[4], 0, INT64_C(1) << 40, &r) ||
         !num(f[5], 0, r, &z) || (nf == 8 && (!num(f[6], -1, 57599, &secs) || strlen(f[7]) >= 150)))
         return GR_EDATA;
     struct sw_wx *a = &u->wx[w];
@@ -82,11 +85,11 @@ static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
     return GR_OK;
 }
 
-static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap)
+static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap, const char **why)
 {
     int64_t d, j, ty, rc_, mc, me;
     long w = nf == 8 ? sw_map_get(&u->tw_by_name, f[1]) : -1;
-    if (w < 0 || !num(f[2], 0, 30, &d) || !num(f[3], 0, 59, &j) || !num(f[4], 1, 7, &ty) ||
+    if (w < 0 || !num(f[2], -366, 60, &d) || !num(f[3], 0, 59, &j) || !num(f[4], 1, 7, &ty) ||
         !num(f[5], 0, INT64_C(1) << 40, &rc_) || !num(f[6], 0, INT64_C(1) << 40, &mc) || !num(f[7], 0, 60, &me))
         return GR_EDATA;
     if (ty != 1 && ty != 2 && ty != 4 && ty != 5 && ty != 7)     /* 5: 空回, an "other" post */
@@ -94,6 +97,13 @@ static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap)
     struct sw_tw *t = &u->tw[w];
     if (t->cal_n && t->cal_first + t->cal_n != u->n_cal_post)
         return GR_EDATA;
+    if (t->cal_n) {                 /* sorted by day and position (sw_universe.c bisects) */
+        const struct sw_cal_post *q = &u->cal_post[u->n_cal_post - 1];
+        if (d < q->day || (d == q->day && j <= q->j)) {
+            *why = "an account's posts out of order (they must be sorted by day, then position)";
+            return GR_EDATA;
+        }
+    }
     struct sw_cal_post *p = grow(u->cal_post, u->n_cal_post, cap, sizeof *p);
     if (!p)
         return GR_ENOMEM;
@@ -142,6 +152,7 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
     char line[4096];
     long lineno = 0;
     size_t cap_a = 0, cap_p = 0;
+    const char *why = NULL;
     bool *ls_cal = NULL;
     enum gr_rc rc = GR_OK;
 
@@ -155,6 +166,8 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
     }
     u->quiet_first = 1;             /* no quiet days unless a wq line names them */
     u->quiet_last = 0;
+    u->tw_first = 1;                /* the Weibo period: October unless a wp line names it */
+    u->tw_last = 31;
     if (!(ls_cal = calloc(u->n_ls + 1, sizeof *ls_cal))) {
         rc = GR_ENOMEM;
         goto out;
@@ -176,7 +189,7 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
         if (strcmp(f[0], "wa") == 0)
             rc = line_wa(u, f, nf, &cap_a);
         else if (strcmp(f[0], "tp") == 0)
-            rc = line_tp(u, f, nf, &cap_p);
+            rc = line_tp(u, f, nf, &cap_p, &why);
         else if (strcmp(f[0], "tw") == 0)
             rc = line_tw(u, f, nf);
         else if (strcmp(f[0], "ls") == 0)
@@ -188,13 +201,21 @@ enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, 
                 u->quiet_first = (int32_t)q0;
                 u->quiet_last = (int32_t)q1;
             }
+        } else if (strcmp(f[0], "wp") == 0) {
+            int64_t p0, p1;
+            rc = nf == 3 && num(f[1], -366, 60, &p0) && num(f[2], p0 + 1, 60, &p1) ? GR_OK : GR_EDATA;
+            if (!rc) {
+                u->tw_first = (int32_t)p0;
+                u->tw_last = (int32_t)p1;
+            }
         } else if (strcmp(f[0], "wx") == 0 || strcmp(f[0], "ws") == 0 || strcmp(f[0], "doc") == 0)
             rc = GR_OK;
         else
             rc = GR_EDATA;
         if (rc) {
             if (rc == GR_EDATA)
-                snprintf(err, errlen, "%s:%ld: bad line or unknown account, listing or kind \"%s\"", path, lineno, f[0]);
+                snprintf(err, errlen, "%s:%ld: %s \"%s\"", path, lineno,
+                         why ? why : "bad line or unknown account, listing or kind", f[0]);
             goto out;
         }
     }

@@ -1049,23 +1049,46 @@ void sw_wx_article(const struct sw_universe *u, const struct sw_wx *a, const str
 
 /* ---- Tencent Weibo ---------------------------------------------------------------------- */
 
+/* The first of account t's calibrated posts on absday (they are sorted by day and
+ * position, sw_scenario.c checks it), by bisection; *n: how many there are that day. */
+static const struct sw_cal_post *cal_day(const struct sw_universe *u, const struct sw_tw *t, int64_t absday, int *n)
+{
+    *n = 0;
+    if (!t->cal_n)
+        return NULL;
+    const struct sw_cal_post *c = &u->cal_post[t->cal_first];
+    int64_t d = absday - u->day0_abs;
+    uint32_t lo = 0, hi = t->cal_n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c[mid].day < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t e = lo;
+    while (e < t->cal_n && c[e].day == d)
+        e++;
+    *n = (int)(e - lo);
+    return c + lo;
+}
+
 /* The calibrated post of account t on absday at position j, or NULL. */
 static const struct sw_cal_post *cal_post(const struct sw_universe *u, const struct sw_tw *t, int64_t absday, int j)
 {
-    for (uint32_t i = 0; i < t->cal_n; i++) {
-        const struct sw_cal_post *c = &u->cal_post[t->cal_first + i];
-        if (c->day == absday - u->day0_abs && c->j == j)
-            return c;
-    }
+    int n;
+    const struct sw_cal_post *c = cal_day(u, t, absday, &n);
+    for (int i = 0; i < n; i++)
+        if (c[i].j == j)
+            return &c[i];
     return NULL;
 }
 
 static int tw_count_on(const struct sw_universe *u, const struct sw_tw *t, int64_t absday)
 {
     if (t->cal) {
-        int n = 0;
-        for (uint32_t i = 0; i < t->cal_n; i++)
-            n += u->cal_post[t->cal_first + i].day == absday - u->day0_abs;
+        int n;
+        cal_day(u, t, absday, &n);
         return n;
     }
     if (t->lambda <= 0)
@@ -1076,6 +1099,14 @@ static int tw_count_on(const struct sw_universe *u, const struct sw_tw *t, int64
     if (sw_unit(sw_mix(h)) < x - n)
         n++;
     return n > 60 ? 60 : n;
+}
+
+int64_t sw_tw_window_first(const struct sw_universe *u)
+{
+    int64_t d = u->cur_abs - 29;
+    if (u->scenario && u->day0_abs + u->tw_first < d)
+        d = u->day0_abs + u->tw_first;
+    return d;
 }
 
 int sw_tw_posts_on(const struct sw_universe *u, const struct sw_tw *t, int64_t absday, struct sw_post *out, int cap)
@@ -1119,11 +1150,13 @@ int sw_tw_posts_on(const struct sw_universe *u, const struct sw_tw *t, int64_t a
 int64_t sw_tw_followers(const struct sw_universe *u, const struct sw_tw *t)
 {
     if (t->cal) {
-        if (u->day <= 1)
+        /* the calibrated followers: the first count up to the Weibo period's first day, the
+         * last from tw_last on, linear between */
+        if (u->day <= u->tw_first)
             return t->cal_f1;
-        if (u->day >= 31)
+        if (u->day >= u->tw_last)
             return t->cal_f31;
-        return t->cal_f1 + (t->cal_f31 - t->cal_f1) * (u->day - 1) / 30;
+        return t->cal_f1 + (t->cal_f31 - t->cal_f1) * (u->day - u->tw_first) / (u->tw_last - u->tw_first);
     }
     double j = (double)t->f0 * 0.0003;
     if (j < 2)
@@ -1134,13 +1167,16 @@ int64_t sw_tw_followers(const struct sw_universe *u, const struct sw_tw *t)
 
 int64_t sw_tw_following(const struct sw_universe *u, const struct sw_tw *t)
 {
-    return t->i0 + (int64_t)u->day * (int64_t)(t->h % 3) / 2;
+    int64_t n = t->i0 + (int64_t)u->day * (int64_t)(t->h % 3) / 2;
+    return n < 0 ? 0 : n;       /* (a day before day 0 may go below) */
 }
 
 int64_t sw_tw_tweetnum(const struct sw_universe *u, const struct sw_tw *t)
 {
-    int64_t n = t->p0;
-    for (int64_t d = u->day0_abs - 29; d <= u->cur_abs; d++)
+    int64_t n = t->p0, d0 = sw_tw_window_first(u);
+    if (d0 > u->day0_abs - 29)
+        d0 = u->day0_abs - 29;
+    for (int64_t d = d0; d <= u->cur_abs; d++)
         n += tw_count_on(u, t, d);
     return n;
 }
@@ -1167,5 +1203,6 @@ int64_t sw_listing_count(const struct sw_universe *u, const struct sw_listing *l
 {
     if (l->n0 < 0)
         return -1;
-    return l->n0 + l->n0 / 1000 * l->rate_ppm / 1000 * u->day;
+    int64_t n = l->n0 + l->n0 / 1000 * l->rate_ppm / 1000 * u->day;
+    return n < 0 ? 0 : n;       /* (a day before day 0 may go below) */
 }

@@ -1,6 +1,8 @@
 # The whole pipeline on the simulated web calibrated to the 2014 report
 # (simweb --scenario report-2014, the small universe plus every named account and
-# app): the demo's five nights and the sub-lists' week scored (simweb -> crawler -> parser -> loader -> scorer),
+# app): the demo's seven nights (January, October, November 2014) and the report's periods
+# scored: October, the Weibo period 1 January - 31 October, 表2.7's window 15 September -
+# 21 October and the sub-lists' week (simweb -> crawler -> parser -> loader -> scorer),
 # then `scorer reproduce` against the report's tables: every printed row within its
 # tolerance, the differences exactly the documented ones (tests/data/report/
 # reproduce_expected.tsv). Then a changed methodology weight, scored again without
@@ -23,7 +25,8 @@ conn=$(sed -n 's/^Open it as the pipeline.s owner: *psql "\(.*\)"$/\1/p' demo.ou
 t_eq "scorer reproduce: only documented differences (exit 0)" 0 $rc
 t_eq "no undocumented difference" 0 "$(grep -c 'differs$' rep.tsv)"
 for want in "表2.1: 20/20 rows within 0.01 " "表2.2: 10/10 rows within 0.01 " "表4.1: 50/60 rows within exact, 10 with documented" \
-            "表1.3: 4/10 rows" "表3.1: 15/20 rows" "表3.2: 5/10 rows" "表1.2: 16/20 rows"; do
+            "表1.3: 1/10 rows" "表3.1: 15/20 rows" "表3.2: 5/10 rows" "表1.2: 16/20 rows" \
+            "表2.7: 16/20 rows within exact, 4 with documented differences \(run"; do
   t_match "summary line $want" "^$want" "$(grep "^${want%% *}" rep.tsv)"
 done
 # 表1.2's only differences are the report's own errors (12360/团学小微 identity, 国务院公报's WCI,
@@ -33,7 +36,32 @@ for t in 表2.3 表2.4 表2.5 表2.6; do
 done
 wrun=$(psql "$conn" -XAt -c "SELECT run_id || ' ' || status FROM report.run_info('2014-11-12..2014-11-19')")
 t_match "the sub-lists' run is the week's, final" "^[0-9]+ final$" "$wrun"
-t_ok "... and not the month's" test "${wrun%% *}" != "$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info()")"
+mrun=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info()")
+t_ok "... and not the month's" test "${wrun%% *}" != "$mrun"
+# the report's Weibo period (1 January - 31 October) and 表2.7's window, each a run of its own, final
+brun=$(psql "$conn" -XAt -c "SELECT run_id || ' ' || status FROM report.run_info('2014-01-01..2014-10-31')")
+t_match "the Weibo period's run is final" "^[0-9]+ final$" "$brun"
+brun=${brun%% *}
+hrun=$(psql "$conn" -XAt -c "SELECT run_id || ' ' || status FROM report.run_info('2014-09-15..2014-10-21')")
+t_match "表2.7's window's run is final" "^[0-9]+ final$" "$hrun"
+hrun=${hrun%% *}
+for t in 表1.2 表1.3 表3.1 表3.2; do
+  t_match "$t is compared with the Weibo period's run" "\(run $brun\)$" "$(grep "^$t" rep.tsv)"
+done
+t_match "表2.7 is compared with its window's run" "\(run $hrun\)$" "$(grep '^表2.7' rep.tsv)"
+t_match "表2.1 with October's" "\(run $mrun\)$" "$(grep '^表2.1' rep.tsv)"
+t_eq "表2.7: every printed article present, none extra, only the report's cap marker differs" "reads_raw" \
+  "$(awk -F'\t' '$1 == "t2_7_hot_articles" { print $3 }' rep.tsv | sort -u)"
+# what the crawl observed of the Weibo period: each account's start snapshot is the January
+# night's, and its posts are those of the ten months (the calibration's tp lines), of which
+# October holds about a tenth
+wb() { psql "$conn" -XAt -c "SELECT $1 FROM score.bci b JOIN src.weibo_account a USING (account) WHERE b.run_id = $2 AND a.name = '广东发布'"; }
+t_match "广东发布's start snapshot: the night of 1 January" "^2014-01-01" "$(psql "$conn" -XAt -c "SET timezone = 'UTC'; SELECT b.followers_first_at FROM score.bci b JOIN src.weibo_account a USING (account) WHERE b.run_id = $brun AND a.name = '广东发布'" | tail -n 1)"
+acc=$(awk -F'\t' '$1 == "tw" && $5 == "广东发布" { print $2 }' "$TOP/simweb/report_2014.tsv")
+want=$(awk -F'\t' -v a="$acc" '$1 == "tp" && $2 == a' "$TOP/simweb/report_2014.tsv" | wc -l)
+t_eq "广东发布's posts of January-October: all $want of the calibration" "$want" "$(wb posts "$brun")"
+oct=$(wb posts "$mrun")
+t_ok "... of which October has a tenth or so (${oct:-none})" test "${oct:-0}" -ge $((want / 20)) -a "${oct:-0}" -le $((want / 5 + 1))
 t_match "表1.2: 4 rows with documented differences, none undocumented" ", 4 with documented differences \(run" "$(grep '^表1.2' rep.tsv)"
 t_match "表3.1: 5 rows with documented differences" ", 5 with documented differences \(run" "$(grep '^表3.1' rep.tsv)"
 t_match "表3.2: 5 rows with documented differences" ", 5 with documented differences \(run" "$(grep '^表3.2' rep.tsv)"
@@ -43,6 +71,7 @@ sort "$TOP/tests/data/report/reproduce_expected.tsv" | grep -v '^#' >want.tsv
 t_ok "the differences are exactly tests/data/report/reproduce_expected.tsv ($(wc -l <got.tsv) lines)" diff want.tsv got.tsv
 t_match "a report error is named as such" "	国务院公报	wci	917.75	923.44	5.690	documented: report error \(cross\)" "$(cat rep.tsv)"
 t_match "a scenario contradiction is named as such" "	最后一公里	bci	526.99	[0-9.]+	[0-9.]+	documented: .*follows t3_2_local_weibo|report error \(absent\)" "$(cat rep.tsv)"
+t_match "the combined table's two periods are named" "^t1_3_local_combined	上海发布	wci	1200.28	1229.29	[0-9.]+	documented: scenario: the combined table pairs October's WCI with the BCI of January-October" "$(cat rep.tsv)"
 t_match "a calibration limit is named as such" "^t3_2_local_weibo	广东发布	coverage	986.32	550.67	[0-9.]+	documented: scenario: coverage out of reach" "$(cat rep.tsv)"
 t_eq "every BCI of 表3.1/3.2 as printed: no bci line among their differences" "" "$(grep -P '^t3_[12]_[a-z_]+\t[^\t]+\tbci\t' rep.tsv)"
 t_eq "... and only coverage and its compensating propagation differ (besides 中国气象局's missing followers)" "" \
@@ -67,6 +96,38 @@ t_ok "reproduce says by how much 共产党员's read index moved (${size:-none})
 t_match "... as TSV: table, row, column, printed, computed, size, status" \
   "^t2_1_central_wechat	共产党员	read_index	1489.64	[0-9.]+	[0-9.]+	differs$" "$(cat moved.tsv)"
 t_eq "the apps do not depend on the WCI weights" 0 "$(grep -c '^t4_1.*differs$' moved.tsv)"
+# ... and over the report's other periods, each table against the changed methodology's
+# run of its period: the WCI weights move the combined tables, not the BCIs (表3.1/3.2 as
+# with the default) nor which articles are the hottest (表2.7)
+for p in 2014-01-01..2014-10-31 2014-09-15..2014-10-21; do
+  "$B/scorer" run --methodology moved.conf --period "$p" --db "$conn" >>run.out 2>>run.err; rc=$?
+  t_eq "scorer run --period $p with the changed weight" 0 $rc
+done
+mb=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info('2014-01-01..2014-10-31', '2014-moved')")
+mh=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info('2014-09-15..2014-10-21', '2014-moved')")
+"$B/scorer" reproduce "$TABLES" --run "$run" --db "$conn" >moved2.tsv 2>moved2.err
+t_match "表3.1 from the changed methodology's Weibo run, as with the default" \
+  "^表3.1: 15/20 rows within 0.015 \(followers exact\), 5 with documented differences \(run ${mb:-none}\)$" "$(grep '^表3.1' moved2.tsv)"
+t_match "表1.2 from the same run: its combined index moved" "^表1.2: .* DIFFER \(run ${mb:-none}\)$" "$(grep '^表1.2' moved2.tsv)"
+size=$(awk -F'\t' '$1 == "t1_2_central_combined" && $2 == "中国政府网" && $3 == "combined" { print $6 }' moved2.tsv)
+t_ok "... by a reported size (中国政府网: ${size:-none})" awk -v s="${size:-0}" 'BEGIN { exit !(s > 1) }'
+t_match "表2.7 from the changed methodology's window run, as with the default" \
+  "^表2.7: 16/20 rows within exact, 4 with documented differences \(run ${mh:-none}\)$" "$(grep '^表2.7' moved2.tsv)"
+# A changed BCI weight (propagation 0.8 -> 0.6) over the Weibo period: 表3.1/3.2 move
+sed -e 's/^name = 2014$/name = 2014-bci-moved/' -e '/^\[bci\]/,/^\[/{s/^w_propagation = 0.8/w_propagation = 0.6/}' \
+    "$TOP/conf/methodology/2014.conf" >bci-moved.conf
+t_fail "the BCI-moved methodology differs from the default" 1 cmp -s bci-moved.conf "$TOP/conf/methodology/2014.conf"
+for p in 2014-10 2014-01-01..2014-10-31; do
+  "$B/scorer" run --methodology bci-moved.conf --period "$p" --db "$conn" >>run.out 2>>run.err; rc=$?
+  t_eq "scorer run --period $p with the changed BCI weight" 0 $rc
+done
+brun2=$(psql "$conn" -XAt -c "SELECT run_id FROM report.run_info('2014-10', '2014-bci-moved')")
+"$B/scorer" reproduce "$TABLES" --run "${brun2:-0}" --db "$conn" >bci-moved.tsv 2>bci-moved.err; rc=$?
+t_eq "reproduce on the BCI-moved runs finds undocumented differences (exit 1)" 1 $rc
+t_match "表3.1 no longer reproduced" "^表3.1: 0/20 rows within 0.015 \(followers exact\), 20 DIFFER" "$(grep '^表3.1' bci-moved.tsv)"
+size=$(awk -F'\t' '$1 == "t3_2_local_weibo" && $2 == "北京发布" && $3 == "bci" { print $6 }' bci-moved.tsv)
+t_ok "reproduce says by how much 北京发布's BCI moved (${size:-none})" awk -v s="${size:-0}" 'BEGIN { exit !(s > 1) }'
+t_match "表2.1 still reproduced (the WCI does not depend on the BCI weights)" "^表2.1: 20/20 rows within 0.01 " "$(grep '^表2.1' bci-moved.tsv)"
 "$B/scorer" reproduce "$TABLES" --run 999999 --db "$conn" >/dev/null 2>&1; rc=$?
 t_eq "reproduce of a missing run: 66" 66 $rc
 
@@ -82,6 +143,19 @@ for i in 1 2; do
   "$B/simweb" --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31 --truth truth$i 2>/dev/null
 done
 t_ok "same seed, same truth (byte for byte)" diff -r truth1 truth2
+for i in 1 2; do
+  "$B/simweb" --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day -273 --truth jan$i 2>/dev/null
+done
+t_ok "... on the January night too (a day before day 0)" diff -r jan1 jan2
+# simweb finds an account's posts of a day by bisection: posts out of order are bad data
+awk -F'\t' '$1 == "tp" && n == 0 { h = $0; n = 1; next } $1 == "tp" && n == 1 { print; print h; n = 2; next } { print }' \
+  "$TOP/simweb/report_2014.tsv" >unsorted.tsv
+"$B/simweb" --seed 2014 --scale small --scenario report-2014 --scenario-data unsorted.tsv --date 2014-10-01 --day 1 \
+  --truth unsorted 2>unsorted.err; rc=$?
+t_eq "posts out of order in the scenario data: 65" 65 $rc
+t_match "... naming the file and line" "unsorted.tsv:[0-9]+: an account's posts out of order" "$(cat unsorted.err)"
+t_match "the January night's timeline: the posts of 1 January" "	2014-01-01T[0-9:]+Z	" "$(cat jan1/weibo_post.tsv)"
+t_eq "... and none later" "" "$(awk -F'\t' 'NR > 1 && $3 >= "2014-01-02"' jan1/weibo_post.tsv)"
 sw_start a --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31
 pa=$SW_PORT
 sw_start b --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 31
@@ -100,5 +174,7 @@ done <truth1/urls.txt
 t_ok "every seventh URL of urls.txt: identical non-empty bodies from two servers ($same of $((n / 7)))" test "$same" -eq $((n / 7)) -a "$same" -gt 10
 t_match "the scenario's counts are the calibration's (无锡发布's hot article is capped)" "MzkzNTAzMTM2MA==	[0-9]+	1	100001	t	564" "$(cat truth1/wechat_stat.tsv)"
 t_match "... with the report's title" "MzkzNTAzMTM2MA==	[0-9]+	1	[0-9a-f]+	那些伤不起的无锡话	无锡发布	2014-10-07T02:25:07Z	ok" "$(cat truth1/wechat_article.tsv)"
+"$B/simweb" --seed 2014 --scale small --scenario report-2014 --date 2014-10-01 --day 1 --truth oct2 2>/dev/null
+t_match "表2.7's September article of 共产党员 is on the history of 2 October" "	解读中共用人方向:什么样的人能当领导干部\?	共产党员	2014-09-15T02:19:59Z	ok" "$(cat oct2/wechat_article.tsv)"
 sw_stop_all
 GOVREACH_VAR=$GOVREACH_DEMO_DIR "$TOP/scripts/pgembed.sh" stop
