@@ -66,6 +66,11 @@ enum gr_rc loader_copy_buf(PGconn *conn, const char *copy_sql, const struct gr_b
  * Figures: the report's printed panorama figures (conf/report/panorama_2014.tsv). */
 enum gr_rc loader_candidates_load(PGconn *conn, const char *rules_path, char *const *files, int nfiles);
 enum gr_rc loader_candidates_classify(PGconn *conn, const char *rules_path);
+/* Inside `loader load`'s transaction for a discovered_account file (path,
+ * for messages): folds the rows that transaction stored into
+ * obs.discovered_account (loaded_at = now()) into the registry, then
+ * classifies and promotes with conf/classify.tsv, as `candidates load` does. */
+enum gr_rc loader_candidates_absorb(PGconn *conn, const char *path);
 enum gr_rc loader_candidates_export(PGconn *conn, const char *path);
 enum gr_rc loader_candidates_import(PGconn *conn, const char *path, const char *rules_path);
 enum gr_rc loader_candidates_evaluate(PGconn *conn, const char *truth_dir, bool check, FILE *out);
