@@ -467,6 +467,12 @@ static enum gr_rc classify_and_promote(PGconn *conn, const char *rules_path, lon
     return rc;
 }
 
+enum gr_rc loader_candidates_rules(PGconn *conn, const char *rules_path)
+{
+    char sha[65];
+    return load_rules(conn, rules_path, sha);
+}
+
 enum gr_rc loader_candidates_classify(PGconn *conn, const char *rules_path)
 {
     long changed = 0, promoted = 0;
@@ -1192,13 +1198,13 @@ enum gr_rc loader_discovery_run(PGconn *conn, int argc, char **argv)
         return loader_divisions(conn, argc == 2 ? argv[1] : dflt);
     }
     if (argc < 2) {
-        fputs("loader: candidates needs a subcommand (load, classify, export, import, evaluate, figures); try --help\n",
+        fputs("loader: candidates needs a subcommand (queries, load, classify, export, import, evaluate, figures); try --help\n",
               stderr);
         return GR_EUSAGE;
     }
     sub = argv[1];
     snprintf(rules, sizeof rules, "%s/conf/classify.tsv", gr_share_dir());
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+    for (; strcmp(sub, "queries") != 0 && i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         if (!strcmp(argv[i], "--rules") && i + 1 < argc)
             snprintf(rules, sizeof rules, "%s", argv[++i]);
         else if (!strcmp(argv[i], "--check"))
@@ -1211,6 +1217,8 @@ enum gr_rc loader_discovery_run(PGconn *conn, int argc, char **argv)
     int left = argc - i;
     if (!strcmp(sub, "load") && left >= 1)
         return loader_candidates_load(conn, rules, argv + i, left);
+    if (!strcmp(sub, "queries"))
+        return loader_queries_run(conn, rules, argc - 1, argv + 1);
     if (!strcmp(sub, "classify") && left == 0)
         return loader_candidates_classify(conn, rules);
     if (!strcmp(sub, "export") && left == 1)
