@@ -1,5 +1,6 @@
 /* loader candidates: the registry of discovered WeChat accounts.
  *
+ *   queries          the Sogou search queries into the frontier (loader_queries.c)
  *   load FILE...     discovered_account TSV (the Sogou result rows, see
  *                    loader/README.md) into src.discovered_account and
  *                    src.discovered_sighting, then classify and promote
