@@ -29,7 +29,7 @@ CREATE TABLE obs.discovered_account (
     PRIMARY KEY (warc_file, warc_offset, wechat_id, fetched_at),
     CHECK ((query IS NULL) = (page IS NULL) AND (query IS NULL) = (rank IS NULL))
 ) PARTITION BY RANGE (fetched_at);
-COMMENT ON TABLE obs.discovered_account IS 'An account as a discovery page showed it: a Sogou WeChat account search result (query, page, rank set), or the Sogou-linked profile page or a temporary article page of the account (query NULL). Folded into src.discovered_account by the load.';
+COMMENT ON TABLE obs.discovered_account IS 'An account as a discovery page showed it: a Sogou WeChat account search result (query, page, rank set), or the Sogou-linked profile page or a temporary article page of the account (query NULL). Folded into src.discovered_account by the load. Partitioned by the UTC month of fetched_at (obs.discovered_account_YYYY_MM, see meta.obs_partition).';
 COMMENT ON COLUMN obs.discovered_account.query IS 'The search query (the URL''s query parameter); NULL for a profile or article page.';
 COMMENT ON COLUMN obs.discovered_account.page IS 'Result page number (1-based); NULL off a result page.';
 COMMENT ON COLUMN obs.discovered_account.rank IS 'Position on the result page (1-based); NULL off a result page.';
@@ -48,6 +48,9 @@ COMMENT ON COLUMN obs.discovered_account.url IS 'Provenance: fetched URL.';
 COMMENT ON COLUMN obs.discovered_account.fetched_at IS 'Provenance: fetch time.';
 COMMENT ON COLUMN obs.discovered_account.loaded_at IS 'When the loader stored the row (the load''s transaction time: the rows one load folds into the registry).';
 CREATE INDEX ON obs.discovered_account (wechat_id);
+-- as every obs table since 012: block ranges by fetch time
+CREATE INDEX discovered_account_fetched_brin ON obs.discovered_account USING brin (fetched_at);
+COMMENT ON INDEX obs.discovered_account_fetched_brin IS 'Block ranges by fetch time: the scorer''s windows read only the part of a month''s partition they cover.';
 CREATE INDEX ON obs.discovered_account (loaded_at);
 
 INSERT INTO meta.record_type VALUES ('discovered_account', '{warc_file,warc_offset,wechat_id,fetched_at}');
