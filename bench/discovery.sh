@@ -36,7 +36,8 @@ t=$(now)
   --set crawler.stats_schedule=0 --set host:weixin.sogou.com.delay_ms=0 --set host:weixin.sogou.com.max_inflight=16 \
   --set host:mp.weixin.qq.com.delay_ms=0 --set host:mp.weixin.qq.com.max_inflight=16 --concurrency 32 2>crawl.log
 read -r el us sy rss <crawl.time
-echo "crawl: $(psql -X -qtA -c "SELECT count(*) FILTER (WHERE kind = 'sogou_search') || ' result pages, ' || count(*) FILTER (WHERE kind = 'sogou_profile') || ' profile pages, ' || count(*) FILTER (WHERE kind = 'sogou_article') || ' article pages, ' || count(*) FILTER (WHERE state <> 'done') || ' not done' FROM crawl.frontier") in ${el} s (crawler CPU ${us}+${sy} s, peak RSS $((rss / 1024)) MiB)"
+psql -X -qtA -F ' ' -c "SELECT 'not done:', f.kind, f.state, f.attempts, f.url, (SELECT l.error FROM crawl.fetch_log l WHERE l.frontier_id = f.id ORDER BY l.id DESC LIMIT 1) FROM crawl.frontier f WHERE f.state <> 'done' AND f.kind <> 'robots' LIMIT 5"
+echo "crawl: $(psql -X -qtA -c "SELECT count(*) FILTER (WHERE kind = 'sogou_search') || ' result pages, ' || count(*) FILTER (WHERE kind = 'sogou_profile') || ' profile pages, ' || count(*) FILTER (WHERE kind = 'sogou_article') || ' article pages, ' || count(*) FILTER (WHERE state <> 'done' AND kind <> 'robots') || ' not done' FROM crawl.frontier") in ${el} s (crawler CPU ${us}+${sy} s, peak RSS $((rss / 1024)) MiB)"
 t=$(now)
 "$B/parser" -q --out parsed warc/*.warc.gz
 echo "parse: $(since "$t") s, $(cat parsed/*.discovered_account.tsv | wc -l) discovered_account rows"

@@ -179,14 +179,13 @@ static enum gr_rc article_extract(const struct gr_doc *doc, struct gr_rows *out,
     static const char *const names[NV] = { "biz", "ct", "nickname", "user_name", "msg_title" };
     const char *s = doc->text;
     size_t n = doc->len, pos = 0, ov[6];
-    struct gr_buf v[NV], tmp;
+    struct gr_buf v[NV];
     int64_t ct = 0;
     bool have_ct = false;
     enum gr_rc rc = GR_OK;
 
     for (int k = 0; k < NV; k++)
         gr_buf_init(&v[k], 16384);
-    gr_buf_init(&tmp, 16384);
     for (int m; !rc && (m = gr__re_match(&re_jsvar, s, n, pos, ov, 3)) > 0; pos = ov[1]) {
         for (int k = 0; k < NV; k++)
             if (ov[3] - ov[2] == strlen(names[k]) && !memcmp(s + ov[2], names[k], ov[3] - ov[2]) && !v[k].len)
@@ -223,7 +222,6 @@ static enum gr_rc article_extract(const struct gr_doc *doc, struct gr_rows *out,
 out:
     for (int k = 0; k < NV; k++)
         gr_buf_free(&v[k]);
-    gr_buf_free(&tmp);
     return rc;
 }
 
