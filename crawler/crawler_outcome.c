@@ -105,6 +105,33 @@ static bool transient_curl(CURLcode rc)
     }
 }
 
+/* Whether j's response is its site's anti-spider answer (the source says:
+ * gr_source_blocked, e.g. Sogou's 302 to /antispider/ or its captcha form):
+ * then the URL is retried later and the host backed off, as after a 429,
+ * and neither the redirect nor the page's links are followed. why gets the
+ * reason. */
+static bool blocked(struct engine *e, const struct cr_job *j, char *why, size_t why_len)
+{
+    struct gr_page page;
+    struct gr_http_msg m;
+    struct gr_buf dec;
+    char err[256];
+    bool b = false;
+    const struct gr_source *src = j->source ? gr_source_find(j->url) : NULL;
+
+    if (!src || j->status < 200 || j->status >= 400 || j->resphead.len == 0)
+        return false;
+    gr_buf_init(&dec, e->max_decoded);
+    enum gr_rc rc = cr_response(j, &m, &dec, err, sizeof err);
+    if (!rc || rc == GR_ELIMIT) {
+        gr_page_from_http(&page, &m, j->url, j->method, j->post_body, j->post_body ? strlen(j->post_body) : 0,
+                          j->finished_us / 1000000);
+        b = gr_source_blocked(&page, j->location, why, why_len);
+    }
+    gr_buf_free(&dec);
+    return b;
+}
+
 /* Decides what the frontier does with j after its transfer. */
 void cr_classify(struct engine *e, struct cr_job *j)
 {
@@ -112,6 +139,7 @@ void cr_classify(struct engine *e, struct cr_job *j)
     bool is_robots = j->kind && strcmp(j->kind, "robots") == 0;
     bool got_response = j->status > 0 && j->resphead.len > 0;
     int max_attempts = e->fr->polite.max_attempts;
+    char why[256];
 
     j->host_wait_ms = 0;
     j->backoff = 0;
@@ -133,6 +161,10 @@ void cr_classify(struct engine *e, struct cr_job *j)
         j->outcome = CR_RETRY;
         j->backoff = 1;
         snprintf(j->error, sizeof j->error, "HTTP %ld", j->status);
+    } else if (!is_robots && blocked(e, j, why, sizeof why)) {
+        j->outcome = CR_RETRY;
+        j->backoff = 1;
+        snprintf(j->error, sizeof j->error, "HTTP %ld anti-spider: %.200s", j->status, why);
     } else {
         j->outcome = CR_DONE;
         j->backoff = -1;

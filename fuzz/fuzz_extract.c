@@ -30,6 +30,10 @@ static const struct {
     { "http://www.wandoujia.com/apps/com.x.y", "GET", "text/html", 200 },
     { "http://itunes.apple.com/lookup?id=400000001&country=cn", "GET", "text/javascript", 200 },
     { "http://zhushou.360.cn/detail/index/soft_id/1000001", "GET", "text/html", 404 },
+    { "http://weixin.sogou.com/weixin?type=1&query=%E5%85%AC%E5%AE%89&page=1", "GET", "text/html; charset=utf-8", 200 },
+    { "http://weixin.sogou.com/antispider/?from=%2Fweixin", "GET", "text/html", 200 },
+    { "http://mp.weixin.qq.com/profile?src=3&timestamp=1412150400&ver=1&signature=5bd1e9d5ffb1d37e44e72d5b7e", "GET", "text/html", 200 },
+    { "http://mp.weixin.qq.com/s?timestamp=1412150400&src=3&ver=1&signature=5bd1e9d500f25eb4c1bb92677f", "GET", "text/html", 200 },
     { "http://example.com/", "GET", NULL, 200 },
 };
 

@@ -10,7 +10,7 @@
 
 static const char *const rec_names[GR_REC_COUNT] = {
     "wechat_article", "wechat_stat", "wechat_history", "weibo_account",
-    "weibo_post", "app_listing", "parse_reject",
+    "weibo_post", "app_listing", "discovered_account", "parse_reject",
 };
 
 const char *const gr_status_names[] = {
@@ -26,6 +26,7 @@ static const char *const rec_headers[GR_REC_COUNT] = {
     "account\tnick\tfollowers\tfollowing\tposts\tstatus" PROV,
     "account\tpost_id\tposted_at\tkind\treposts\tcomments\tmentions" PROV,
     "store\tlisting_id\tpackage\tapp_name\tdownloads\tdownloads_capped\tdownloads_raw\trating_count\trating_avg\tstatus" PROV,
+    "query\tpage\trank\twechat_id\tname\tverified_body\tdescription\tlatest_title\tlatest_url\tlatest_at\tprofile_url\tbiz" PROV,
     "source\treason" PROV,
 };
 

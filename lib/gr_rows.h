@@ -26,11 +26,12 @@ enum gr_rec_type {
     GR_REC_WEIBO_ACCOUNT,
     GR_REC_WEIBO_POST,
     GR_REC_APP_LISTING,
+    GR_REC_DISCOVERED_ACCOUNT,
     GR_REC_PARSE_REJECT,
     GR_REC_COUNT
 };
 
-/* The C side of schema/003_obs.sql, which is the single source: the record
+/* The C side of schema/003_obs.sql (and 021_discovered_obs.sql), which is the single source: the record
  * types (enum order = the tables below), their columns, the page statuses of
  * every obs.*.status, the store codes of obs.app_listing.store and
  * src.store_listing.store, and the count stored for a capped read count.

@@ -21,7 +21,10 @@
  * defining gr_source_<name>. Adding a site is that file and one entry here.
  * GR_TEST_SOURCES: sources compiled only into test programs (the toy store
  * of tests/integration/toy_source.sh, built with -DGR_TOY_SOURCE). */
-#define GR_SOURCES(X) X(wechat) X(tqq) X(360) X(91) X(yyb) X(baidu) X(wandoujia) X(appstore) GR_TEST_SOURCES(X)
+/* sogou_profile comes before wechat: wechat's article pattern claims every
+ * mp.weixin.qq.com/s? URL, and the temporary signed links are
+ * sogou_profile's (the first source whose pattern matches owns a URL). */
+#define GR_SOURCES(X) X(sogou) X(sogou_profile) X(wechat) X(tqq) X(360) X(91) X(yyb) X(baidu) X(wandoujia) X(appstore) GR_TEST_SOURCES(X)
 #ifdef GR_TOY_SOURCE
 #define GR_TEST_SOURCES(X) X(toy)
 #else
@@ -181,6 +184,14 @@ static const struct gr_source *lookup(const char *url, const char *method, int *
         }
     }
     return NULL;
+}
+
+bool gr_source_blocked(const struct gr_page *page, const char *location, char *why, size_t why_len)
+{
+    const struct gr_source *s = lookup(page->url, page->method ? page->method : "GET", NULL);
+    if (why_len)
+        why[0] = '\0';
+    return s && s->blocked && s->blocked(page, location, why, why_len);
 }
 
 const struct gr_source *gr_source_find(const char *url)
@@ -566,6 +577,38 @@ static const struct {
     { "nbsp", 0xA0 }, { "yen", 0xA5 }, { "middot", 0xB7 }, { "ldquo", 0x201C }, { "rdquo", 0x201D },
     { "hellip", 0x2026 }, { "mdash", 0x2014 }, { "copy", 0xA9 },
 };
+
+enum gr_rc gr__html_text(const char *s, size_t n, struct gr_buf *out)
+{
+    struct gr_buf raw;
+    size_t start = out->len;
+    enum gr_rc rc = GR_OK;
+
+    gr_buf_init(&raw, n + 1);
+    for (size_t i = 0; i < n && !rc;) {
+        if (s[i] == '<' && i + 3 < n && !memcmp(s + i, "<!--", 4)) {
+            const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
+            i = e ? (size_t)(e - s) + 3 : n;
+        } else if (s[i] == '<') {
+            const char *e = memchr(s + i, '>', n - i);
+            i = e ? (size_t)(e - s) + 1 : n;
+        } else {
+            size_t j = i;
+            while (j < n && s[j] != '<')
+                j++;
+            rc = gr_buf_append(&raw, s + i, j - i);
+            i = j;
+        }
+    }
+    if (!rc)
+        rc = gr__html_unescape(raw.data ? raw.data : "", raw.len, out);
+    if (!rc && out->data)
+        out->len = start + gr__normalize_space(out->data + start, out->len - start);
+    if (out->data)
+        out->data[out->len] = '\0';
+    gr_buf_free(&raw);
+    return rc;
+}
 
 enum gr_rc gr__html_unescape(const char *s, size_t n, struct gr_buf *out)
 {

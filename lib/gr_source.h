@@ -11,6 +11,10 @@
  *   weibo_user      open.t.qq.com/api/user/other_info?format=json&name=...
  *   weibo_timeline  open.t.qq.com/api/statuses/user_timeline?format=json&name=...
  *   app_listing     a store listing page or the iTunes lookup JSON
+ *   sogou_search    weixin.sogou.com/weixin?type=1&query=Q&page=N  (account search)
+ *   sogou_antispider weixin.sogou.com/antispider/...           (captcha page)
+ *   sogou_profile   mp.weixin.qq.com/profile?src=3&timestamp=...&signature=...
+ *   sogou_article   mp.weixin.qq.com/s?timestamp=...&src=3&signature=... (temporary link)
  *   robots          /robots.txt (crawler only)
  *
  * What a source owns (gr_source_impl.h, struct gr_source): its URL patterns
@@ -92,13 +96,20 @@ struct gr_source;   /* defined in gr_source_impl.h by the parser side */
 
 /* The source owning url (by its PCRE2 URL patterns), or NULL. */
 const struct gr_source *gr_source_find(const char *url);
-/* Its short name: wechat, tqq, 360, 91, yyb, baidu, wandoujia, appstore. */
+/* Its short name: sogou, sogou_profile, wechat, tqq, 360, 91, yyb, baidu, wandoujia, appstore. */
 const char *gr_source_name(const struct gr_source *s);
 /* The frontier kind of url (one of the strings above), or NULL if no source owns it. */
 const char *gr_source_kind(const char *url, const char *method);
 /* Appends the links page leads to (history -> articles -> getappmsgext;
  * weibo account -> timeline pages). GR_OK with no links when there are none. */
 enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out);
+
+/* Whether the response to page->url (body decoded to UTF-8, location the
+ * absolute redirect target or NULL) is its site's anti-spider or
+ * verification answer (Sogou's /antispider/ redirect and captcha page):
+ * not the page asked for, not an empty one either. The crawler retries the
+ * URL later with the host's backoff. why gets a short reason. */
+bool gr_source_blocked(const struct gr_page *page, const char *location, char *why, size_t why_len);
 
 /* ---- what the sources own: seeds, credentials, hosts ------------------------ */
 

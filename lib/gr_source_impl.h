@@ -72,6 +72,12 @@ struct gr_source {
      * means "ask the DOM path"; nothing may be appended then. */
     enum gr_rc (*extract)(const struct gr_doc *doc, enum gr_extract_path path, struct gr_rows *out,
                           bool *decided, char *reason, size_t reason_len);
+    /* Whether a response (page: its body decoded to UTF-8; location: the
+     * absolute redirect target or NULL) is the site's anti-spider or
+     * verification answer rather than the page asked for: the crawler then
+     * retries the URL later and backs the host off (gr_source_blocked).
+     * Writes why into why[0..why_len). NULL: the site has none. */
+    bool (*blocked)(const struct gr_page *page, const char *location, char *why, size_t why_len);
 };
 
 /* The sources, one per file in lib/sources/, are listed in lib/gr_source.c's
@@ -116,6 +122,10 @@ enum gr_rc gr__url_set_param(const char *url, const char *name, const char *valu
 enum gr_rc gr__html_unescape(const char *s, size_t n, struct gr_buf *out);
 /* Appends s percent-encoded for a form value (keeps A-Za-z0-9 - _ . ~ =). */
 enum gr_rc gr__form_encode(const char *s, struct gr_buf *out);
+/* The text of an HTML fragment s[0..n): tags and comments removed (the
+ * search's highlighting <em><!--red_beg-->...<!--red_end--></em> included),
+ * character references decoded, whitespace normalised; appended to out. */
+enum gr_rc gr__html_text(const char *s, size_t n, struct gr_buf *out);
 /* Collapses runs of whitespace (ASCII, U+00A0, U+3000) to one space and
  * trims; in place, returns the new length. */
 size_t gr__normalize_space(char *s, size_t n);

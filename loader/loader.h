@@ -66,6 +66,17 @@ enum gr_rc loader_copy_buf(PGconn *conn, const char *copy_sql, const struct gr_b
  * Figures: the report's printed panorama figures (conf/report/panorama_2014.tsv). */
 enum gr_rc loader_candidates_load(PGconn *conn, const char *rules_path, char *const *files, int nfiles);
 enum gr_rc loader_candidates_classify(PGconn *conn, const char *rules_path);
+/* Loads the rules file into src.classify_rule (inside the caller's transaction). */
+enum gr_rc loader_candidates_rules(PGconn *conn, const char *rules_path);
+/* `loader candidates queries [--limit N] [--words FILE] [--rules FILE]`
+ * (argv after "queries"): the Sogou search queries from the gazetteer and
+ * conf/discovery_words.tsv, seeded into the frontier (loader_queries.c). */
+enum gr_rc loader_queries_run(PGconn *conn, const char *rules_path, int argc, char **argv);
+/* Inside `loader load`'s transaction for a discovered_account file (path,
+ * for messages): folds the rows that transaction stored into
+ * obs.discovered_account (loaded_at = now()) into the registry, then
+ * classifies and promotes with conf/classify.tsv, as `candidates load` does. */
+enum gr_rc loader_candidates_absorb(PGconn *conn, const char *path);
 enum gr_rc loader_candidates_export(PGconn *conn, const char *path);
 enum gr_rc loader_candidates_import(PGconn *conn, const char *path, const char *rules_path);
 enum gr_rc loader_candidates_evaluate(PGconn *conn, const char *truth_dir, bool check, FILE *out);

@@ -1,5 +1,6 @@
 /* loader candidates: the registry of discovered WeChat accounts.
  *
+ *   queries          the Sogou search queries into the frontier (loader_queries.c)
  *   load FILE...     discovered_account TSV (the Sogou result rows, see
  *                    loader/README.md) into src.discovered_account and
  *                    src.discovered_sighting, then classify and promote
@@ -31,9 +32,13 @@
 
 #define MAX_FILE_BYTES (256u << 20)
 #define RULE_COLS 8
+/* The discovered_account record type (lib/gr_rows.c, obs.discovered_account). */
 #define DISC_HEADER                                                                                                  \
     "query\tpage\trank\twechat_id\tname\tverified_body\tdescription\tlatest_title\tlatest_url\tlatest_at\tprofile_url" \
     "\tbiz\twarc_file\twarc_offset\turl\tfetched_at"
+#define DISC_COLS                                                                                             \
+    "query, page, rank, wechat_id, name, verified_body, description, latest_title, latest_url, latest_at," \
+    " profile_url, biz, warc_file, warc_offset, url, fetched_at"
 
 static enum gr_rc read_all(const char *path, struct gr_buf *b)
 {
@@ -463,6 +468,12 @@ static enum gr_rc classify_and_promote(PGconn *conn, const char *rules_path, lon
     return rc;
 }
 
+enum gr_rc loader_candidates_rules(PGconn *conn, const char *rules_path)
+{
+    char sha[65];
+    return load_rules(conn, rules_path, sha);
+}
+
 enum gr_rc loader_candidates_classify(PGconn *conn, const char *rules_path)
 {
     long changed = 0, promoted = 0;
@@ -481,13 +492,111 @@ enum gr_rc loader_candidates_classify(PGconn *conn, const char *rules_path)
 
 /* ------------------------------------------------------------------ load */
 
+/* Runs sql, a query whose first column is the file line of the first bad
+ * row: a row found is reported as "unable to VERB PATH line N: WHAT" and is
+ * GR_EDATA (the one shape of every file check of load and import). */
+static enum gr_rc check_file(PGconn *conn, const char *verb, const char *path, const char *sql, const char *what)
+{
+    PGresult *res = NULL;
+    char step[64];
+    snprintf(step, sizeof step, "check the file to %s", verb);
+    enum gr_rc rc = exec_or_log(conn, step, sql, 0, NULL, &res);
+    if (rc)
+        return rc;
+    if (PQntuples(res) && !PQgetisnull(res, 0, 0)) {
+        gr_error("unable to %s %s line %s: %s", verb, path, PQgetvalue(res, 0, 0), what);
+        rc = GR_EDATA;
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Folds the rows of t_disc (the discovered_account columns) into the
+ * registry, inside the caller's transaction: the search results (query set)
+ * upsert src.discovered_account and add src.discovered_sighting rows; the
+ * profile and article rows (query NULL) add what they reveal of an account
+ * already found, its __biz; then what changed is classified and promoted.
+ * Counts into n[0..4): accounts new or changed, sightings new, bizes linked,
+ * classifications changed, promoted. */
+static enum gr_rc fold(PGconn *conn, const char *rules_path, long n[5])
+{
+    PGresult *res = NULL;
+    enum gr_rc rc;
+
+    /* The account's latest fields from its latest sighting; first_* from the
+     * earliest; an existing row changes only when this file saw it earlier or
+     * later than before, or revealed its __biz. */
+    if ((rc = exec_or_log(conn, "upsert the discovered accounts",
+                          "WITH o AS (SELECT *, first_value(query) OVER w AS fq, first_value(warc_file) OVER w AS fw,"
+                          "   first_value(warc_offset) OVER w AS fo, min(fetched_at) OVER (PARTITION BY wechat_id) AS fs,"
+                          "   max(biz) OVER (PARTITION BY wechat_id) AS anybiz"
+                          "   FROM t_disc WHERE query IS NOT NULL"
+                          "   WINDOW w AS (PARTITION BY wechat_id ORDER BY fetched_at, warc_file, warc_offset, query))"
+                          " INSERT INTO src.discovered_account AS d (wechat_id, name, biz, verified_body, description,"
+                          "   latest_title, latest_url, latest_at, profile_url, first_query, first_warc_file,"
+                          "   first_warc_offset, first_seen, last_seen)"
+                          " SELECT DISTINCT ON (wechat_id) wechat_id, name, coalesce(biz, anybiz), nullif(verified_body, ''),"
+                          "   description, latest_title, latest_url, latest_at, profile_url, fq, fw, fo, fs, fetched_at"
+                          "   FROM o ORDER BY wechat_id, fetched_at DESC, warc_file DESC, warc_offset DESC"
+                          " ON CONFLICT (wechat_id) DO UPDATE SET"
+                          "   name = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.name ELSE d.name END,"
+                          "   verified_body = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.verified_body ELSE d.verified_body END,"
+                          "   description = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.description ELSE d.description END,"
+                          "   latest_title = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.latest_title ELSE d.latest_title END,"
+                          "   latest_url = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.latest_url ELSE d.latest_url END,"
+                          "   latest_at = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.latest_at ELSE d.latest_at END,"
+                          "   profile_url = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.profile_url ELSE d.profile_url END,"
+                          "   biz = coalesce(d.biz, EXCLUDED.biz),"
+                          "   first_query = CASE WHEN EXCLUDED.first_seen < d.first_seen THEN EXCLUDED.first_query ELSE d.first_query END,"
+                          "   first_warc_file = CASE WHEN EXCLUDED.first_seen < d.first_seen THEN EXCLUDED.first_warc_file ELSE d.first_warc_file END,"
+                          "   first_warc_offset = CASE WHEN EXCLUDED.first_seen < d.first_seen THEN EXCLUDED.first_warc_offset ELSE d.first_warc_offset END,"
+                          "   first_seen = least(d.first_seen, EXCLUDED.first_seen),"
+                          "   last_seen = greatest(d.last_seen, EXCLUDED.last_seen)"
+                          " WHERE EXCLUDED.last_seen > d.last_seen OR EXCLUDED.first_seen < d.first_seen"
+                          "    OR (d.biz IS NULL AND EXCLUDED.biz IS NOT NULL)",
+                          0, NULL, &res)))
+        return rc;
+    n[0] = strtol(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    if ((rc = exec_or_log(conn, "record the sightings",
+                          "INSERT INTO src.discovered_sighting (wechat_id, query, page, rank, url, warc_file, warc_offset, fetched_at)"
+                          " SELECT DISTINCT ON (wechat_id, query, fetched_at) wechat_id, query, page, rank, url, warc_file,"
+                          "   warc_offset, fetched_at FROM t_disc WHERE query IS NOT NULL"
+                          "   ORDER BY wechat_id, query, fetched_at, page, rank"
+                          " ON CONFLICT DO NOTHING",
+                          0, NULL, &res)))
+        return rc;
+    n[1] = strtol(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    /* An article page names its account's __biz: linked to the account of
+     * that WeChat id, whether the search that found it came in this load or
+     * an earlier one (the earliest page that revealed it wins, as first_*);
+     * obs.discovered_account keeps the article rows of earlier loads for an
+     * account whose search results come later. */
+    if ((rc = exec_or_log(conn, "link the accounts to their __biz",
+                          "UPDATE src.discovered_account d SET biz = b.biz"
+                          "  FROM (SELECT DISTINCT ON (wechat_id) wechat_id, biz FROM"
+                          "          (SELECT wechat_id, biz, fetched_at, warc_file, warc_offset FROM t_disc WHERE biz IS NOT NULL"
+                          "           UNION ALL"
+                          "           SELECT o.wechat_id, o.biz, o.fetched_at, o.warc_file, o.warc_offset"
+                          "             FROM obs.discovered_account o"
+                          "            WHERE o.biz IS NOT NULL AND o.wechat_id IN (SELECT wechat_id FROM t_disc WHERE query IS NOT NULL)) x"
+                          "         ORDER BY wechat_id, fetched_at, warc_file, warc_offset) b"
+                          " WHERE d.wechat_id = b.wechat_id AND d.biz IS NULL",
+                          0, NULL, &res)))
+        return rc;
+    n[2] = strtol(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return classify_and_promote(conn, rules_path, &n[3], &n[4]);
+}
+
 static enum gr_rc load_one(PGconn *conn, const char *path, const char *rules_path)
 {
     struct gr_buf b;
     char sha[65], err[2048], *nl;
     enum gr_rc rc;
     PGresult *res = NULL;
-    long rows = 0, accounts = 0, sightings = 0, changed = 0, promoted = 0;
+    long rows = 0, n[5] = { 0 };
     const char *params[4];
     char rows_s[24], new_s[24];
 
@@ -521,15 +630,16 @@ static enum gr_rc load_one(PGconn *conn, const char *path, const char *rules_pat
     }
     PQclear(res);
     res = NULL;
+    /* line: the file line of each row (COPY stores them in file order) */
     if ((rc = exec_or_log(conn, "stage the file",
                           "CREATE TEMP TABLE t_disc (query text, page integer, rank integer, wechat_id text, name text,"
                           " verified_body text, description text, latest_title text, latest_url text,"
                           " latest_at timestamptz, profile_url text, biz text, warc_file text, warc_offset bigint,"
-                          " url text, fetched_at timestamptz) ON COMMIT DROP", 0, NULL, NULL)))
+                          " url text, fetched_at timestamptz, line bigserial) ON COMMIT DROP", 0, NULL, NULL)))
         goto fail;
     {
         struct gr_buf body = { .data = nl + 1, .len = (size_t)(b.data + b.len - (nl + 1)) };
-        rc = loader_copy_buf(conn, "COPY t_disc FROM STDIN", &body, err, sizeof err);
+        rc = loader_copy_buf(conn, "COPY t_disc (" DISC_COLS ") FROM STDIN", &body, err, sizeof err);
         if (rc) {
             const char *ln = strstr(err, "line ");
             long line = ln ? strtol(ln + 5, NULL, 10) + 1 : 0;
@@ -540,68 +650,17 @@ static enum gr_rc load_one(PGconn *conn, const char *path, const char *rules_pat
             goto fail;
         }
     }
-    if ((rc = exec_or_log(conn, "check the file",
-                          "SELECT wechat_id, query FROM t_disc WHERE coalesce(wechat_id, '') = '' OR coalesce(name, '') = ''"
-                          " OR query IS NULL OR fetched_at IS NULL OR warc_file IS NULL OR warc_offset IS NULL LIMIT 1",
-                          0, NULL, &res)))
+    if ((rc = check_file(conn, "load", path,
+                         "SELECT line + 1 FROM t_disc WHERE coalesce(wechat_id, '') = '' OR coalesce(name, '') = ''"
+                         " OR fetched_at IS NULL OR warc_file IS NULL OR warc_offset IS NULL OR url IS NULL"
+                         " OR (query IS NULL) <> (page IS NULL) OR (query IS NULL) <> (rank IS NULL) ORDER BY line LIMIT 1",
+                         "a row lacks wechat_id, name, warc_file, warc_offset, url or fetched_at, or has only some of"
+                         " query, page and rank")))
         goto fail;
-    if (PQntuples(res)) {
-        gr_error("unable to load %s: a row (query \"%s\") lacks wechat_id, name, query, warc_file, warc_offset or "
-                 "fetched_at", path, PQgetvalue(res, 0, 1));
-        rc = GR_EDATA;
-        goto fail;
-    }
-    PQclear(res);
-    res = NULL;
-    /* The account's latest fields from its latest sighting; first_* from the
-     * earliest; an existing row changes only when this file saw it earlier or
-     * later than before, or revealed its __biz. */
-    if ((rc = exec_or_log(conn, "upsert the discovered accounts",
-                          "WITH o AS (SELECT *, first_value(query) OVER w AS fq, first_value(warc_file) OVER w AS fw,"
-                          "   first_value(warc_offset) OVER w AS fo, min(fetched_at) OVER (PARTITION BY wechat_id) AS fs,"
-                          "   max(biz) OVER (PARTITION BY wechat_id) AS anybiz"
-                          "   FROM t_disc WINDOW w AS (PARTITION BY wechat_id ORDER BY fetched_at, warc_file, warc_offset, query))"
-                          " INSERT INTO src.discovered_account AS d (wechat_id, name, biz, verified_body, description,"
-                          "   latest_title, latest_url, latest_at, profile_url, first_query, first_warc_file,"
-                          "   first_warc_offset, first_seen, last_seen)"
-                          " SELECT DISTINCT ON (wechat_id) wechat_id, name, coalesce(biz, anybiz), nullif(verified_body, ''),"
-                          "   description, latest_title, latest_url, latest_at, profile_url, fq, fw, fo, fs, fetched_at"
-                          "   FROM o ORDER BY wechat_id, fetched_at DESC, warc_file DESC, warc_offset DESC"
-                          " ON CONFLICT (wechat_id) DO UPDATE SET"
-                          "   name = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.name ELSE d.name END,"
-                          "   verified_body = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.verified_body ELSE d.verified_body END,"
-                          "   description = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.description ELSE d.description END,"
-                          "   latest_title = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.latest_title ELSE d.latest_title END,"
-                          "   latest_url = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.latest_url ELSE d.latest_url END,"
-                          "   latest_at = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.latest_at ELSE d.latest_at END,"
-                          "   profile_url = CASE WHEN EXCLUDED.last_seen > d.last_seen THEN EXCLUDED.profile_url ELSE d.profile_url END,"
-                          "   biz = coalesce(d.biz, EXCLUDED.biz),"
-                          "   first_query = CASE WHEN EXCLUDED.first_seen < d.first_seen THEN EXCLUDED.first_query ELSE d.first_query END,"
-                          "   first_warc_file = CASE WHEN EXCLUDED.first_seen < d.first_seen THEN EXCLUDED.first_warc_file ELSE d.first_warc_file END,"
-                          "   first_warc_offset = CASE WHEN EXCLUDED.first_seen < d.first_seen THEN EXCLUDED.first_warc_offset ELSE d.first_warc_offset END,"
-                          "   first_seen = least(d.first_seen, EXCLUDED.first_seen),"
-                          "   last_seen = greatest(d.last_seen, EXCLUDED.last_seen)"
-                          " WHERE EXCLUDED.last_seen > d.last_seen OR EXCLUDED.first_seen < d.first_seen"
-                          "    OR (d.biz IS NULL AND EXCLUDED.biz IS NOT NULL)",
-                          0, NULL, &res)))
-        goto fail;
-    accounts = strtol(PQcmdTuples(res), NULL, 10);
-    PQclear(res);
-    res = NULL;
-    if ((rc = exec_or_log(conn, "record the sightings",
-                          "INSERT INTO src.discovered_sighting (wechat_id, query, page, rank, url, warc_file, warc_offset, fetched_at)"
-                          " SELECT DISTINCT ON (wechat_id, query, fetched_at) wechat_id, query, page, rank, url, warc_file,"
-                          "   warc_offset, fetched_at FROM t_disc ORDER BY wechat_id, query, fetched_at, page, rank"
-                          " ON CONFLICT DO NOTHING",
-                          0, NULL, &res)))
-        goto fail;
-    sightings = strtol(PQcmdTuples(res), NULL, 10);
-    PQclear(res);
-    res = NULL;
-    if ((rc = classify_and_promote(conn, rules_path, &changed, &promoted)))
+    if ((rc = fold(conn, rules_path, n)))
         goto fail;
     snprintf(rows_s, sizeof rows_s, "%ld", rows);
-    snprintf(new_s, sizeof new_s, "%ld", accounts);
+    snprintf(new_s, sizeof new_s, "%ld", n[0]);
     params[0] = sha;
     params[1] = path;
     params[2] = rows_s;
@@ -611,8 +670,8 @@ static enum gr_rc load_one(PGconn *conn, const char *path, const char *rules_pat
                           " VALUES ($1, $2, 'discovered_account', $3::bigint, $4::bigint)", 4, params, NULL)) ||
         (rc = exec_or_log(conn, "commit the load", "COMMIT", 0, NULL, NULL)))
         goto fail;
-    gr_notice("%s: %ld rows, %ld accounts new or changed, %ld sightings new, %ld classifications changed, %ld promoted",
-              path, rows, accounts, sightings, changed, promoted);
+    gr_notice("%s: %ld rows, %ld accounts new or changed, %ld sightings new, %ld linked to their __biz, %ld "
+              "classifications changed, %ld promoted", path, rows, n[0], n[1], n[2], n[3], n[4]);
     goto out;
 fail:
     PQclear(res);
@@ -620,6 +679,25 @@ fail:
 out:
     gr_buf_free(&b);
     return rc;
+}
+
+enum gr_rc loader_candidates_absorb(PGconn *conn, const char *path)
+{
+    char rules[4096];
+    long n[5] = { 0 };
+    enum gr_rc rc;
+
+    snprintf(rules, sizeof rules, "%s/conf/classify.tsv", gr_share_dir());
+    /* the rows this load stored: loaded_at is the transaction's now() */
+    if ((rc = exec_or_log(conn, "stage the loaded discovery rows",
+                          "CREATE TEMP TABLE t_disc ON COMMIT DROP AS SELECT " DISC_COLS
+                          " FROM obs.discovered_account WHERE loaded_at = now()", 0, NULL, NULL)))
+        return rc;
+    if ((rc = fold(conn, rules, n)))
+        return rc;
+    gr_notice("%s: %ld discovered accounts new or changed, %ld sightings new, %ld linked to their __biz, %ld "
+              "classifications changed, %ld promoted", path, n[0], n[1], n[2], n[3], n[4]);
+    return exec_or_log(conn, "drop the staged discovery rows", "DROP TABLE t_disc", 0, NULL, NULL);
 }
 
 enum gr_rc loader_candidates_load(PGconn *conn, const char *rules_path, char *const *files, int nfiles)
@@ -866,17 +944,9 @@ enum gr_rc loader_candidates_import(PGconn *conn, const char *path, const char *
         gr_error("unable to import %s: %s", path, err);
         goto fail;
     }
-    for (size_t i = 0; i < sizeof import_checks / sizeof import_checks[0]; i++) {
-        if ((rc = exec_or_log(conn, "check the review file", import_checks[i][0], 0, NULL, &res)))
+    for (size_t i = 0; i < sizeof import_checks / sizeof import_checks[0]; i++)
+        if ((rc = check_file(conn, "import", path, import_checks[i][0], import_checks[i][1])))
             goto fail;
-        if (PQntuples(res)) {
-            gr_error("unable to import %s line %s: %s", path, PQgetvalue(res, 0, 0), import_checks[i][1]);
-            rc = GR_EDATA;
-            goto fail;
-        }
-        PQclear(res);
-        res = NULL;
-    }
     if ((rc = exec_or_log(conn, "check the review file",
                           "SELECT count(*), min(line) FROM t_review r JOIN src.discovered_account d USING (wechat_id)"
                           " WHERE r.classified_at IS NOT NULL AND r.classified_at"
@@ -1129,13 +1199,13 @@ enum gr_rc loader_discovery_run(PGconn *conn, int argc, char **argv)
         return loader_divisions(conn, argc == 2 ? argv[1] : dflt);
     }
     if (argc < 2) {
-        fputs("loader: candidates needs a subcommand (load, classify, export, import, evaluate, figures); try --help\n",
+        fputs("loader: candidates needs a subcommand (queries, load, classify, export, import, evaluate, figures); try --help\n",
               stderr);
         return GR_EUSAGE;
     }
     sub = argv[1];
     snprintf(rules, sizeof rules, "%s/conf/classify.tsv", gr_share_dir());
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+    for (; strcmp(sub, "queries") != 0 && i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         if (!strcmp(argv[i], "--rules") && i + 1 < argc)
             snprintf(rules, sizeof rules, "%s", argv[++i]);
         else if (!strcmp(argv[i], "--check"))
@@ -1148,6 +1218,8 @@ enum gr_rc loader_discovery_run(PGconn *conn, int argc, char **argv)
     int left = argc - i;
     if (!strcmp(sub, "load") && left >= 1)
         return loader_candidates_load(conn, rules, argv + i, left);
+    if (!strcmp(sub, "queries"))
+        return loader_queries_run(conn, rules, argc - 1, argv + 1);
     if (!strcmp(sub, "classify") && left == 0)
         return loader_candidates_classify(conn, rules);
     if (!strcmp(sub, "export") && left == 1)

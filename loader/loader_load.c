@@ -408,6 +408,11 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     } else {
         *rows_new = *rows_read;
     }
+    /* Discovery pages feed the registry in the same transaction: the rows
+     * just stored (loader_candidates.c) are folded into src.discovered_* and
+     * classified, so a file is in both or in neither. */
+    if (!strcmp(type, "discovered_account") && (rc = loader_candidates_absorb(conn, path)))
+        goto out;
 
     {
         char rr[32], rn[32];

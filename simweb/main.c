@@ -327,12 +327,9 @@ int main(int argc, char **argv)
         dopt.divisions_dir = divs_buf;
     }
     dopt.report_scale = o.report_scale;
-    if ((rc = sw_discovery_build(&u, &dopt, err, sizeof err)))
+    /* the search universe is built when first needed (a Sogou page, its truth) */
+    if ((rc = sw_discovery_init(&u, &dopt, err, sizeof err)))
         goto out;
-    {
-        size_t ngov, ndisc = sw_discovery_count(&u, &ngov);
-        gr_info("search universe (Sogou): %zu government accounts, %zu lookalikes", ngov, ndisc - ngov);
-    }
     gr_info("universe: %zu WeChat accounts, %zu Weibo accounts, %zu apps, %zu store listings%s%s", u.n_wx, u.n_tw,
             u.n_apps, u.n_ls, o.named_dir ? ", named from " : "", o.named_dir ? o.named_dir : "");
     if (emit && (rc = sw_emit_targets(&u, emit, err, sizeof err)))

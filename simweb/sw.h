@@ -125,6 +125,7 @@ struct sw_cal_post {
 
 struct sw_arena;
 struct sw_discovery;
+struct sw_disc_lazy;
 
 struct sw_universe {
     uint64_t seed;
@@ -138,7 +139,10 @@ struct sw_universe {
     struct sw_listing *ls; size_t n_ls;
     struct sw_map wx_by_biz, tw_by_name, ls_by_token;   /* ls key: "<store>:<token>" */
     struct sw_arena *arena;
-    struct sw_discovery *disc;  /* the Sogou search universe (sw_sogou.c); NULL: none */
+    /* the Sogou search universe (sw_sogou.c), built on first use: only when a
+     * discovery page is served or its truth written, so simweb without
+     * discovery keeps its memory; NULL: sw_discovery_init not called */
+    struct sw_disc_lazy *disc;
     /* --scenario: the calibrated articles and posts (contiguous per account) */
     struct sw_cal_art *cal_art;   size_t n_cal_art;
     struct sw_cal_post *cal_post; size_t n_cal_post;
@@ -281,12 +285,13 @@ struct sw_disc_opts {
     bool required;              /* the directory was named: missing is an error, not a warning */
     bool report_scale;
 };
-/* Builds the discovery universe from the division gazetteer (names and codes
- * of real divisions; simweb reads the same public data the loader does, not
- * the loader's code). GR_ENOINPUT when the gazetteer is missing and required. */
-enum gr_rc sw_discovery_build(struct sw_universe *u, const struct sw_disc_opts *o, char *err, size_t errlen);
+/* Prepares the discovery universe, built from the division gazetteer (names
+ * and codes of real divisions; simweb reads the same public data the loader
+ * does, not the loader's code) the first time a Sogou page or the discovery
+ * truth needs it (thread-safe). Here only the options are kept and, when the
+ * gazetteer was named (required), its presence checked: GR_ENOINPUT. */
+enum gr_rc sw_discovery_init(struct sw_universe *u, const struct sw_disc_opts *o, char *err, size_t errlen);
 void sw_discovery_free(struct sw_universe *u);
-size_t sw_discovery_count(const struct sw_universe *u, size_t *gov);
 /* weixin.sogou.com: /weixin?type=1&query=Q&page=N and /antispider/... */
 enum gr_rc sw_sogou_page(const struct sw_universe *u, const struct sw_req *req, struct sw_resp *r);
 /* mp.weixin.qq.com pages reached from Sogou: /profile?src=3&timestamp=&ver=1&signature=

@@ -30,6 +30,8 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,18 @@ struct sw_disc {
 struct sw_discovery {
     struct sw_disc *a;
     size_t n, n_gov;
+};
+
+/* The universe's discovery state: the options, and the universe once built
+ * (under mu, on first use). */
+struct sw_disc_lazy {
+    pthread_mutex_t mu;
+    bool tried;
+    enum gr_rc rc;              /* of the build; GR_OK with disc NULL: no gazetteer, no results */
+    char err[4096];
+    struct sw_disc_opts o;
+    char dir[2048];
+    struct sw_discovery *disc;
 };
 
 /* ---- the gazetteer ------------------------------------------------------------- */
@@ -417,7 +431,8 @@ static void make_look(struct sw_disc *a, const struct gaz *g, uint64_t h, long i
     snprintf(a->desc, sizeof a->desc, "关注%.90s，%.40s资讯一手掌握。", a->name, sh);
 }
 
-enum gr_rc sw_discovery_build(struct sw_universe *u, const struct sw_disc_opts *o, char *err, size_t errlen)
+static enum gr_rc disc_build(const struct sw_universe *u, const struct sw_disc_opts *o, struct sw_discovery **out,
+                             char *err, size_t errlen)
 {
     struct gaz g = { 0 };
     enum gr_rc rc = gaz_load(&g, o->divisions_dir, err, errlen);
@@ -454,24 +469,65 @@ enum gr_rc sw_discovery_build(struct sw_universe *u, const struct sw_disc_opts *
     }
     D->n = (size_t)(ng + nl);
     D->n_gov = (size_t)ng;
-    u->disc = D;
+    *out = D;
     free(g.d);
+    fprintf(stderr, "simweb: search universe (Sogou) built: %ld government accounts, %ld lookalikes\n", ng, nl);
     return GR_OK;
+}
+
+enum gr_rc sw_discovery_init(struct sw_universe *u, const struct sw_disc_opts *o, char *err, size_t errlen)
+{
+    struct sw_disc_lazy *L = calloc(1, sizeof *L);
+    char path[2100];
+    struct stat st;
+    if (!L)
+        return GR_ENOMEM;
+    pthread_mutex_init(&L->mu, NULL);
+    L->o = *o;
+    snprintf(L->dir, sizeof L->dir, "%s", o->divisions_dir ? o->divisions_dir : "");
+    L->o.divisions_dir = L->dir;
+    u->disc = L;
+    snprintf(path, sizeof path, "%s/provinces.json", L->dir);
+    if (o->required && stat(path, &st) != 0) {
+        snprintf(err, errlen, "cannot read the division gazetteer %s: %s", path, strerror(errno));
+        return GR_ENOINPUT;
+    }
+    return GR_OK;
+}
+
+/* The search universe, built on first use; NULL with *rc GR_OK when there is
+ * no gazetteer (Sogou answers no results), NULL with *rc set on an error. */
+static const struct sw_discovery *disc_get(const struct sw_universe *u, enum gr_rc *rc, char *err, size_t errlen)
+{
+    struct sw_disc_lazy *L = u->disc;
+    const struct sw_discovery *D;
+    *rc = GR_OK;
+    if (!L)
+        return NULL;
+    pthread_mutex_lock(&L->mu);
+    if (!L->tried) {
+        L->tried = true;
+        L->rc = disc_build(u, &L->o, &L->disc, L->err, sizeof L->err);
+    }
+    D = L->disc;
+    *rc = L->rc;
+    if (L->rc && err)
+        snprintf(err, errlen, "%s", L->err);
+    pthread_mutex_unlock(&L->mu);
+    return D;
 }
 
 void sw_discovery_free(struct sw_universe *u)
 {
     if (!u || !u->disc)
         return;
-    free(u->disc->a);
+    if (u->disc->disc) {
+        free(u->disc->disc->a);
+        free(u->disc->disc);
+    }
+    pthread_mutex_destroy(&u->disc->mu);
     free(u->disc);
     u->disc = NULL;
-}
-
-size_t sw_discovery_count(const struct sw_universe *u, size_t *gov)
-{
-    *gov = u->disc ? u->disc->n_gov : 0;
-    return u->disc ? u->disc->n : 0;
 }
 
 /* ---- links ---------------------------------------------------------------------- */
@@ -501,7 +557,9 @@ static bool unsign(const struct sw_universe *u, const char *sig, int64_t ts, siz
     memcpy(hex, sig + 8, 2);
     hex[2] = '\0';
     a = strtoul(hex, NULL, 16);
-    if (!u->disc || v >= u->disc->n)
+    enum gr_rc rc;
+    const struct sw_discovery *D = disc_get(u, &rc, NULL, 0);
+    if (!D || v >= D->n)
         return false;
     signature(u, v, (int)a, ts, want);
     if (strcmp(want, sig))
@@ -609,14 +667,17 @@ static enum gr_rc search_page(const struct sw_universe *u, const struct sw_req *
         r->status = 404;
         return gr_buf_appends(b, "<html><body><h1>404</h1><p>simweb serves account search (type=1) only</p></body></html>\n");
     }
-    if (u->disc && q[0] && gr_utf8_valid(q, strlen(q))) {
-        hits = malloc(u->disc->n * sizeof *hits);
+    const struct sw_discovery *D = disc_get(u, &rc, NULL, 0);
+    if (rc)
+        return rc;
+    if (D && q[0] && gr_utf8_valid(q, strlen(q))) {
+        hits = malloc(D->n * sizeof *hits);
         if (!hits)
             return GR_ENOMEM;
-        for (size_t i = 0; i < u->disc->n; i++) {
-            int s = relevance(&u->disc->a[i], q);
+        for (size_t i = 0; i < D->n; i++) {
+            int s = relevance(&D->a[i], q);
             if (s)
-                hits[nh++] = (struct hit){ (uint32_t)i, s, u->disc->a[i].h };
+                hits[nh++] = (struct hit){ (uint32_t)i, s, D->a[i].h };
         }
         qsort(hits, nh, sizeof *hits, hit_cmp);
     }
@@ -637,7 +698,7 @@ static enum gr_rc search_page(const struct sw_universe *u, const struct sw_req *
                                 nh)))
             goto out;
         for (size_t k = from; k < shown && k < from + PAGE_SIZE && !rc; k++) {
-            const struct sw_disc *a = &u->disc->a[hits[k].idx];
+            const struct sw_disc *a = &D->a[hits[k].idx];
             char psig[40], asig[40];
             struct art ar;
             size_t n = k - from;
@@ -849,7 +910,7 @@ bool sw_sogou_mp(const struct sw_universe *u, const struct sw_req *req, struct s
         *rc = expired_page(r);
         return true;
     }
-    const struct sw_disc *a = &u->disc->a[idx];
+    const struct sw_disc *a = &disc_get(u, rc, NULL, 0)->a[idx];   /* unsign() found it built */
     *rc = profile ? profile_page(u, a, idx, ts, r) : temp_article(u, a, art, r);
     return true;
 }
@@ -877,6 +938,10 @@ static void tsv(FILE *f, const char *s, bool last)
 enum gr_rc sw_emit_discovery_truth(const struct sw_universe *u, const char *dir, char *err, size_t errlen)
 {
     char path[1100];
+    enum gr_rc rc;
+    const struct sw_discovery *D = disc_get(u, &rc, err, errlen);
+    if (rc)
+        return rc;
     snprintf(path, sizeof path, "%s/discovery_account.tsv", dir);
     FILE *f = fopen(path, "wb");
     if (!f) {
@@ -884,8 +949,8 @@ enum gr_rc sw_emit_discovery_truth(const struct sw_universe *u, const char *dir,
         return GR_EIO;
     }
     fputs("wechat_id\tname\tbiz\tverified_body\tdescription\tis_gov\tkind\tlevel\tprovince\tdivision_code\tfunction\n", f);
-    for (size_t i = 0; u->disc && i < u->disc->n; i++) {
-        const struct sw_disc *a = &u->disc->a[i];
+    for (size_t i = 0; D && i < D->n; i++) {
+        const struct sw_disc *a = &D->a[i];
         tsv(f, a->wxid, false);
         tsv(f, a->name, false);
         tsv(f, a->biz, false);

@@ -25,7 +25,8 @@ t_ok "targets load" "$B/loader" -q targets targets
 t_ok "crawl the night" "$B/crawler" --urls truth/urls.txt --connect-to 127.0.0.1:"$(cat port)" --out warc \
   --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=4 --concurrency 16
 t_ok "parse the night" "$B/parser" --out parsed warc/*.warc.gz
-t_ok "load the night (pre-partition schema)" "$B/loader" -q load parsed/*.tsv
+# (discovered_account, schema/021, is a record type newer than this schema)
+t_ok "load the night (pre-partition schema)" "$B/loader" -q load $(ls parsed/*.tsv | grep -v '\.discovered_account\.tsv$')
 # The scorer fixture (October 2014) and rows in months no October run may read.
 t_ok "scorer fixture loads" psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -f <(grep -v obs_ensure_partitions "$TOP/tests/data/scorer/fixture.sql")
 t_ok "rows of other months" psql -X -q -v ON_ERROR_STOP=1 -c "
@@ -66,7 +67,7 @@ t_ok "some rows to migrate" test "$(q 'SELECT count(*) FROM obs.wechat_stat')" -
 t_ok "migrate to the partitioned layout" "$B/loader" -q migrate
 snapshot >after.txt
 t_eq "every row, column comment, index, grant and the coverage view kept" "" "$(diff before.txt after.txt)"
-t_eq "every obs table partitioned by range of fetched_at" "$(echo $tables | wc -w)" \
+t_eq "every obs table partitioned by range of fetched_at" "$(q 'SELECT count(*) FROM meta.record_type')" \
   "$(q "SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = p.partattrs[0]
         WHERE n.nspname = 'obs' AND p.partstrat = 'r' AND a.attname = 'fetched_at'")"
@@ -79,7 +80,7 @@ t_eq "October 2014 partition bounds are UTC" "FOR VALUES FROM ('2014-10-01 00:00
   "$(PGTZ=UTC q "SELECT bounds FROM meta.obs_partition WHERE partition = 'obs.wechat_stat_2014_10'")"
 t_eq "partitions ahead: the current month and loader.partitions_ahead (3) after it" "4" \
   "$(q "SELECT count(*) FROM meta.obs_partition WHERE parent = 'obs.app_listing' AND fetched_from >= date_trunc('month', now(), 'UTC')")"
-t_eq "every obs table has its BRIN index on fetched_at (new in 012)" "$(echo $tables | wc -w)" \
+t_eq "every obs table has its BRIN index on fetched_at (new in 012)" "$(q 'SELECT count(*) FROM meta.record_type')" \
   "$(q "SELECT count(*) FROM pg_indexes WHERE schemaname = 'obs' AND indexname LIKE '%_fetched_brin' AND indexdef LIKE '%USING brin (fetched_at)'")"
 t_eq "research reads a partition" "t" "$(q "SELECT has_table_privilege('research', 'obs.wechat_stat_2014_10', 'SELECT')")"
 t_eq "every partition and its columns have comments" "0" \

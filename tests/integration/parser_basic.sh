@@ -11,12 +11,12 @@ $MK b.warc.gz --response-first --gzip-bodies $ALL >/dev/null
 $MK c.warc --plain --chunked $ALL >/dev/null
 
 t_ok "parse three WARCs" "$B/parser" -q --out out a.warc.gz b.warc.gz c.warc
-t_eq "seven files per WARC" 21 "$(ls out/*.tsv | wc -l)"
+t_eq "eight files per WARC (one per record type)" 24 "$(ls out/*.tsv | wc -l)"
 t_eq "header is the contract" "biz	mid	idx	origin	read_num	read_capped	read_raw	like_num	like_raw	old_like_num	status	warc_file	warc_offset	url	fetched_at" "$(head -n 1 out/a.wechat_stat.tsv)"
 t_eq "no temporary files left" 0 "$(ls -a out | grep -c tmp)"
 
 # every fixture's rows, whatever the record order, content coding or framing
-for t in wechat_article wechat_stat wechat_history weibo_account weibo_post app_listing parse_reject; do
+for t in wechat_article wechat_stat wechat_history weibo_account weibo_post app_listing discovered_account parse_reject; do
   a=$(cut -f 1-$(( $(head -n1 out/a.$t.tsv | awk -F'\t' '{print NF}') - 4 )) out/a.$t.tsv | sort)
   b=$(cut -f 1-$(( $(head -n1 out/b.$t.tsv | awk -F'\t' '{print NF}') - 4 )) out/b.$t.tsv | sort)
   c=$(cut -f 1-$(( $(head -n1 out/c.$t.tsv | awk -F'\t' '{print NF}') - 4 )) out/c.$t.tsv | sort)
@@ -26,7 +26,7 @@ done
 
 # the rows are the fixture's expected rows (provenance aside)
 exp=$(cd "$TOP/tests/data/pages" && cat *.expect | grep -c .)
-got=$(( $(cat out/a.*.tsv | wc -l) - 7 ))
+got=$(( $(cat out/a.*.tsv | wc -l) - 8 ))
 t_eq "as many rows as the fixtures expect" "$exp" "$got"
 
 # provenance: the getappmsgext row carries its response record's offset

@@ -59,7 +59,7 @@ contract_diff() {
 
 t_ok "migrate" $B/loader -q migrate
 t_ok "contract_dump prints the C side" sh -c "$B/contract_dump | sort -u >c.facts"
-t_eq "the C side names every record type of the enum" "7" "$(grep -c '^record_type ' c.facts)"
+t_eq "the C side names every record type of the enum" "8" "$(grep -c '^record_type ' c.facts)"
 t_ok "simweb writes its truth" $B/simweb --accounts 20 --weibo 10 --apps 10 --date 2014-10-01 --truth truth
 t_eq "simweb wrote truth for five record types (and the discovery truth)" "5 1" "$(ls truth/*.tsv | grep -vc '/discovery_account.tsv$') $(ls truth/discovery_account.tsv | wc -l)"
 t_ok "the C side agrees with schema/ (no drift)" contract_diff "$PGDATABASE"

@@ -30,7 +30,7 @@ else
 fi
 t_fail "a missing gazetteer named explicitly exits 66" 66 $B/simweb --no-named --divisions nowhere --truth t3
 
-# the registry against the truth (a small universe; the end-to-end crawl of Sogou is not wired yet:
+# the registry against the truth (a small universe; the crawl of Sogou end to end is discovery_crawl.sh:
 # the candidate rows come from the truth, through the documented loading path)
 t_ok "migrate" $B/loader -q migrate
 t_ok "divisions" $B/loader -q divisions

@@ -244,6 +244,12 @@ static void test_kinds(void **state)
         { "http://shouji.baidu.com/software/7000001.html", "GET", "app_listing", "baidu" },
         { "http://www.wandoujia.com/apps/com.tencent.mm", "GET", "app_listing", "wandoujia" },
         { "http://itunes.apple.com/lookup?id=400000001&country=cn", "GET", "app_listing", "appstore" },
+        { "http://weixin.sogou.com/weixin?type=1&query=%E5%85%AC%E5%AE%89&page=2", "GET", "sogou_search", "sogou" },
+        { "http://weixin.sogou.com/weixin?query=x&type=1&page=2&ie=utf8", "GET", "sogou_search", "sogou" },
+        { "http://weixin.sogou.com/weixin?type=2&query=x", "GET", NULL, NULL },
+        { "http://weixin.sogou.com/antispider/?from=%2Fweixin%3Ftype%3D1", "GET", "sogou_antispider", "sogou" },
+        { "http://mp.weixin.qq.com/profile?src=3&timestamp=1412150400&ver=1&signature=5bd1", "GET", "sogou_profile", "sogou_profile" },
+        { "http://mp.weixin.qq.com/s?timestamp=1412150400&src=3&ver=1&signature=5bd1", "GET", "sogou_article", "sogou_profile" },
         { "http://example.com/", "GET", NULL, NULL },
         { "http://mp.weixin.qq.com/robots.txt", "GET", NULL, NULL },
     };
@@ -286,6 +292,37 @@ static void test_reject_unowned(void **state)
     gr_rows_free(&rows);
 }
 
+/* Sogou's anti-spider answers are "retry later", never a page: the 302 to
+ * /antispider/ and the captcha form served in place; a result page and the
+ * no-results page are not. */
+static void test_blocked(void **state)
+{
+    static const char captcha[] = "<form name=\"authform\"><label>请输入验证码：</label></form>";
+    static const char noresult[] = "<div id=\"noresult_part1_container\"><p>暂无与“x”相关的官方认证订阅号。</p></div>";
+    struct gr_page pg;
+    char why[256];
+
+    (void)state;
+    memset(&pg, 0, sizeof pg);
+    pg.url = "http://weixin.sogou.com/weixin?type=1&query=x&page=1";
+    pg.status = 302;
+    assert_true(gr_source_blocked(&pg, "http://weixin.sogou.com/antispider/?from=%2Fweixin", why, sizeof why));
+    assert_string_equal(why, "anti-spider redirect to http://weixin.sogou.com/antispider/?from=%2Fweixin");
+    assert_false(gr_source_blocked(&pg, "http://weixin.sogou.com/weixin?type=1&query=x&page=1&ie=utf8", why, sizeof why));
+    pg.status = 200;
+    pg.body = captcha;
+    pg.len = sizeof captcha - 1;
+    assert_true(gr_source_blocked(&pg, NULL, why, sizeof why));
+    pg.body = noresult;
+    pg.len = sizeof noresult - 1;
+    assert_false(gr_source_blocked(&pg, NULL, why, sizeof why));
+    /* a site without an anti-spider hook */
+    pg.url = "http://zhushou.360.cn/detail/index/soft_id/1";
+    pg.body = captcha;
+    pg.len = sizeof captcha - 1;
+    assert_false(gr_source_blocked(&pg, NULL, why, sizeof why));
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 int main(void)
@@ -317,17 +354,18 @@ int main(void)
     }
     closedir(d);
     qsort(names, n, sizeof *names, cmp_str);
-    tests = calloc(n + 2, sizeof *tests);
+    tests = calloc(n + 3, sizeof *tests);
     fx = calloc(n, sizeof *fx);
     tests[0] = (struct CMUnitTest)cmocka_unit_test(test_kinds);
     tests[1] = (struct CMUnitTest)cmocka_unit_test(test_reject_unowned);
+    tests[2] = (struct CMUnitTest)cmocka_unit_test(test_blocked);
     for (size_t i = 0; i < n; i++) {
         snprintf(fx[i].name, sizeof fx[i].name, "%s", names[i]);
-        tests[i + 2].name = fx[i].name;
-        tests[i + 2].test_func = test_fixture;
-        tests[i + 2].initial_state = &fx[i];
+        tests[i + 3].name = fx[i].name;
+        tests[i + 3].test_func = test_fixture;
+        tests[i + 3].initial_state = &fx[i];
     }
-    rc = _cmocka_run_group_tests("sources", tests, n + 2, NULL, NULL);
+    rc = _cmocka_run_group_tests("sources", tests, n + 3, NULL, NULL);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
