@@ -53,10 +53,12 @@ frontier_history() {
     "$B/loader" -q targets ftargets
     psql -X -q -c "CREATE EXTENSION pg_stat_statements"
     # one night through the frontier: pages, PostgreSQL CPU ticks, claim and
-    # completion mean ms, the crawler's wall seconds
+    # completion mean ms and buffers per call, the crawler's wall seconds
     night() {
       local pg0 pg1 pages t0 t1
-      psql -X -q -o /dev/null -c "VACUUM ANALYZE crawl.frontier" -c "VACUUM ANALYZE crawl.queue" -c "VACUUM ANALYZE crawl.host"
+      # every night from the same footing: vacuumed, analysed, checkpointed
+      psql -X -q -o /dev/null -c "VACUUM ANALYZE crawl.frontier" -c "VACUUM ANALYZE crawl.queue" -c "VACUUM ANALYZE crawl.host" \
+        -c "CHECKPOINT"
       sleep 2
       psql -X -q -o /dev/null -c "SELECT pg_stat_statements_reset()"
       pg0=$(pg_cpu); t0=$(now)
@@ -67,11 +69,15 @@ frontier_history() {
       t1=$(now); sleep 2; pg1=$(pg_cpu)
       pages=$(grep -o 'summary: [0-9]* pages' "crawl$1.err" | grep -o '[0-9]*')
       echo "$pages $((pg1 - pg0)) $(psql -X -qtA -F ' ' -c "SELECT
-          (SELECT round((sum(total_exec_time) / sum(calls))::numeric, 3) FROM pg_stat_statements WHERE query LIKE '%SKIP LOCKED%'),
-          (SELECT round((sum(total_exec_time) / sum(calls))::numeric, 3) FROM pg_stat_statements WHERE query LIKE '%INSERT INTO crawl.fetch_log%')") \
+          round((sum(total_exec_time) / sum(calls))::numeric, 3),
+          round((sum(shared_blks_hit + shared_blks_read) / sum(calls))::numeric, 1)
+          FROM pg_stat_statements WHERE query LIKE '%SKIP LOCKED%'
+          UNION ALL SELECT round((sum(total_exec_time) / sum(calls))::numeric, 3),
+          round((sum(shared_blks_hit + shared_blks_read) / sum(calls))::numeric, 1)
+          FROM pg_stat_statements WHERE query LIKE '%INSERT INTO crawl.fetch_log%'" | tr '\n' ' ') \
           $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$t1")"
     }
-    read -r p1 c1 claim1 compl1 s1 < <(night 1)
+    read -r p1 c1 claim1 cb1 compl1 ob1 s1 < <(night 1)
     last=$(psql -X -qtA -c "SELECT max(id) FROM crawl.frontier")
     # night 1's pages due again (the next night's recrawl of the same work)
     due_again() {
@@ -79,7 +85,7 @@ frontier_history() {
         WHERE id <= $last AND fetches > 0"
     }
     due_again
-    read -r p2 c2 claim2 compl2 s2 < <(night 2)
+    read -r p2 c2 claim2 cb2 compl2 ob2 s2 < <(night 2)
     # nights 3 .. N-1 as they leave the frontier
     psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "
       INSERT INTO crawl.frontier (url, method, post_body, host, source, kind, target_key, depth, state, due_at, fetches,
@@ -91,20 +97,22 @@ frontier_history() {
     later=$(psql -X -qtA -c "SELECT count(*) FROM crawl.queue WHERE state = 'queued' AND due_at > now()")
     rows=$(psql -X -qtA -c "SELECT count(*) FROM crawl.frontier")
     due_again
-    read -r pn cn claimn compln sn < <(night "$n")
-    python3 - "$n" "$rows" "$later" "$(getconf CLK_TCK)" "$p1" "$c1" "$claim1" "$compl1" "$s1" \
-      "$p2" "$c2" "$claim2" "$compl2" "$s2" "$pn" "$cn" "$claimn" "$compln" "$sn" <<'PY'
+    read -r pn cn claimn cbn compln obn sn < <(night "$n")
+    python3 - "$n" "$rows" "$later" "$(getconf CLK_TCK)" "$p1" "$c1" "$claim1" "$cb1" "$compl1" "$ob1" "$s1" \
+      "$p2" "$c2" "$claim2" "$cb2" "$compl2" "$ob2" "$s2" "$pn" "$cn" "$claimn" "$cbn" "$compln" "$obn" "$sn" <<'PY'
 import sys
 n, rows, later, hz = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
-nights = [list(map(float, sys.argv[i:i + 5])) for i in (5, 10, 15)]
-(p1, c1, cl1, co1, s1), (p2, c2, cl2, co2, s2), (pn, cn, cln, con, sn) = nights
+nights = [list(map(float, sys.argv[i:i + 7])) for i in (5, 12, 19)]
+(p1, c1, cl1, cb1, co1, ob1, s1), (p2, c2, cl2, cb2, co2, ob2, s2), (pn, cn, cln, cbn, con, obn, sn) = nights
 cpu = [c * 1000 / hz / p for p, c, *_ in nights]
 print(f"frontier: night 1 {p1:,.0f} pages in {s1:.0f} s (a fresh frontier: every link new); night 2 {p2:,.0f} pages in"
       f" {s2:.0f} s and night {n} {pn:,.0f} pages in {sn:.0f} s (night 1's pages again), the frontier then holding {rows:,} rows"
       f" of which {later:,} queued for later nights")
 print(f"claim latency (mean exec): night 1 {cl1:.3f} ms, night 2 {cl2:.3f} ms, night {n} {cln:.3f} ms;"
-      f" ratio night {n}/1 {cln / cl1:.2f}, night {n}/2 {cln / cl2:.2f}  (target <= 1.10)")
-print(f"completion (mean exec): night 1 {co1:.3f} ms, night 2 {co2:.3f} ms, night {n} {con:.3f} ms")
+      f" ratio night {n}/1 {cln / cl1:.2f}, night {n}/2 {cln / cl2:.2f}  (target <= 1.10);"
+      f" buffers per claim {cb1:.0f}, {cb2:.0f}, {cbn:.0f}")
+print(f"completion (mean exec): night 1 {co1:.3f} ms, night 2 {co2:.3f} ms, night {n} {con:.3f} ms;"
+      f" buffers per completion {ob1:.0f}, {ob2:.0f}, {obn:.0f}")
 print(f"PostgreSQL CPU per crawled page: night 1 {cpu[0]:.3f} ms, night 2 {cpu[1]:.3f} ms, night {n} {cpu[2]:.3f} ms;"
       f" ratio night {n}/1 {cpu[2] / cpu[0]:.2f}, night {n}/2 {cpu[2] / cpu[1]:.2f}  (target <= 1.10)")
 PY

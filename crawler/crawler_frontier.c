@@ -191,6 +191,8 @@ static const char *outcome_name(enum cr_outcome o)
 
 /* ------------------------------------------------------------ setup */
 
+static enum gr_rc promote(struct pgq *q, char *err, size_t errlen);
+
 /* Every queued host has a host row, and (with robots on) a robots.txt row. */
 static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
 {
@@ -1092,6 +1094,8 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         }
     }
     rc = rearm(q, host, err, errlen);
+    if (!rc)
+        rc = promote(q, err, errlen);   /* what came due since the last run: host rows below */
     if (rc)
         goto fail;
     rc = ensure_hosts(q, err, errlen);
