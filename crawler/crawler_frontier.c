@@ -1,9 +1,9 @@
 /* The Postgres frontier (schema/002_crawl.sql, 021_frontier_queue.sql):
- * claims with FOR UPDATE SKIP LOCKED on the host rows taking the ready rows of
- * crawl.queue (due work only) plus a lease and token per URL, completions in
+ * claims with FOR UPDATE SKIP LOCKED on the host rows taking the queued rows
+ * of crawl.queue (due work only) plus a lease and token per URL, completions in
  * one short transaction per batch (frontier rows by token, host politeness,
  * the fetch log, robots.txt, discovered links), expired leases returned and
- * newly due rows made ready once a second. Every statement writes
+ * newly due rows moved from crawl.queue_later once a second. Every statement writes
  * crawl.frontier only (HOT updates); its triggers keep crawl.queue. No
  * transaction is open while transfers run. */
 #include <errno.h>
@@ -203,7 +203,7 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
     rc = gr_db_exec(q->side,
                     "INSERT INTO crawl.host (host) "
                     "SELECT DISTINCT w.host FROM crawl.queue w "
-                    "WHERE (w.state = 'queued' AND w.ready OR w.state = 'leased') "
+                    "WHERE w.state IN ('queued', 'leased') "
                     "  AND NOT EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = w.host) "
                     "ON CONFLICT (host) DO NOTHING",
                     err, errlen);
@@ -215,7 +215,7 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
                      "SELECT o.origin || $1, h.host, 'robots', 'robots', 0, 0, now() "
                      "FROM crawl.host h CROSS JOIN LATERAL ("
                      "  SELECT crawl.url_origin(f.url) AS origin FROM crawl.queue w JOIN crawl.frontier f ON f.id = w.id"
-                     "  WHERE w.host = h.host AND w.state = 'queued' AND w.ready AND NOT w.robots LIMIT 1) o "
+                     "  WHERE w.host = h.host AND w.state = 'queued' AND NOT w.robots LIMIT 1) o "
                      "WHERE h.robots_fetched_at IS NULL AND o.origin IS NOT NULL "
                      "  AND NOT EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.kind = 'robots') "
                      "ON CONFLICT (url, method, post_body) DO NOTHING",
@@ -278,18 +278,18 @@ static const char CLAIM_SQL[] =
     "         COALESCE(h.max_inflight, @max_inflight) - h.inflight AS room"
     "  FROM crawl.host h"
     "  WHERE h.next_allowed_at <= now() AND h.inflight < COALESCE(h.max_inflight, @max_inflight)"
-    /* its first ready row, if it may be fetched: before the host's robots.txt
-     * only the robots.txt row (priority 0, the lowest: first when ready) */
+    /* its first due row, if it may be fetched: before the host's robots.txt
+     * only the robots.txt row (priority 0, the lowest: first when due) */
     "    AND (SELECT NOT @robots OR h.robots_fetched_at IS NOT NULL OR w.robots FROM crawl.queue w"
-    "         WHERE w.host = h.host AND w.state = 'queued' AND w.ready ORDER BY w.priority, w.due_at LIMIT 1)"
+    "         WHERE w.host = h.host AND w.state = 'queued' ORDER BY w.priority, w.due_at LIMIT 1)"
     "  ORDER BY h.next_allowed_at"
     "  LIMIT @claim_max"
     "  FOR UPDATE OF h SKIP LOCKED"
     "), pick AS ("
-    /* ready rows are due: the index scan reads no row due later */
+    /* queued rows in crawl.queue are due: the index scan reads no row due later */
     "  SELECT p.id FROM hs CROSS JOIN LATERAL ("
     "    SELECT w.id, w.robots FROM crawl.queue w"
-    "    WHERE w.host = hs.host AND w.state = 'queued' AND w.ready"
+    "    WHERE w.host = hs.host AND w.state = 'queued'"
     "    ORDER BY w.priority, w.due_at"
     "    LIMIT CASE WHEN hs.delay_ms > 0 THEN 1 ELSE hs.room END"
     "  ) p"
@@ -317,7 +317,8 @@ static const char CLAIM_SQL[] =
     "FROM upd JOIN hs ON hs.host = upd.host";
 
 /* Expired leases back to the queue (their hosts' inflight down), and the
- * queued rows that have come due made ready for the claims that follow. */
+ * queued rows that have come due moved to crawl.queue for the claims that
+ * follow. */
 static const char REAP_SQL[] =
     "WITH r AS ("
     "  UPDATE crawl.frontier f SET state = 'queued', lease_token = NULL, lease_until = NULL"
@@ -728,7 +729,7 @@ static enum gr_rc pg_robots(struct cr_frontier *f, const char *host, int *status
     return GR_OK;
 }
 
-/* The queued rows that have come due made ready (claimable), before asking
+/* The queued rows that have come due moved to crawl.queue (claimable), before asking
  * what is due: the claim window's reap does it only once a second. */
 static enum gr_rc promote(struct pgq *q, char *err, size_t errlen)
 {
@@ -750,7 +751,7 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     rc = promote(q, err, errlen);
     if (rc)
         return rc;
-    /* the ready rows, the first waiting row (in due order), the first lease
+    /* the due rows, the first row due later (in due order), the first lease
      * to expire; not a row on a host whose robots.txt is unreachable */
 #define MAY_FETCH(w)                                                                                              \
     "(NOT $1::bool OR " w ".robots OR EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = " w ".host"              \
@@ -758,8 +759,8 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     " AND r.kind = 'robots' AND r.state IN ('queued', 'leased')))"
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM LEAST("
-                     "  (SELECT min(w.due_at) FROM crawl.queue w WHERE w.state = 'queued' AND w.ready AND " MAY_FETCH("w") "),"
-                     "  (SELECT w.due_at FROM crawl.queue w WHERE w.state = 'queued' AND NOT w.ready AND " MAY_FETCH("w")
+                     "  (SELECT min(w.due_at) FROM crawl.queue w WHERE w.state = 'queued' AND " MAY_FETCH("w") "),"
+                     "  (SELECT w.due_at FROM crawl.queue_later w WHERE " MAY_FETCH("w")
                      "   ORDER BY w.due_at LIMIT 1),"
                      "  (SELECT min(lease_until) FROM crawl.queue WHERE state = 'leased')) - now())",
                      1, robots_param, &res, err, errlen);
@@ -786,7 +787,7 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM GREATEST(min(h.next_allowed_at), now()) - now()) FROM crawl.host h "
                      "WHERE EXISTS (SELECT 1 FROM crawl.queue w WHERE w.host = h.host AND w.state = 'queued' "
-                     "AND w.ready AND (NOT $1::bool OR h.robots_fetched_at IS NOT NULL OR w.robots))",
+                     "AND (NOT $1::bool OR h.robots_fetched_at IS NOT NULL OR w.robots))",
                      1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
@@ -822,8 +823,10 @@ static enum gr_rc pg_pending(struct cr_frontier *f, struct cr_pending *p, char *
                      "   ($1::bool AND NOT w.robots AND h.robots_fetched_at IS NULL AND NOT EXISTS ("
                      "     SELECT 1 FROM crawl.frontier r WHERE r.host = w.host AND r.kind = 'robots'"
                      "     AND r.state IN ('queued', 'leased'))) AS rb"
-                     "   FROM crawl.queue w JOIN crawl.host h ON h.host = w.host"
-                     "   WHERE w.state = 'leased' OR (w.state = 'queued' AND (w.attempts > 0 OR w.due_at <= now()))) x",
+                     "   FROM (SELECT state, attempts, due_at, lease_until, host, robots FROM crawl.queue WHERE state <> 'failed'"
+                     "         UNION ALL SELECT 'queued', attempts, due_at, NULL, host, robots FROM crawl.queue_later"
+                     "         WHERE attempts > 0 OR due_at <= now()) w"
+                     "   JOIN crawl.host h ON h.host = w.host) x",
                      1, robots_param, &res, err, errlen);
     if (rc)
         return rc;

@@ -63,11 +63,13 @@ t_eq "the queue: exactly the queued, leased and failed rows" \
   "$(q "SELECT count(*) FROM crawl.frontier WHERE state IN ('queued', 'leased', 'failed')") 0" \
   "$(q "SELECT count(*) || ' ' || count(*) FILTER (WHERE f.id IS NULL OR (w.host, w.priority, w.due_at, w.state, w.robots, w.attempts)
         IS DISTINCT FROM (f.host, f.priority, f.due_at, f.state, f.kind = 'robots', f.attempts)
-        OR w.ready IS DISTINCT FROM (f.state = 'queued' AND f.due_at <= now())
+        OR w.later IS DISTINCT FROM (f.state = 'queued' AND f.due_at > now())
         OR w.lease_until IS DISTINCT FROM CASE WHEN f.state = 'leased' THEN f.lease_until END)
-      FROM crawl.queue w LEFT JOIN crawl.frontier f ON f.id = w.id")"
-t_eq "the recrawl due tomorrow waits (not ready)" "1 false" \
-  "$(q "SELECT count(*) || ' ' || bool_or(w.ready) FROM crawl.queue w WHERE w.due_at > now() + interval '1 hour'")"
+      FROM (SELECT id, host, priority, due_at, state, robots, attempts, lease_until, false AS later FROM crawl.queue
+            UNION ALL SELECT id, host, priority, due_at, 'queued', robots, attempts, NULL, true FROM crawl.queue_later) w
+      LEFT JOIN crawl.frontier f ON f.id = w.id")"
+t_eq "the recrawl due tomorrow waits in crawl.queue_later" "1 0" \
+  "$(q "SELECT (SELECT count(*) FROM crawl.queue_later) || ' ' || (SELECT count(*) FROM crawl.queue WHERE due_at > now() + interval '1 hour')")"
 t_eq "no frontier index on what claims and completions change" 0 \
   "$(q "SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
         WHERE i.indrelid = 'crawl.frontier'::regclass AND (a.attname IN ('state', 'due_at', 'lease_until', 'lease_token', 'attempts')
@@ -87,9 +89,9 @@ t_eq "the earlier nights' rows as they were: not fetched again" "blocked done fa
   "$(q "SELECT string_agg(state, ' ' ORDER BY state) FROM crawl.frontier WHERE host = 'old.test'")"
 t_eq "old.test not requested" 0 "$(awk -F'\t' '$3 == "old.test"' sw.log | wc -l)"
 t_eq "no URL completed twice" 0 "$(q "SELECT count(*) FROM (SELECT frontier_id FROM crawl.fetch_log WHERE outcome = 'done' GROUP BY 1 HAVING count(*) > 1) x")"
-t_eq "nothing leased, nothing due left" 0 "$(q "SELECT count(*) FROM crawl.queue WHERE state = 'leased' OR ready")"
+t_eq "nothing leased, nothing due left" 0 "$(q "SELECT count(*) FROM crawl.queue WHERE state IN ('leased', 'queued')")"
 t_eq "hosts left with no lease" 0 "$(q "SELECT sum(inflight) FROM crawl.host")"
 t_eq "the rerun did the rest" 1 "$([ "$(wc -l <sw.log)" -gt "$before_log" ] && echo 1)"
 t_eq "the queue still mirrors the frontier" 0 \
-  "$(q "SELECT count(*) FROM crawl.frontier f FULL JOIN crawl.queue w ON w.id = f.id
-        WHERE (f.state IN ('queued', 'leased', 'failed')) IS DISTINCT FROM (w.id IS NOT NULL)")"
+  "$(q "SELECT count(*) FROM crawl.frontier f FULL JOIN (SELECT id FROM crawl.queue UNION ALL SELECT id FROM crawl.queue_later) w
+        ON w.id = f.id WHERE (f.state IN ('queued', 'leased', 'failed')) IS DISTINCT FROM (w.id IS NOT NULL)")"
