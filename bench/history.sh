@@ -94,7 +94,7 @@ frontier_history() {
              f.source, f.kind, f.target_key, f.depth, CASE WHEN f.id % 2 = 0 THEN 'queued' ELSE 'done' END,
              now() + make_interval(days => d), 1, 200, now() - make_interval(days => $n - d)
         FROM crawl.frontier f, generate_series(3, $n - 1) d WHERE f.fetches > 0 AND f.id <= $last"
-    later=$(psql -X -qtA -c "SELECT count(*) FROM crawl.queue WHERE state = 'queued' AND due_at > now()")
+    later=$(psql -X -qtA -c "SELECT count(*) FROM crawl.queue_later WHERE due_at > now()")
     rows=$(psql -X -qtA -c "SELECT count(*) FROM crawl.frontier")
     due_again
     read -r pn cn claimn cbn compln obn sn < <(night "$n")

@@ -87,8 +87,8 @@ BEGIN
         -- in crawl.queue_later, probed only for the rows crawl.queue did not
         -- have (a promotion locks the frontier row, so none moves meanwhile)
         WITH d AS (DELETE FROM crawl.queue q USING old_rows o WHERE q.id = o.id RETURNING q.id)
-        DELETE FROM crawl.queue_later l USING old_rows o
-         WHERE l.id = o.id AND o.state = 'queued' AND NOT EXISTS (SELECT 1 FROM d WHERE d.id = o.id);
+        DELETE FROM crawl.queue_later l
+         WHERE l.id IN (SELECT o.id FROM old_rows o WHERE o.state = 'queued' EXCEPT ALL SELECT d.id FROM d);
     END IF;
     IF TG_OP = 'DELETE' THEN
         RETURN NULL;
@@ -108,6 +108,13 @@ BEGIN
     RETURN NULL;
 END
 $$;
+-- Its statements find queue rows by id: index probes (nested loops), whatever
+-- the size the queue had when a session first planned them (plpgsql keeps a
+-- session's plans; a hash join over a sequential scan planned while the queue
+-- was small would read the whole queue on every claim once it has grown).
+ALTER FUNCTION crawl.frontier_queue_sync() SET enable_seqscan = off;
+ALTER FUNCTION crawl.frontier_queue_sync() SET enable_hashjoin = off;
+ALTER FUNCTION crawl.frontier_queue_sync() SET enable_mergejoin = off;
 COMMENT ON FUNCTION crawl.frontier_queue_sync() IS 'Statement trigger of crawl.frontier: the crawl.queue or crawl.queue_later rows of the rows a statement inserted, updated, deleted or truncated (queued rows due now, leased and failed rows in crawl.queue; queued rows due later in crawl.queue_later).';
 
 -- Queued rows that have come due move to crawl.queue (claimable); returns how many.
