@@ -71,7 +71,7 @@ frontier_history() {
       echo "$pages $((pg1 - pg0)) $(psql -X -qtA -F ' ' -c "SELECT
           round((sum(total_exec_time) / sum(calls))::numeric, 3),
           round((sum(shared_blks_hit + shared_blks_read) / sum(calls))::numeric, 1)
-          FROM pg_stat_statements WHERE query LIKE '%SKIP LOCKED%'
+          FROM pg_stat_statements WHERE query LIKE '%FOR UPDATE OF h SKIP LOCKED%'
           UNION ALL SELECT round((sum(total_exec_time) / sum(calls))::numeric, 3),
           round((sum(shared_blks_hit + shared_blks_read) / sum(calls))::numeric, 1)
           FROM pg_stat_statements WHERE query LIKE '%INSERT INTO crawl.fetch_log%'" | tr '\n' ' ') \

@@ -132,6 +132,11 @@ CREATE FUNCTION crawl.queue_promote() RETURNS bigint LANGUAGE sql AS $$
         ON CONFLICT (id) DO NOTHING RETURNING 1)
     SELECT count(*) FROM p
 $$;
+-- Index probes, as the trigger's (a join over a sequential scan of the
+-- frontier, planned on stale estimates, would read it once a second).
+ALTER FUNCTION crawl.queue_promote() SET enable_seqscan = off;
+ALTER FUNCTION crawl.queue_promote() SET enable_hashjoin = off;
+ALTER FUNCTION crawl.queue_promote() SET enable_mergejoin = off;
 COMMENT ON FUNCTION crawl.queue_promote() IS 'Moves the crawl.queue_later rows whose due_at has passed to crawl.queue (claimable); an index range scan of queue_later_due up to now().';
 
 -- The conversion of an existing frontier: every row kept as it is; its
