@@ -86,9 +86,9 @@ BEGIN
         -- the old rows' entries: in crawl.queue, or (queued, not promoted yet)
         -- in crawl.queue_later, probed only for the rows crawl.queue did not
         -- have (a promotion locks the frontier row, so none moves meanwhile)
-        WITH d AS (DELETE FROM crawl.queue q USING old_rows o WHERE q.id = o.id RETURNING q.id)
+        WITH d AS (DELETE FROM crawl.queue q WHERE q.id = ANY (ARRAY(SELECT o.id FROM old_rows o)) RETURNING q.id)
         DELETE FROM crawl.queue_later l
-         WHERE l.id IN (SELECT o.id FROM old_rows o WHERE o.state = 'queued' EXCEPT ALL SELECT d.id FROM d);
+         WHERE l.id = ANY (ARRAY(SELECT o.id FROM old_rows o WHERE o.state = 'queued' EXCEPT ALL SELECT d.id FROM d));
     END IF;
     IF TG_OP = 'DELETE' THEN
         RETURN NULL;
@@ -108,10 +108,11 @@ BEGIN
     RETURN NULL;
 END
 $$;
--- Its statements find queue rows by id: index probes (nested loops), whatever
--- the size the queue had when a session first planned them (plpgsql keeps a
--- session's plans; a hash join over a sequential scan planned while the queue
--- was small would read the whole queue on every claim once it has grown).
+-- Its statements find queue rows by id (id = ANY (the ids), index probes),
+-- whatever size the queue had when a session first planned them: plpgsql
+-- keeps a session's plans, and a join planned while crawl.queue_later was
+-- empty (a night's first claim) would read all of it on every claim once
+-- the night had filled it.
 ALTER FUNCTION crawl.frontier_queue_sync() SET enable_seqscan = off;
 ALTER FUNCTION crawl.frontier_queue_sync() SET enable_hashjoin = off;
 ALTER FUNCTION crawl.frontier_queue_sync() SET enable_mergejoin = off;
