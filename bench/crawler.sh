@@ -71,15 +71,8 @@ echo "ratios: crawler/curl -Z = $(echo "$cr_rate $cu_rate" | awk '{printf "%.2f"
 echo "targets: >= 10000 pages/s, >= 0.4x curl -Z, <= 0.15 ms CPU/page, peak RSS <= 64 MB"
 
 # 4. crawler over the Postgres frontier (discovery on), for SECS seconds
-# PostgreSQL's CPU: the postmaster's own and its reaped children's times plus
-# the live children's, read after the stages before it have settled.
-pg_cpu() {
-  local pm s c
-  pm=$(head -n 1 "$PGHOST/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
-  s=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat" 2>/dev/null || echo 0)
-  for p in $(pgrep -P "$pm"); do c=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && s=$((s + c)); done
-  echo "$s"
-}
+# PostgreSQL's CPU: pg_cpu (bench/lib.bash)
+source "$GR_TOP/bench/lib.bash"
 if "$B/loader" migrate >/dev/null 2>&1 && "$B/loader" targets targets >/dev/null 2>&1; then
   sleep 3
   pg0=$(pg_cpu)

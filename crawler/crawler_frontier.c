@@ -1,8 +1,11 @@
-/* The Postgres frontier (schema/002_crawl.sql): claims with FOR UPDATE SKIP
- * LOCKED on the host rows plus a lease and token per URL, completions in one
- * short transaction per batch (frontier rows by token, host politeness, the
- * fetch log, robots.txt, discovered links), expired leases returned to the
- * queue by every claim. No transaction is open while transfers run. */
+/* The Postgres frontier (schema/002_crawl.sql, 021_frontier_queue.sql):
+ * claims with FOR UPDATE SKIP LOCKED on the host rows taking the queued rows
+ * of crawl.queue (due work only) plus a lease and token per URL, completions in
+ * one short transaction per batch (frontier rows by token, host politeness,
+ * the fetch log, robots.txt, discovered links), expired leases returned and
+ * newly due rows moved from crawl.queue_later once a second. Every statement writes
+ * crawl.frontier only (HOT updates); its triggers keep crawl.queue. No
+ * transaction is open while transfers run. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -188,6 +191,8 @@ static const char *outcome_name(enum cr_outcome o)
 
 /* ------------------------------------------------------------ setup */
 
+static enum gr_rc promote(struct pgq *q, char *err, size_t errlen);
+
 /* Every queued host has a host row, and (with robots on) a robots.txt row. */
 static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
 {
@@ -197,9 +202,9 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
 
     rc = gr_db_exec(q->side,
                     "INSERT INTO crawl.host (host) "
-                    "SELECT DISTINCT f.host FROM crawl.frontier f "
-                    "WHERE f.state IN ('queued', 'leased') "
-                    "  AND NOT EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = f.host) "
+                    "SELECT DISTINCT w.host FROM crawl.queue w "
+                    "WHERE w.state IN ('queued', 'leased') "
+                    "  AND NOT EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = w.host) "
                     "ON CONFLICT (host) DO NOTHING",
                     err, errlen);
     if (rc || !q->f.polite.robots)
@@ -209,8 +214,8 @@ static enum gr_rc ensure_hosts(struct pgq *q, char *err, size_t errlen)
                      "INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at) "
                      "SELECT o.origin || $1, h.host, 'robots', 'robots', 0, 0, now() "
                      "FROM crawl.host h CROSS JOIN LATERAL ("
-                     "  SELECT substring(f.url FROM '^[A-Za-z]+://[^/?#]+') AS origin FROM crawl.frontier f"
-                     "  WHERE f.host = h.host AND f.state = 'queued' AND f.kind <> 'robots' LIMIT 1) o "
+                     "  SELECT crawl.url_origin(f.url) AS origin FROM crawl.queue w JOIN crawl.frontier f ON f.id = w.id"
+                     "  WHERE w.host = h.host AND w.state = 'queued' AND NOT w.robots LIMIT 1) o "
                      "WHERE h.robots_fetched_at IS NULL AND o.origin IS NOT NULL "
                      "  AND NOT EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.kind = 'robots') "
                      "ON CONFLICT (url, method, post_body) DO NOTHING",
@@ -273,20 +278,22 @@ static const char CLAIM_SQL[] =
     "         COALESCE(h.max_inflight, @max_inflight) - h.inflight AS room"
     "  FROM crawl.host h"
     "  WHERE h.next_allowed_at <= now() AND h.inflight < COALESCE(h.max_inflight, @max_inflight)"
-    "    AND EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued'"
-    "                AND f.due_at <= now()"
-    "                AND (NOT @robots OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))"
+    /* its first due row, if it may be fetched: before the host's robots.txt
+     * only the robots.txt row (priority 0, the lowest: first when due) */
+    "    AND (SELECT NOT @robots OR h.robots_fetched_at IS NOT NULL OR w.robots FROM crawl.queue w"
+    "         WHERE w.host = h.host AND w.state = 'queued' ORDER BY w.priority, w.due_at LIMIT 1)"
     "  ORDER BY h.next_allowed_at"
     "  LIMIT @claim_max"
     "  FOR UPDATE OF h SKIP LOCKED"
     "), pick AS ("
+    /* queued rows in crawl.queue are due: the index scan reads no row due later */
     "  SELECT p.id FROM hs CROSS JOIN LATERAL ("
-    "    SELECT f.id FROM crawl.frontier f"
-    "    WHERE f.host = hs.host AND f.state = 'queued' AND f.due_at <= now()"
-    "      AND (NOT @robots OR hs.robots_fetched_at IS NOT NULL OR f.kind = 'robots')"
-    "    ORDER BY f.priority, f.due_at"
+    "    SELECT w.id, w.robots FROM crawl.queue w"
+    "    WHERE w.host = hs.host AND w.state = 'queued'"
+    "    ORDER BY w.priority, w.due_at"
     "    LIMIT CASE WHEN hs.delay_ms > 0 THEN 1 ELSE hs.room END"
     "  ) p"
+    "  WHERE NOT @robots OR hs.robots_fetched_at IS NOT NULL OR p.robots"
     "  LIMIT @claim_max"
     "), upd AS ("
     "  UPDATE crawl.frontier f SET state = 'leased', lease_until = now() + make_interval(secs => @lease_seconds),"
@@ -309,13 +316,17 @@ static const char CLAIM_SQL[] =
     "       hs.delay_ms "
     "FROM upd JOIN hs ON hs.host = upd.host";
 
+/* Expired leases back to the queue (their hosts' inflight down), and the
+ * queued rows that have come due moved to crawl.queue for the claims that
+ * follow. */
 static const char REAP_SQL[] =
     "WITH r AS ("
-    "  UPDATE crawl.frontier SET state = 'queued', lease_token = NULL, lease_until = NULL"
-    "  WHERE state = 'leased' AND lease_until < now() RETURNING host"
-    "), c AS (SELECT host, count(*) AS n FROM r GROUP BY host) "
-    "UPDATE crawl.host h SET inflight = GREATEST(h.inflight - c.n, 0) FROM c WHERE h.host = c.host "
-    "RETURNING c.n";
+    "  UPDATE crawl.frontier f SET state = 'queued', lease_token = NULL, lease_until = NULL"
+    "  FROM crawl.queue w WHERE w.state = 'leased' AND w.lease_until < now()"
+    "    AND f.id = w.id AND f.state = 'leased' AND f.lease_until < now() RETURNING f.host"
+    "), c AS (SELECT host, count(*) AS n FROM r GROUP BY host"
+    "), h AS (UPDATE crawl.host h SET inflight = GREATEST(h.inflight - c.n, 0) FROM c WHERE h.host = c.host) "
+    "SELECT (SELECT coalesce(sum(n), 0) FROM c), crawl.queue_promote()";
 
 static enum gr_rc send_claim(struct pgq *q, char *err, size_t errlen)
 {
@@ -458,7 +469,7 @@ static const char COMPLETE_SQL[] =
     "  ON CONFLICT (host) DO NOTHING RETURNING h.host"
     "), nr AS ("
     "  INSERT INTO crawl.frontier (url, host, source, kind, depth, priority, due_at)"
-    "  SELECT DISTINCT ON (l.host) substring(l.url FROM '^[A-Za-z]+://[^/?#]+') || @robots_path, l.host, 'robots',"
+    "  SELECT DISTINCT ON (l.host) crawl.url_origin(l.url) || @robots_path, l.host, 'robots',"
     "         'robots', 0, 0, now()"
     "  FROM l WHERE @robots AND (l.host IN (SELECT host FROM nh) OR EXISTS (SELECT 1 FROM crawl.host h"
     "    WHERE h.host = l.host AND h.robots_fetched_at IS NULL))"
@@ -718,6 +729,16 @@ static enum gr_rc pg_robots(struct cr_frontier *f, const char *host, int *status
     return GR_OK;
 }
 
+/* The queued rows that have come due moved to crawl.queue (claimable), before asking
+ * what is due: the claim window's reap does it only once a second. */
+static enum gr_rc promote(struct pgq *q, char *err, size_t errlen)
+{
+    PGresult *res = NULL;
+    enum gr_rc rc = gr_db_execp(q->side, "SELECT crawl.queue_promote()", 0, NULL, &res, err, errlen);
+    PQclear(res);
+    return rc;
+}
+
 static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, size_t errlen)
 {
     struct pgq *q = (struct pgq *)f;
@@ -727,14 +748,23 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     double d;
 
     *secs = -1;
+    rc = promote(q, err, errlen);
+    if (rc)
+        return rc;
+    /* the due rows, the first row due later (in due order), the first lease
+     * to expire; not a row on a host whose robots.txt is unreachable */
+#define MAY_FETCH(w)                                                                                              \
+    "(NOT $1::bool OR " w ".robots OR EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = " w ".host"              \
+    " AND h.robots_fetched_at IS NOT NULL) OR EXISTS (SELECT 1 FROM crawl.frontier r WHERE r.host = " w ".host"   \
+    " AND r.kind = 'robots' AND r.state IN ('queued', 'leased')))"
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM LEAST("
-                     "  (SELECT min(due_at) FROM crawl.frontier f WHERE state = 'queued' AND (NOT $1::bool"
-                     "   OR f.kind = 'robots' OR EXISTS (SELECT 1 FROM crawl.host h WHERE h.host = f.host"
-                     "   AND h.robots_fetched_at IS NOT NULL) OR EXISTS (SELECT 1 FROM crawl.frontier r"
-                     "   WHERE r.host = f.host AND r.kind = 'robots' AND r.state IN ('queued', 'leased')))),"
-                     "  (SELECT min(lease_until) FROM crawl.frontier WHERE state = 'leased')) - now())",
+                     "  (SELECT min(w.due_at) FROM crawl.queue w WHERE w.state = 'queued' AND " MAY_FETCH("w") "),"
+                     "  (SELECT w.due_at FROM crawl.queue_later w WHERE " MAY_FETCH("w")
+                     "   ORDER BY w.due_at LIMIT 1),"
+                     "  (SELECT min(lease_until) FROM crawl.queue WHERE state = 'leased')) - now())",
                      1, robots_param, &res, err, errlen);
+#undef MAY_FETCH
     if (rc)
         return rc;
     if (PQgetisnull(res, 0, 0) || !gr_parse_double(PQgetvalue(res, 0, 0), &d)) {
@@ -756,8 +786,8 @@ static enum gr_rc pg_next_event(struct cr_frontier *f, double *secs, char *err, 
     }
     rc = gr_db_execp(q->side,
                      "SELECT extract(epoch FROM GREATEST(min(h.next_allowed_at), now()) - now()) FROM crawl.host h "
-                     "WHERE EXISTS (SELECT 1 FROM crawl.frontier f WHERE f.host = h.host AND f.state = 'queued' "
-                     "AND f.due_at <= now() AND (NOT $1::bool OR h.robots_fetched_at IS NOT NULL OR f.kind = 'robots'))",
+                     "WHERE EXISTS (SELECT 1 FROM crawl.queue w WHERE w.host = h.host AND w.state = 'queued' "
+                     "AND (NOT $1::bool OR h.robots_fetched_at IS NOT NULL OR w.robots))",
                      1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
@@ -777,6 +807,9 @@ static enum gr_rc pg_pending(struct cr_frontier *f, struct cr_pending *p, char *
 
     memset(p, 0, sizeof *p);
     p->next_secs = -1;
+    rc = promote(q, err, errlen);
+    if (rc)
+        return rc;
     rc = gr_db_execp(q->side,
                      "SELECT count(*) FILTER (WHERE NOT x.rb AND x.state = 'leased'),"
                      "  count(*) FILTER (WHERE NOT x.rb AND x.state = 'queued' AND x.attempts > 0),"
@@ -785,13 +818,15 @@ static enum gr_rc pg_pending(struct cr_frontier *f, struct cr_pending *p, char *
                      "  count(*) FILTER (WHERE x.rb),"
                      "  extract(epoch FROM GREATEST(min(CASE WHEN x.rb THEN NULL WHEN x.state = 'leased' THEN x.lease_until"
                      "    ELSE GREATEST(x.due_at, x.next_allowed_at) END), now()) - now())"
-                     " FROM (SELECT f.state, f.attempts, f.due_at, f.lease_until, h.next_allowed_at,"
+                     " FROM (SELECT w.state, w.attempts, w.due_at, w.lease_until, h.next_allowed_at,"
                      /* rb: its host's robots.txt is unreachable (disallow all until a later night) */
-                     "   ($1::bool AND f.kind <> 'robots' AND h.robots_fetched_at IS NULL AND NOT EXISTS ("
-                     "     SELECT 1 FROM crawl.frontier r WHERE r.host = f.host AND r.kind = 'robots'"
+                     "   ($1::bool AND NOT w.robots AND h.robots_fetched_at IS NULL AND NOT EXISTS ("
+                     "     SELECT 1 FROM crawl.frontier r WHERE r.host = w.host AND r.kind = 'robots'"
                      "     AND r.state IN ('queued', 'leased'))) AS rb"
-                     "   FROM crawl.frontier f JOIN crawl.host h ON h.host = f.host"
-                     "   WHERE f.state = 'leased' OR (f.state = 'queued' AND (f.attempts > 0 OR f.due_at <= now()))) x",
+                     "   FROM (SELECT state, attempts, due_at, lease_until, host, robots FROM crawl.queue WHERE state <> 'failed'"
+                     "         UNION ALL SELECT 'queued', attempts, due_at, NULL, host, robots FROM crawl.queue_later"
+                     "         WHERE attempts > 0 OR due_at <= now()) w"
+                     "   JOIN crawl.host h ON h.host = w.host) x",
                      1, robots_param, &res, err, errlen);
     if (rc)
         return rc;
@@ -821,8 +856,9 @@ static enum gr_rc rearm(struct pgq *q, const char *host, char *err, size_t errle
     snprintf(give_up, sizeof give_up, "%lld", (long long)q->f.polite.failed_give_up_s);
     params[0] = give_up;
     rc = gr_db_execp(q->side,
-                     "UPDATE crawl.frontier SET state = 'queued', attempts = 0 WHERE state = 'failed'"
-                     " AND due_at <= now() AND failed_since > now() - make_interval(secs => $1::float8)",
+                     "UPDATE crawl.frontier f SET state = 'queued', attempts = 0 FROM crawl.queue w"
+                     " WHERE w.state = 'failed' AND w.due_at <= now() AND f.id = w.id AND f.state = 'failed'"
+                     " AND f.due_at <= now() AND f.failed_since > now() - make_interval(secs => $1::float8)",
                      1, params, &res, err, errlen);
     if (rc)
         return rc;
@@ -833,8 +869,8 @@ static enum gr_rc rearm(struct pgq *q, const char *host, char *err, size_t errle
     params[1] = q->run_id;
     rc = gr_db_execp(q->side,
                      "SELECT run_id, pid FROM crawl.run WHERE hostname = $1 AND finished_at IS NULL"
-                     " AND run_id <> $2::bigint AND EXISTS (SELECT 1 FROM crawl.frontier f"
-                     " WHERE f.state = 'leased' AND f.lease_run = crawl.run.run_id)",
+                     " AND run_id <> $2::bigint AND EXISTS (SELECT 1 FROM crawl.queue w JOIN crawl.frontier f"
+                     " ON f.id = w.id WHERE w.state = 'leased' AND f.state = 'leased' AND f.lease_run = crawl.run.run_id)",
                      2, params, &res, err, errlen);
     if (rc)
         return rc;
@@ -846,9 +882,10 @@ static enum gr_rc rearm(struct pgq *q, const char *host, char *err, size_t errle
         if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;           /* alive (or not ours to judge): its leases stand */
         rc = gr_db_execp(q->side,
-                         "WITH r AS (UPDATE crawl.frontier SET state = 'queued', lease_token = NULL,"
-                         "  lease_until = NULL, lease_run = NULL, attempts = GREATEST(attempts - 1, 0)"
-                         "  WHERE state = 'leased' AND lease_run = $1::bigint RETURNING host),"
+                         "WITH r AS (UPDATE crawl.frontier f SET state = 'queued', lease_token = NULL,"
+                         "  lease_until = NULL, lease_run = NULL, attempts = GREATEST(f.attempts - 1, 0)"
+                         "  FROM crawl.queue w WHERE w.state = 'leased' AND f.id = w.id AND f.state = 'leased'"
+                         "  AND f.lease_run = $1::bigint RETURNING f.host),"
                          " c AS (SELECT host, count(*) AS n FROM r GROUP BY host),"
                          " h AS (UPDATE crawl.host h SET inflight = GREATEST(h.inflight - c.n, 0) FROM c"
                          "  WHERE h.host = c.host),"
@@ -1060,6 +1097,8 @@ enum gr_rc cr_frontier_pg_new(const char *conninfo, const struct gr_config *cfg,
         }
     }
     rc = rearm(q, host, err, errlen);
+    if (!rc)
+        rc = promote(q, err, errlen);   /* what came due since the last run: host rows below */
     if (rc)
         goto fail;
     rc = ensure_hosts(q, err, errlen);

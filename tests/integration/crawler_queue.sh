@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Issue 17, the frontier (schema/021_frontier_queue.sql): a claim reads no row
+# due later, whatever their number, and the frontier's claim and completion
+# updates are HOT.
+#  1. The same due work (300 URLs on 3 hosts) crawled twice, the second time
+#     with 30,000 rows on the same hosts due tomorrow: every claim statement's
+#     plan (auto_explain, EXPLAIN ANALYZE BUFFERS of each claim the crawler
+#     runs) reads as many crawl.queue rows and as many buffers either way.
+#  2. After a crawl, pg_stat_user_tables: the frontier's updates were HOT.
+# The conversion of an existing frontier is crawler_queue_migrate.
+source "$GR_TOP/tests/lib.sh"
+source "$TOP/tests/integration/crawler_lib.bash"
+
+python3 "$HERE/crawler_server.py" srv.port srv.log &
+SW_PID=$!
+for _ in $(seq 100); do [ -s srv.port ] && break; sleep 0.1; done
+PORT=$(cat srv.port)
+t_ok "loader migrate" "$B/loader" -q migrate
+# the crawler's sessions plan with auto_explain (options of its connections):
+# its claims come back to it as warnings (on its stderr) with their plans
+EXPLAIN_OPTS="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0
+ -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on -c auto_explain.log_timing=off
+ -c auto_explain.log_format=json -c auto_explain.log_level=warning"
+
+CT=(--connect-to "127.0.0.1:$PORT" --set crawler.delay_ms=0 --set crawler.idle_exit_seconds=1 --set crawler.poll_ms=20
+    --set crawler.max_inflight_per_host=4 --concurrency 8)
+seed() { # $1: rows due tomorrow on the same hosts
+  q "TRUNCATE crawl.frontier, crawl.host, crawl.fetch_log, crawl.warc_file, crawl.run;
+     INSERT INTO crawl.frontier (url, host, source, kind) SELECT 'http://' || h || '.test/page/' || i, h || '.test', 'test', 'page'
+       FROM unnest(ARRAY['a', 'b', 'c']) h, generate_series(1, 100) i;
+     INSERT INTO crawl.frontier (url, host, source, kind, due_at)
+     SELECT 'http://' || h || '.test/later/' || i, h || '.test', 'test', 'page', now() + interval '1 day'
+       FROM unnest(ARRAY['a', 'b', 'c']) h, generate_series(1, $1 / 3) i;
+     ANALYZE crawl.frontier; ANALYZE crawl.queue" >/dev/null
+}
+# per claim statement: crawl.queue rows its plan read (returned or filtered
+# out) and the shared buffers it touched; then the max and median of both
+claims() {
+  python3 - "$1" <<'PY'
+import json, re, statistics, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+rows, bufs = [], []
+dec = json.JSONDecoder()
+for m in re.finditer(r"plan:\s*\n?", text):
+    try:
+        doc, _ = dec.raw_decode(text, m.end())
+    except ValueError:
+        continue
+    if "SKIP LOCKED" not in doc.get("Query Text", ""):
+        continue
+    def walk(n):
+        r = 0
+        if n.get("Relation Name") == "queue":
+            loops = n.get("Actual Loops", 1)
+            r += (n.get("Actual Rows", 0) + n.get("Rows Removed by Filter", 0)
+                  + n.get("Rows Removed by Index Recheck", 0)) * loops
+        return r + sum(walk(c) for c in n.get("Plans", []))
+    p = doc["Plan"]
+    rows.append(walk(p))
+    bufs.append(p.get("Shared Hit Blocks", 0) + p.get("Shared Read Blocks", 0))
+if not rows:
+    print("0 0 0 0 0")
+else:
+    print(len(rows), max(rows), statistics.median(rows), max(bufs), statistics.median(bufs))
+PY
+}
+
+# 1. the claim's cost without and with 30,000 rows due later
+seed 0
+PGOPTIONS=$EXPLAIN_OPTS "$B/crawler" --out wa "${CT[@]}" 2>a.log
+t_eq "no rows due later: crawl exits 0" 0 $?
+t_eq "no rows due later: every URL fetched" 300 "$(q "SELECT count(*) FROM crawl.frontier WHERE fetches = 1 AND kind = 'page'")"
+read -r na rmax_a rmean_a bmax_a bmean_a <<<"$(claims a.log)"
+# 2. the frontier's updates (claims, completions, leases) were HOT: the
+# statistics of the crawler's sessions are flushed when they end
+upd=$(q "SELECT n_tup_upd || ' ' || n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'crawl.frontier'::regclass")
+echo "crawl.frontier: updates and HOT updates after the crawl: $upd"
+t_eq "the frontier's rows were updated (claim and completion each)" 1 "$([ "${upd% *}" -ge 600 ] && echo 1)"
+t_eq "the frontier's updates were HOT ($upd)" 1 "$([ "${upd#* }" -ge $(( ${upd% *} * 95 / 100 )) ] && echo 1)"
+
+seed 30000
+PGOPTIONS=$EXPLAIN_OPTS "$B/crawler" --out wb "${CT[@]}" 2>b.log
+t_eq "30,000 rows due later: crawl exits 0" 0 $?
+t_eq "30,000 rows due later: every due URL fetched, none due later" "300 0" \
+  "$(q "SELECT count(*) FILTER (WHERE fetches = 1 AND url LIKE '%/page/%') || ' ' || count(*) FILTER (WHERE fetches > 0 AND url LIKE '%/later/%') FROM crawl.frontier")"
+read -r nb rmax_b rmean_b bmax_b bmean_b <<<"$(claims b.log)"
+echo "claims without rows due later: $na, queue rows read per claim max $rmax_a median $rmean_a, buffers max $bmax_a median $bmean_a"
+echo "claims with 30,000 due later:  $nb, queue rows read per claim max $rmax_b median $rmean_b, buffers max $bmax_b median $bmean_b"
+t_eq "the claims' plans were seen ($na, $nb)" 1 "$([ "$na" -ge 3 ] && [ "$nb" -ge 3 ] && echo 1)"
+# the bound a claim has: its hosts' ready rows up to their in-flight room
+# (3 hosts x (4 + 1)), however many rows are due later
+t_eq "a claim reads at most its hosts' due rows ($rmax_a, $rmax_b)" 1 "$([ "$rmax_a" -le 15 ] && [ "$rmax_b" -le 15 ] && echo 1)"
+t_eq "rows due later cost a claim no buffers (median $bmean_a vs $bmean_b)" 1 \
+  "$(awk -v a="$bmean_a" -v b="$bmean_b" 'BEGIN { print (b <= a * 1.25 + 2) ? 1 : 0 }')"
+t_eq "the rows due later still wait in crawl.queue_later" "30000 0" \
+  "$(q "SELECT (SELECT count(*) FROM crawl.queue_later WHERE NOT robots) || ' ' || (SELECT count(*) FROM crawl.queue WHERE state = 'queued' AND NOT robots)")"
