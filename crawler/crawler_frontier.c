@@ -1,4 +1,4 @@
-/* The Postgres frontier (schema/002_crawl.sql, 021_frontier_queue.sql):
+/* The Postgres frontier (schema/002_crawl.sql, 022_frontier_queue.sql):
  * claims with FOR UPDATE SKIP LOCKED on the host rows taking the queued rows
  * of crawl.queue (due work only) plus a lease and token per URL, completions in
  * one short transaction per batch (frontier rows by token, host politeness,

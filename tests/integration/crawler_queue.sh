@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 17, the frontier (schema/021_frontier_queue.sql): a claim reads no row
+# Issue 17, the frontier (schema/022_frontier_queue.sql): a claim reads no row
 # due later, whatever their number, and the frontier's claim and completion
 # updates are HOT.
 #  1. The same due work (300 URLs on 3 hosts) crawled twice, the second time

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 17: an existing frontier is converted to the queue design
-# (schema/021_frontier_queue.sql) keeping every row. A frontier on the schema
-# before 021 is filled by a crawl killed mid-run (queued, leased and done
+# (schema/022_frontier_queue.sql) keeping every row. A frontier on the schema
+# before 022 is filled by a crawl killed mid-run (queued, leased and done
 # rows), with failed rows (one due for its retry, one given up) and a recrawl
 # due tomorrow; `loader migrate` converts it: every frontier row is as it
 # was, and the queue holds exactly its queued, leased and failed rows. The
@@ -12,9 +12,9 @@ source "$TOP/tests/integration/crawler_lib.bash"
 
 mkdir old_schema
 for f in "$TOP"/schema/[0-9][0-9][0-9]_*.sql; do
-  n=$(basename "$f"); [ "$((10#${n%%_*}))" -lt 21 ] && cp "$f" old_schema/
+  n=$(basename "$f"); [ "$((10#${n%%_*}))" -lt 22 ] && cp "$f" old_schema/
 done
-t_ok "the schema before the queue (001-020) applies" "$B/loader" -q --schema old_schema migrate
+t_ok "the schema before the queue (001-021) applies" "$B/loader" -q --schema old_schema migrate
 t_eq "no queue table yet" "" "$(q "SELECT to_regclass('crawl.queue')")"
 
 "$B/simweb" --emit-targets targets --truth truth >/dev/null 2>&1
@@ -57,7 +57,7 @@ echo "before the migration: $before_states"
 t_match "the old frontier holds every state" '^blocked=1 done=1 failed=2 leased=5 queued=[1-9][0-9]*$' "$before_states"
 
 t_ok "loader migrate converts it" "$B/loader" -q migrate
-t_eq "migration 021 recorded" 1 "$(q "SELECT count(*) FROM meta.migrations WHERE version = 21")"
+t_eq "migration 022 recorded" 1 "$(q "SELECT count(*) FROM meta.migrations WHERE version = 22")"
 t_eq "every frontier row kept as it was" "$before" "$(digest)"
 t_eq "the queue: exactly the queued, leased and failed rows" \
   "$(q "SELECT count(*) FROM crawl.frontier WHERE state IN ('queued', 'leased', 'failed')") 0" \

@@ -1,4 +1,4 @@
--- 021_frontier_queue (issue 17): a claim whose cost does not grow with the
+-- 022_frontier_queue (issue 17): a claim whose cost does not grow with the
 -- work due on later nights, and HOT state changes of the URL table.
 --
 -- Before: the claim read each host's queued frontier rows in (priority,
