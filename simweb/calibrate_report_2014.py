@@ -9,9 +9,10 @@ never imported). The search is deterministic: the same inputs give the same
 file, byte for byte. Output: simweb/report_2014.tsv, which bin/simweb
 reads at start-up (it never includes the parser or the count normaliser).
 
-    simweb/calibrate_report_2014.py [TABLES_DIR] > simweb/report_2014.tsv
+    python3 simweb/calibrate_report_2014.py [TABLES_DIR] > simweb/report_2014.tsv
 
-Period model (see simweb/README.md): WeChat articles are published in
+Period model (see simweb/README.md; the periods' dates are conf/report/periods_2014.tsv's,
+read by read_periods): WeChat articles are published in
 October 2014 (simweb days 0-30 from --date 2014-10-01, 08:00-22:00 Beijing),
 and the five hot articles of 表2.7 published in September on their days
 (-16..-2): the hot-article window 15 September - 21 October is a period of its
