@@ -42,6 +42,7 @@ void scorer__tsv_free(struct tsv *t)
 {
     free(t->buf);
     free(t->cells);
+    free(t->lines);
     memset(t, 0, sizeof *t);
 }
 
@@ -63,6 +64,16 @@ static int col_of(const struct tsv *t, const char *name)
 enum gr_rc scorer__tsv_load(struct tsv *t, const char *dir, const char *name, char *err, size_t errlen)
 {
     char path[4096];
+    enum gr_rc rc;
+
+    snprintf(path, sizeof path, "%s/%s.tsv", dir, name);
+    rc = scorer__tsv_read(t, path, false, err, errlen);
+    t->name = name;
+    return rc;
+}
+
+enum gr_rc scorer__tsv_read(struct tsv *t, const char *path, bool comments, char *err, size_t errlen)
+{
     FILE *f;
     size_t n;
     char *p, *line, *next;
@@ -70,8 +81,6 @@ enum gr_rc scorer__tsv_load(struct tsv *t, const char *dir, const char *name, ch
     enum gr_rc rc = GR_OK;
 
     memset(t, 0, sizeof *t);
-    t->name = name;
-    snprintf(path, sizeof path, "%s/%s.tsv", dir, name);
     f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -105,7 +114,7 @@ enum gr_rc scorer__tsv_load(struct tsv *t, const char *dir, const char *name, ch
         lineno++;
         if (*line && line[strlen(line) - 1] == '\r')
             line[strlen(line) - 1] = '\0';
-        if (!*line)
+        if (!*line || (comments && *line == '#'))
             continue;
         for (char *q = line;; nf++) {
             char *tab = strchr(q, '\t');
@@ -132,12 +141,18 @@ enum gr_rc scorer__tsv_load(struct tsv *t, const char *dir, const char *name, ch
         }
         if (t->rows == cap) {
             char **c;
+            int *l;
             cap = cap ? cap * 2 : 64;
             c = realloc(t->cells, sizeof(char *) * (size_t)cap * (size_t)t->ncols);
             if (!c)
                 return GR_ENOMEM;
             t->cells = c;
+            l = realloc(t->lines, sizeof(int) * (size_t)cap);
+            if (!l)
+                return GR_ENOMEM;
+            t->lines = l;
         }
+        t->lines[t->rows] = lineno;
         memcpy(t->cells + (size_t)t->rows * (size_t)t->ncols, fields, sizeof(char *) * (size_t)nf);
         t->rows++;
     }

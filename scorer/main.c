@@ -35,7 +35,7 @@ static void usage(FILE *f)
             "       scorer compare RUN_A RUN_B [--across-periods] [--db CONNINFO]\n"
             "       scorer list [--db CONNINFO]\n"
             "       scorer check-report DIR\n"
-            "       scorer reproduce DIR [--run N] [--documented FILE]... [--db CONNINFO]\n"
+            "       scorer reproduce DIR [--run N] [--periods FILE] [--documented FILE]... [--db CONNINFO]\n"
             "       scorer --help | --help-methodology | --version\n"
             "\n"
             "Scores WeChat (WCI), Tencent Weibo (BCI), combined and app rankings from the obs.*\n"
@@ -63,10 +63,12 @@ static void usage(FILE *f)
             "                 violation as TSV (kind, table, row, name, column, printed, expected, size).\n"
             "                 No database needed.\n"
             "  reproduce      compare a stored run (default: report.run_info(), the latest final month\n"
-            "                 of the default methodology; tables of the report's other periods: its\n"
-            "                 methodology's run of theirs if any: 表2.3-2.6 2014-11-12..2014-11-19,\n"
-            "                 表1.2/1.3/3.1/3.2 2014-01-01..2014-10-31, 表2.7 2014-09-15..2014-10-21)\n"
-            "                 with the report tables in DIR row by row;\n"
+            "                 of the default methodology) with the report tables in DIR row by row.\n"
+            "                 Each table's period is the periods file's (--periods FILE, default\n"
+            "                 $GOVREACH_SHARE/conf/report/periods_2014.tsv: key, period, label, tables):\n"
+            "                 a table on its month line, or on no line, is compared with that run; a\n"
+            "                 table of another period with its methodology's latest run of that period\n"
+            "                 (that run itself when there is none);\n"
             "                 print every difference as TSV (table, row, column, printed, computed,\n"
             "                 size, status) and one summary line per table. Differences named in the\n"
             "                 documented-differences files are marked \"documented\" and not counted:\n"
@@ -86,6 +88,8 @@ static void usage(FILE *f)
             "      --across-periods    (compare) allow runs of different periods\n"
             "      --run N             (reproduce) the run to compare\n"
             "      --documented FILE   (reproduce) a documented-differences file (repeatable)\n"
+            "      --periods FILE      (reproduce) the report's periods (default\n"
+            "                          $GOVREACH_SHARE/conf/report/periods_2014.tsv)\n"
             "  -d, --db CONNINFO       libpq conninfo; default db.conninfo (--config, --set or\n"
             "                          $GOVREACH_DB_CONNINFO), then the PG* environment, then the\n"
             "                          embedded cluster in $GOVREACH_VAR/pg\n"
@@ -98,7 +102,8 @@ static void usage(FILE *f)
             "exit status: 0 ok (check-report: no violation; reproduce: only documented differences);\n"
             "1 check-report found violations, reproduce found undocumented differences, or\n"
             "a month of run --pending failed to score (the others are scored);\n"
-            "64 usage; 65 bad data (a malformed report table, a run failing on data);\n"
+            "64 usage; 65 bad data (a malformed report table or periods file, named file:line;\n"
+            "a run failing on data);\n"
             "66 missing input (methodology file, report directory, run number); 69 database\n"
             "unavailable; 70 internal error; 74 I/O error; 75 temporary failure, retry;\n"
             "78 bad methodology or configuration file (reported as file:line: message).\n\n",
@@ -139,6 +144,7 @@ struct cli {
     int64_t run;
     const char *documented[MAX_DOCUMENTED + 1];
     int ndocumented;
+    const char *periods;
     bool explain;
     const char *work_mem, *temp_buffers;   /* scorer.* keys */
     bool jit;
@@ -307,7 +313,7 @@ static int cmd_compare(const struct cli *cl, const char *ra, const char *rb)
 
 static int cmd_reproduce(const struct cli *cl, const char *dir)
 {
-    char err[2048] = "", d1[1024], d2[1024];
+    char err[2048] = "", d1[1024], d2[1024], periods[1024];
     const char *defaults[3] = { d1, d2, NULL };
     size_t nfail = 0;
     PGconn *conn = NULL;
@@ -315,10 +321,11 @@ static int cmd_reproduce(const struct cli *cl, const char *dir)
 
     snprintf(d1, sizeof d1, "%s/tests/data/report/expected_violations.tsv", gr_share_dir());
     snprintf(d2, sizeof d2, "%s/simweb/report_2014.tsv", gr_share_dir());
+    snprintf(periods, sizeof periods, "%s/conf/report/periods_2014.tsv", gr_share_dir());
     rc = connect_db(cl->db, &conn, err, sizeof err);
     if (!rc)
-        rc = scorer_reproduce(conn, dir, cl->run, cl->ndocumented ? cl->documented : defaults, stdout, &nfail, err,
-                              sizeof err);
+        rc = scorer_reproduce(conn, dir, cl->run, cl->periods ? cl->periods : periods,
+                              cl->ndocumented ? cl->documented : defaults, stdout, &nfail, err, sizeof err);
     PQfinish(conn);
     fflush(stdout);
     if (rc)
@@ -358,11 +365,12 @@ int main(int argc, char **argv)
         { "across-periods", no_argument, NULL, 'A' },
         { "run", required_argument, NULL, 'R' },
         { "documented", required_argument, NULL, 'D' },
+        { "periods", required_argument, NULL, 'T' },
         { "explain", no_argument, NULL, 'X' },
         GR_PROG_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0, false, NULL, NULL, false };
+    struct cli cl = { NULL, NULL, NULL, false, false, false, false, 0, { NULL }, 0, NULL, false, NULL, NULL, false };
     int c, st;
     char m[256];
 
@@ -379,6 +387,7 @@ int main(int argc, char **argv)
         case 'P': cl.pending = true; break;
         case 'A': cl.across = true; break;
         case 'X': cl.explain = true; break;
+        case 'T': cl.periods = optarg; break;
         case 'd': cl.db = optarg; break;
         case 'R':
             if (!parse_run_id(optarg, &cl.run))

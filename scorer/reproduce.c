@@ -18,9 +18,12 @@
  * inside a printed top list that the report does not name is column "extra
  * row", printed "absent", computed "present". 表2.7's rows are matched by
  * account (each account is there once), 表4.1's by store and app.
- * Tables of a period of their own (REPORT_WEEK, REPORT_WEIBO, REPORT_HOT) are
- * compared with the run of that period. Then one
- * summary line per table ("表2.1: 20/20 rows within 0.01 (run N)"). */
+ * Which period each table is of is the periods file's (conf/report/periods_2014.tsv,
+ * read by periods_load): a table on its `month` line, or on no line, is compared
+ * with the compared run; a table on another line with the latest run of that
+ * period under the compared run's methodology (the compared run when there is
+ * none). Then one summary line per table ("表2.1: 20/20 rows within 0.01 (run N)";
+ * a table on no line says so). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,20 +56,7 @@ struct spec {
     const char *sql;    /* $1 = run id; returns rank, key, key2 (or NULL), then the columns */
     struct col cols[6];
     const char *tol_text;
-    const char *period; /* NULL: the compared run; else a period of its own (REPORT_*) */
 };
-
-/* The report's periods other than its month (October 2014, the compared run's):
- * a table of one of them is compared with the latest run of that period under the
- * compared run's methodology (the compared run itself when there is none).
- * - the category sub-lists (表2.3-2.6): the week 12-19 November 2014;
- * - Tencent Weibo (表3.1/3.2) and the combined tables that pair it with WeChat
- *   (表1.2/1.3): 1 January - 31 October 2014, the report's Weibo period;
- * - the hot articles (表2.7): 15 September - 21 October 2014, the window its
- *   twenty articles were published in (the report names no other). */
-#define REPORT_WEEK "2014-11-12..2014-11-19"
-#define REPORT_WEIBO "2014-01-01..2014-10-31"
-#define REPORT_HOT "2014-09-15..2014-10-21"
 
 #define Q_COMBINED(scope)                                                                                   \
     "SELECT c.rank_scope, w.name, b.name, round(c.wci::numeric, 2), round(c.bci::numeric, 2),"              \
@@ -90,34 +80,34 @@ struct spec {
 
 static const struct spec specs[] = {
     { "t1_2_central_combined", "表1.2", Q_COMBINED("central"),
-      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)", REPORT_WEIBO },
+      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)" },
     { "t1_3_local_combined", "表1.3", Q_COMBINED("local"),
-      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)", REPORT_WEIBO },
+      { { "wci", 0.01 }, { "bci", 0.015 }, { "combined", 0.015 } }, "0.01 (WCI), 0.015 (BCI, combined)" },
     { "t2_1_central_wechat", "表2.1", Q_WECHAT("central"),
-      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01", NULL },
+      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01" },
     { "t2_2_local_wechat", "表2.2", Q_WECHAT("local"),
-      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01", NULL },
+      { { "read_index", 0.01 }, { "like_index", 0.01 }, { "wci", 0.01 } }, "0.01" },
     { "t2_3_party_publicity_wechat", "表2.3", Q_SUB("party_publicity"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07" },
     { "t2_4_police_traffic_wechat", "表2.4", Q_SUB("police_traffic"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07" },
     { "t2_5_judicial_wechat", "表2.5", Q_SUB("judicial"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07" },
     { "t2_6_health_wechat", "表2.6", Q_SUB("health"),
-      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07", REPORT_WEEK },
+      { { "read_col", 0.07 }, { "like_col", 0.07 }, { "wci", 0.07 } }, "0.07" },
     { "t2_7_hot_articles", "表2.7",
       "SELECT h.rank, h.account_name, NULL, h.title,"
       "       to_char(h.published_at AT TIME ZONE coalesce(r.params_effective ->> 'period_timezone', 'Asia/Shanghai'),"
       "               'YYYY-MM-DD HH24:MI:SS'),"
       "       report.reads_shown(h.read_capped, h.read_raw, h.reads), h.likes"
       "  FROM score.hot_article h JOIN score.run r USING (run_id) WHERE h.run_id = $1 ORDER BY h.rank",
-      { { "title", -1 }, { "published_at", -1 }, { "reads_raw", -1 }, { "likes", 0 } }, "exact", REPORT_HOT },
+      { { "title", -1 }, { "published_at", -1 }, { "reads_raw", -1 }, { "likes", 0 } }, "exact" },
     { "t3_1_central_weibo", "表3.1", Q_WEIBO("central"),
       { { "followers", 0 }, { "coverage", 0.015 }, { "activity", 0.015 }, { "interaction", 0.015 },
-        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)", REPORT_WEIBO },
+        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)" },
     { "t3_2_local_weibo", "表3.2", Q_WEIBO("local"),
       { { "followers", 0 }, { "coverage", 0.015 }, { "activity", 0.015 }, { "interaction", 0.015 },
-        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)", REPORT_WEIBO },
+        { "propagation", 0.015 }, { "bci", 0.015 } }, "0.015 (followers exact)" },
     { "t4_1_app_store_top10", "表4.1",
       "WITH p AS (SELECT coalesce((params_effective ->> 'apps_top_n')::integer, 10) AS n FROM score.run WHERE run_id = $1)"
       " SELECT x.rank, x.store || ' ' || x.app, NULL, x.downloads FROM ("
@@ -126,12 +116,97 @@ static const struct spec specs[] = {
       "    FROM score.app_listing l WHERE l.run_id = $1 AND l.rank_store IS NOT NULL"
       "  UNION ALL SELECT 'total', t.rank, t.name, t.downloads, 2 FROM score.app_total t WHERE t.run_id = $1"
       " ) x, p WHERE x.rank <= p.n ORDER BY x.blk, x.store, x.rank",
-      { { "downloads", 0 } }, "exact", NULL },
+      { { "downloads", 0 } }, "exact" },
 };
 
-/* ---------------------------------------------------------------- documented differences */
+#define NSPECS (sizeof specs / sizeof specs[0])
 
 static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s ? s : ""); }
+
+/* ---------------------------------------------------------------- periods */
+
+/* Each table's period, from the periods file. */
+struct periods {
+    char period[NSPECS][24];    /* the period's name (scorer_period label); "" = the compared run */
+    int line[NSPECS];           /* the file's line naming the table; 0 = none */
+};
+
+static int tsv_col(const struct tsv *t, const char *name);
+static const char *tsv_cell(const struct tsv *t, int row, int col);
+
+/* Reads the periods file: a header naming key, period, label and tables, then
+ * one line per period. key `month` is the compared run's period; every other
+ * period must be one `scorer run --period` takes; tables are the specs'
+ * labels, comma-separated, each on one line at most. Errors name path:line
+ * (GR_EDATA). */
+static enum gr_rc periods_load(struct periods *pd, const char *path, char *err, size_t errlen)
+{
+    struct tsv t;
+    enum gr_rc rc;
+    int ck, cp, ct, cl;
+
+    memset(pd, 0, sizeof *pd);
+    if ((rc = scorer__tsv_read(&t, path, true, err, errlen)))
+        goto out;
+    ck = tsv_col(&t, "key");
+    cp = tsv_col(&t, "period");
+    cl = tsv_col(&t, "label");
+    ct = tsv_col(&t, "tables");
+    if (ck < 0 || cp < 0 || cl < 0 || ct < 0) {
+        snprintf(err, errlen, "%s: the header must name the columns key, period, label and tables", path);
+        rc = GR_EDATA;
+        goto out;
+    }
+    for (int r = 0; r < t.rows && !rc; r++) {
+        const char *key = tsv_cell(&t, r, ck), *period = tsv_cell(&t, r, cp);
+        char tables[512], *save = NULL;
+        struct scorer_period p;
+        int line = t.lines[r], n = 0;
+
+        if (!*key) {
+            snprintf(err, errlen, "%s:%d: empty key", path, line);
+            rc = GR_EDATA;
+            break;
+        }
+        for (int q = 0; q < r; q++)
+            if (strcmp(tsv_cell(&t, q, ck), key) == 0) {
+                snprintf(err, errlen, "%s:%d: key \"%s\" is on line %d already", path, line, key, t.lines[q]);
+                rc = GR_EDATA;
+            }
+        if (!rc && !scorer_period_parse(period, &p)) {
+            snprintf(err, errlen, "%s:%d: \"%s\" is not a period (2014-10, 2014-W46 or 2014-10-01..2014-10-31)", path,
+                     line, period);
+            rc = GR_EDATA;
+        }
+        copy(tables, sizeof tables, tsv_cell(&t, r, ct));
+        for (char *tok = strtok_r(tables, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+            size_t i = 0;
+            while (i < NSPECS && strcmp(specs[i].label, tok) != 0)
+                i++;
+            if (i == NSPECS) {
+                snprintf(err, errlen, "%s:%d: \"%s\" is not one of the report's tables (表1.2, 表1.3, 表2.1-2.7, "
+                         "表3.1, 表3.2, 表4.1)", path, line, tok);
+                rc = GR_EDATA;
+            } else if (pd->line[i]) {
+                snprintf(err, errlen, "%s:%d: %s is on line %d already", path, line, tok, pd->line[i]);
+                rc = GR_EDATA;
+            } else {
+                pd->line[i] = line;
+                copy(pd->period[i], sizeof pd->period[i], strcmp(key, "month") == 0 ? "" : p.label);
+                n++;
+            }
+        }
+        if (!rc && !n) {
+            snprintf(err, errlen, "%s:%d: no tables", path, line);
+            rc = GR_EDATA;
+        }
+    }
+out:
+    scorer__tsv_free(&t);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- documented differences */
 
 static enum gr_rc docs_add(struct docs *ds, const char *table, const char *name, const char *column,
                            const char *reason)
@@ -417,16 +492,19 @@ out:
     return rc;
 }
 
-enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const char *const *doc_files,
-                            FILE *out, size_t *failures, char *err, size_t errlen)
+enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const char *periods_path,
+                            const char *const *doc_files, FILE *out, size_t *failures, char *err, size_t errlen)
 {
+    struct periods pd;
     struct docs ds = { NULL, 0 };
     struct out_ctx o = { out, &ds, 0 };
-    struct tally ty[sizeof specs / sizeof specs[0]];
+    struct tally ty[NSPECS];
     PGresult *res = NULL;
-    char run[32], runs[sizeof specs / sizeof specs[0]][32];
+    char run[32], runs[NSPECS][32];
     enum gr_rc rc = GR_OK;
 
+    if ((rc = periods_load(&pd, periods_path, err, errlen)))
+        goto out;
     for (const char *const *f = doc_files; f && *f; f++)
         if ((rc = docs_load(&ds, *f, err, errlen)))
             goto out;
@@ -452,10 +530,10 @@ enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const
     }
     PQclear(res);
     res = NULL;
-    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-        const char *p[2] = { specs[i].period, run };
+    for (size_t i = 0; i < NSPECS; i++) {
+        const char *p[2] = { pd.period[i], run };
         snprintf(runs[i], sizeof runs[i], "%s", run);
-        if (!specs[i].period)
+        if (!*pd.period[i])
             continue;
         if ((rc = gr_db_execp(conn,
                               "SELECT coalesce(report.run_of($1, m.name), r.run_id) FROM score.run r"
@@ -468,17 +546,21 @@ enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const
         res = NULL;
     }
     fputs("table\trow\tcolumn\tprinted\tcomputed\tsize\tstatus\n", out);
-    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+    for (size_t i = 0; i < NSPECS; i++)
         if ((rc = compare_table(conn, &specs[i], dir, runs[i], &o, &ty[i], err, errlen)))
             goto out;
     fprintf(out, "\n");
-    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+    for (size_t i = 0; i < NSPECS; i++) {
         fprintf(out, "%s: %d/%d rows within %s", specs[i].label, ty[i].within, ty[i].rows, specs[i].tol_text);
         if (ty[i].documented_rows)
             fprintf(out, ", %d with documented differences", ty[i].documented_rows);
         if (ty[i].failed_rows)
             fprintf(out, ", %d DIFFER", ty[i].failed_rows);
-        fprintf(out, " (run %s)\n", runs[i]);
+        if (pd.line[i])
+            fprintf(out, " (run %s)\n", runs[i]);
+        else
+            fprintf(out, " (run %s, the compared run: %s gives %s no period)\n", runs[i], periods_path,
+                    specs[i].label);
     }
     *failures = o.failures;
 out:

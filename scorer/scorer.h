@@ -142,8 +142,13 @@ enum gr_rc scorer_check_report(const char *dir, FILE *out, size_t *violations, c
  * name the documented differences: expected_violations.tsv rows and `doc`
  * lines (scorer/reproduce.c has the formats); a difference they name is
  * printed as "documented: REASON" and not counted. *failures receives the
- * number of the others. GR_ENOINPUT: a table, a file or the run is missing. */
-enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const char *const *doc_files,
-                            FILE *out, size_t *failures, char *err, size_t errlen);
+ * number of the others. periods_path is the periods file
+ * (conf/report/periods_2014.tsv: which period each table is of; a table on its
+ * `month` line or on none is compared with run_id, a table of another period
+ * with the latest run of that period under run_id's methodology).
+ * GR_ENOINPUT: a table, a file or the run is missing; GR_EDATA: a malformed
+ * table or periods file (err names file:line). */
+enum gr_rc scorer_reproduce(PGconn *conn, const char *dir, int64_t run_id, const char *periods_path,
+                            const char *const *doc_files, FILE *out, size_t *failures, char *err, size_t errlen);
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef GR_SCORER_INT_H
 #define GR_SCORER_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Writes the jsonb_to_record column definition list for the methodology's SQL
@@ -16,6 +17,7 @@ size_t scorer__method_sql_columns(char *out, size_t outlen);
 struct tsv {
     char *buf;
     char **cells;     /* rows * ncols */
+    int *lines;       /* each row's line in the file (1-based) */
     int rows, ncols;
     char *header[TSV_MAX_COLS];
     const char *name; /* table name without .tsv (borrowed) */
@@ -24,6 +26,9 @@ struct tsv {
 /* Reads DIR/NAME.tsv (at most 4 MiB). GR_ENOINPUT when missing, GR_EDATA when
  * malformed (err names the file and line). */
 enum gr_rc scorer__tsv_load(struct tsv *t, const char *dir, const char *name, char *err, size_t errlen);
+/* Reads the TSV file path (as scorer__tsv_load; name stays NULL); with comments,
+ * lines starting with '#' are skipped (conf/report/periods_2014.tsv). */
+enum gr_rc scorer__tsv_read(struct tsv *t, const char *path, bool comments, char *err, size_t errlen);
 void scorer__tsv_free(struct tsv *t);
 
 #endif

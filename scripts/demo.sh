@@ -47,11 +47,27 @@ done
 #   day 57 (27 Nov): the week's settle days have passed: after this night the week is
 #                    scored as a period of its own (scorer run --period $week), final,
 #                    and so are the Weibo period ($weibo) and 表2.7's window ($hot)
+# (the nights are chosen for the periods of conf/report/periods_2014.tsv, read below)
 nights=(-273 1 21 31 38 50 57)
 names=("2014-01-02" "2014-10-02" "2014-10-22" "2014-11-01" "2014-11-08" "2014-11-20" "2014-11-27")
-week=2014-11-12..2014-11-19
-weibo=2014-01-01..2014-10-31
-hot=2014-09-15..2014-10-21
+
+# The report's periods (key, period, label, tables; `scorer reproduce` reads the same
+# file): every one but the month is scored on its own after the last night.
+periods_file=$top/conf/report/periods_2014.tsv
+declare -A period_of label_of
+keys=()
+while IFS=$'\t' read -r key p label _; do
+  case $key in ''|'#'*|key) continue ;; esac
+  period_of[$key]=$p
+  label_of[$key]=$label
+  keys+=("$key")
+done <"$periods_file"
+for k in week weibo hot; do
+  [ -n "${period_of[$k]:-}" ] || { echo "demo: $periods_file has no \"$k\" line (key period label tables)" >&2; exit 78; }
+done
+week=${period_of[week]}
+weibo=${period_of[weibo]}
+hot=${period_of[hot]}
 
 cat >"$demo/govreach.conf.in" <<CONF
 [crawler]
@@ -125,16 +141,14 @@ for i in "${!nights[@]}"; do
   simweb=
   [ $rc -le 1 ] || { echo "demo: the nightly run failed (exit $rc); see $demo/nightly.log" >&2; exit $rc; }
 done
-# (still on the last night's clock) the report's periods other than its month, each a
-# custom period scored on its own
-for p in "week $week the category sub-lists' week (表2.3-2.6)" "weibo $weibo the Weibo period (表3.1/3.2, 1.2/1.3)" \
-         "hot $hot the hot articles' window (表2.7)"; do
-  set -- $p
-  desc=${p#* }
-  echo "== ${desc#* }: bin/scorer run --period $2"
+# (still on the last night's clock) the report's periods other than its month
+# ($periods_file), each a custom period scored on its own
+for k in "${keys[@]}"; do
+  [ "$k" != month ] || continue
+  echo "== ${label_of[$k]}: bin/scorer run --period ${period_of[$k]}"
   rc=0
-  night bin/scorer run --period "$2" --db "$conn" >"$demo/score-$1.log" 2>&1 || rc=$?
-  [ $rc = 0 ] || { echo "demo: scoring $2 failed (exit $rc): $(tail -n 1 "$demo/score-$1.log")" >&2; exit $rc; }
+  night bin/scorer run --period "${period_of[$k]}" --db "$conn" >"$demo/score-$k.log" 2>&1 || rc=$?
+  [ $rc = 0 ] || { echo "demo: scoring ${period_of[$k]} failed (exit $rc): $(tail -n 1 "$demo/score-$k.log")" >&2; exit $rc; }
 done
 
 q() { psql "$conn" -X -At -c "$1"; }

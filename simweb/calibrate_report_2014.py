@@ -9,9 +9,10 @@ never imported). The search is deterministic: the same inputs give the same
 file, byte for byte. Output: simweb/report_2014.tsv, which bin/simweb
 reads at start-up (it never includes the parser or the count normaliser).
 
-    simweb/calibrate_report_2014.py [TABLES_DIR] > simweb/report_2014.tsv
+    python3 simweb/calibrate_report_2014.py [TABLES_DIR] > simweb/report_2014.tsv
 
-Period model (see simweb/README.md): WeChat articles are published in
+Period model (see simweb/README.md; the periods' dates are conf/report/periods_2014.tsv's,
+read by read_periods): WeChat articles are published in
 October 2014 (simweb days 0-30 from --date 2014-10-01, 08:00-22:00 Beijing),
 and the five hot articles of 表2.7 published in September on their days
 (-16..-2): the hot-article window 15 September - 21 October is a period of its
@@ -31,6 +32,7 @@ Where the report contradicts itself the scenario follows the platform tables
 (表2.1/2.2, 表3.1/3.2) and writes each contradiction as a `doc` line.
 """
 import configparser
+import datetime
 import math
 import os
 import sys
@@ -110,12 +112,51 @@ CAP = int(M['read_cap'])
 RMAX_PLAIN = 32000      # below 表2.7's 20th article (32574 reads)
 POSTS_MAX = 31 * 60     # calibrated posts of an account: at most 1860 (60 a day of October, the bound the
                         # counts were first searched under; over the Weibo period that is about 6 a day)
-# The report's Weibo period, 1 January - 31 October 2014: simweb days -273..30 (day 0 = 1 October).
-# Followers: the first count up to day WB[0] (the start snapshot), the printed one from day 31 on.
-WB = (-273, 30)
-WB_LAST_F = 31
+# simweb's day 0 (--date 2014-10-01): its days are counted from here.
+DAY0 = datetime.date(2014, 10, 1)
+
+
+def read_periods(path=os.path.join(TOP, 'conf/report/periods_2014.tsv')):
+    """The report's periods (conf/report/periods_2014.tsv, which scorer reproduce and
+    scripts/demo.sh read too): {key: (first date, last date)}. A period is a month
+    (2014-10) or a date range (2014-11-12..2014-11-19)."""
+    out, header = {}, None
+    with open(path, encoding='utf-8') as f:
+        for n, l in enumerate(f, 1):
+            l = l.rstrip('\r\n')
+            if not l or l.startswith('#'):
+                continue
+            row = l.split('\t')
+            if header is None:
+                header = row
+                continue
+            r = dict(zip(header, row))
+            if len(row) != len(header) or 'key' not in r or 'period' not in r:
+                sys.exit('%s:%d: expected the columns %s' % (path, n, ' '.join(header)))
+            try:
+                if '..' in r['period']:
+                    a, b = (datetime.date.fromisoformat(x) for x in r['period'].split('..'))
+                else:
+                    a = datetime.date.fromisoformat(r['period'] + '-01')
+                    b = (a.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+            except ValueError:
+                sys.exit('%s:%d: "%s" is not a month or a date range' % (path, n, r['period']))
+            out[r['key']] = (a, b)
+    for k in ('weibo', 'hot', 'week'):
+        if k not in out:
+            sys.exit('%s: no "%s" line (key period label tables)' % (path, k))
+    return out
+
+
+PERIODS = read_periods()
+day_of = lambda d: (d - DAY0).days
+# The report's Weibo period, 1 January - 31 October 2014: simweb days -273..30.
+# Followers: the first count up to day WB[0] (the start snapshot), the printed one from the
+# day after the period on (WB_LAST_F).
+WB = tuple(day_of(d) for d in PERIODS['weibo'])
+WB_LAST_F = WB[1] + 1
 # 表2.7's hot-article window: its articles were published from 15 September to 21 October 2014.
-HOT = ('2014-09-15', '2014-10-21')
+HOT = tuple(d.isoformat() for d in PERIODS['hot'])
 CR_MAX = 20000          # comments received: at most 20000 a post on average
 
 
@@ -361,7 +402,7 @@ def weibo_posts(acc, v, h):
 
 # The category sub-lists (表2.3-2.6) are of the week 12-19 November 2014: simweb days
 # 42-49 (Beijing dates), on which no uncalibrated account publishes (a wq line).
-WEEK = (42, 49)
+WEEK = tuple(day_of(d) for d in PERIODS['week'])
 SUB_TABLES = ('t2_3_party_publicity_wechat', 't2_4_police_traffic_wechat', 't2_5_judicial_wechat',
               't2_6_health_wechat')
 
@@ -482,11 +523,10 @@ def main():
     # articles; accounts named only there get a modest WCI around them
     # The September ones (15-29 Sep, days -16..-2) are extra articles of their accounts,
     # outside October's WCI; the window HOT is scored as a period of its own.
-    import datetime
     hot, hot_sep = {}, {}
     for r in read_tsv(tables, 't2_7_hot_articles'):
         assert HOT[0] <= r['published_at'][:10] <= HOT[1], r
-        day = (datetime.date.fromisoformat(r['published_at'][:10]) - datetime.date(2014, 10, 1)).days
+        day = day_of(datetime.date.fromisoformat(r['published_at'][:10]))
         hh, mm, ss = (int(x) for x in r['published_at'][11:].split(':'))
         secs = hh * 3600 + mm * 60 + ss - 8 * 3600        # Beijing -> UTC, the same day
         assert 0 <= secs < 57600

@@ -131,6 +131,45 @@ t_match "表2.1 still reproduced (the WCI does not depend on the BCI weights)" "
 "$B/scorer" reproduce "$TABLES" --run 999999 --db "$conn" >/dev/null 2>&1; rc=$?
 t_eq "reproduce of a missing run: 66" 66 $rc
 
+# Each table's period is conf/report/periods_2014.tsv's (--periods replaces it): without
+# the week's line 表2.3-2.6 are compared with the compared run, October's, and reproduce
+# says so; the other tables keep their periods' runs.
+P=$TOP/conf/report/periods_2014.tsv
+grep -v '^week	' "$P" >noweek.tsv
+"$B/scorer" reproduce "$TABLES" --periods noweek.tsv --db "$conn" >noweek.out 2>noweek.err; rc=$?
+t_eq "reproduce without the week's line: the sub-lists differ (exit 1)" 1 $rc
+for t in 表2.3 表2.4 表2.5 表2.6; do
+  t_match "$t is compared with October's run and says so" \
+    "^$t: .* \(run $mrun, the compared run: noweek.tsv gives $t no period\)$" "$(grep "^$t" noweek.out)"
+done
+t_ok "... where October's sub-list columns are not the week's (differs lines for t2_3)" \
+  grep -qP '^t2_3_party_publicity_wechat\t.*\tdiffers$' noweek.out
+t_eq "... and only the sub-lists differ" "t2_3_party_publicity_wechat t2_4_police_traffic_wechat t2_5_judicial_wechat t2_6_health_wechat" \
+  "$(awk -F'\t' '$NF == "differs" { print $1 }' noweek.out | sort -u | tr '\n' ' ' | sed 's/ $//')"
+t_match "表3.1 keeps the Weibo period's run" "\(run $brun\)$" "$(grep '^表3.1' noweek.out)"
+t_match "表2.7 keeps its window's run" "\(run $hrun\)$" "$(grep '^表2.7' noweek.out)"
+# ... and the week's line moved to 表2.7's window: the sub-lists are compared with that run
+sed 's/^week	2014-11-12..2014-11-19	/week	2014-09-15..2014-10-21	/' "$P" >weekmoved.tsv
+"$B/scorer" reproduce "$TABLES" --periods weekmoved.tsv --db "$conn" >weekmoved.out 2>/dev/null
+t_match "a changed period on the week's line: 表2.3 is compared with the window's run" "^表2.3: .*\(run $hrun\)$" \
+  "$(grep '^表2.3' weekmoved.out)"
+# a malformed periods file is named by file and line (65, bad data)
+{ grep -v '^week	' "$P"; printf 'week\t2014-11-12..2014-11-19\tthe week\n'; } >short.tsv
+n=$(wc -l <short.tsv)
+t_fail "a line with 3 fields: 65" 65 "$B/scorer" reproduce "$TABLES" --periods short.tsv --db "$conn" >/dev/null 2>short.err
+t_match "... named short.tsv:$n" "short.tsv:$n: 3 fields, the header has 4" "$(cat short.err)"
+sed 's/^week	2014-11-12..2014-11-19	/week	2014-11-12..2014-11-31	/' "$P" >baddate.tsv
+n=$(grep -n '^week	' baddate.tsv | cut -d: -f1)
+t_fail "a period that is no period: 65" 65 "$B/scorer" reproduce "$TABLES" --periods baddate.tsv --db "$conn" >/dev/null 2>baddate.err
+t_match "... named baddate.tsv:$n" "baddate.tsv:$n: \"2014-11-12..2014-11-31\" is not a period" "$(cat baddate.err)"
+sed 's/表2.3,表2.4/表2.3,表9.9/' "$P" >badtable.tsv
+t_fail "a table the report does not have: 65" 65 "$B/scorer" reproduce "$TABLES" --periods badtable.tsv --db "$conn" >/dev/null 2>badtable.err
+t_match "... named, with its line" "badtable.tsv:$n: \"表9.9\" is not one of the report's tables" "$(cat badtable.err)"
+sed 's/表2.7$/表2.7,表2.1/' "$P" >twice.tsv
+t_fail "a table on two lines: 65" 65 "$B/scorer" reproduce "$TABLES" --periods twice.tsv --db "$conn" >/dev/null 2>twice.err
+t_match "... named, with both lines" "twice.tsv:[0-9]+: 表2.1 is on line [0-9]+ already" "$(cat twice.err)"
+t_fail "a missing periods file: 66" 66 "$B/scorer" reproduce "$TABLES" --periods nosuch.tsv --db "$conn" 2>/dev/null
+
 # Determinism: the calibration data is what the committed script computes, and the
 # same seed gives the same truth and the same page bodies.
 python3 "$TOP/simweb/calibrate_report_2014.py" "$TABLES" >calibration.tsv 2>calibrate.err
