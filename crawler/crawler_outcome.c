@@ -59,11 +59,13 @@ static int64_t recrawl_for(struct engine *e, const char *kind)
     return gr_config_int(e->cfg, "crawler.recrawl_default");
 }
 
-/* The next fetch time of a page just fetched at now (unix seconds), or 0. */
+/* The next fetch time of a page just fetched at now (unix seconds), or 0: a
+ * kind recrawled by its publishing age (its source's kind table) at the
+ * stats schedule's next offset, any other after its recrawl interval. */
 static int64_t next_due(struct engine *e, const struct cr_job *j, int64_t now)
 {
     int64_t iv;
-    if (j->kind && strcmp(j->kind, "wechat_stats") == 0 && j->published_at > 0 && e->nstats > 0) {
+    if (gr_kind_by_publish_age(j->kind) && j->published_at > 0 && e->nstats > 0) {
         for (int i = 0; i < e->nstats; i++)
             if (j->published_at + e->stats_offsets[i] > now)
                 return j->published_at + e->stats_offsets[i];

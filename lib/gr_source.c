@@ -331,10 +331,48 @@ bool gr_source_wants_credentials(const char *url)
 
     if (!src || !p || !(p = strchr(p + 3, '/')))
         return false;
-    for (const char *const *c = src->credential_paths; c && *c; c++)
+    for (const char *const *c = src->creds ? src->creds->paths : NULL; c && *c; c++)
         if (strncmp(p, *c, strlen(*c)) == 0)
             return true;
     return false;
+}
+
+const struct gr_source *gr__source_at(size_t i)
+{
+    return i < NSOURCES ? registry[i] : NULL;
+}
+
+const struct gr_cred_table *gr_source_cred_table(size_t i)
+{
+    for (size_t k = 0; k < NSOURCES; k++)
+        if (registry[k]->creds && i-- == 0)
+            return registry[k]->creds;
+    return NULL;
+}
+
+/* The first declaration of kind in the registry's kind tables, or NULL. */
+static const struct gr_kind *kind_decl(const char *kind, size_t nsrc)
+{
+    for (size_t k = 0; k < nsrc; k++)
+        for (const struct gr_kind *d = registry[k]->kinds; d && d->name; d++)
+            if (strcmp(d->name, kind) == 0)
+                return d;
+    return NULL;
+}
+
+const struct gr_kind *gr_source_kind_at(size_t i)
+{
+    for (size_t k = 0; k < NSOURCES; k++)
+        for (const struct gr_kind *d = registry[k]->kinds; d && d->name; d++)
+            if (kind_decl(d->name, k) == NULL && i-- == 0)   /* not declared by an earlier source */
+                return d;
+    return NULL;
+}
+
+bool gr_kind_by_publish_age(const char *kind)
+{
+    const struct gr_kind *d = kind ? kind_decl(kind, NSOURCES) : NULL;
+    return d && d->by_publish_age;
 }
 
 bool gr_source_same_site(const struct gr_source *src, const char *from_host, const char *to_host)

@@ -56,12 +56,14 @@ struct gr_source {
     /* Appends the seeds of target t (its source, kind and target key):
      * gr__seed_table() for a seed table, gr__store_seed() for a store. */
     enum gr_rc (*seed)(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
+    /* Its page kinds and how the crawler schedules them (terminated by
+     * { NULL }; every kind of the pattern table is in it: test_source_tables). */
+    const struct gr_kind *kinds;
     /* Query parameters that are credentials: never stored, never followed,
      * redacted from stored requests (NULL-terminated, or NULL). */
     const char *const *secret_params;
-    /* Path prefixes of the endpoints that take the in-app credential
-     * parameters (key, appmsg_token; NULL-terminated, or NULL). */
-    const char *const *credential_paths;
+    /* The credentials the crawler attaches (gr_source.h), or NULL: none. */
+    const struct gr_cred_table *creds;
     /* The hosts of the site: a redirect is followed between them
      * (NULL-terminated; the same host is always allowed). */
     const char *const *hosts;
@@ -75,7 +77,8 @@ struct gr_source {
 };
 
 /* The sources, one per file in lib/sources/, are listed in lib/gr_source.c's
- * registry (GR_SOURCES). */
+ * registry (GR_SOURCES). The i-th of them, or NULL past the last (tests). */
+const struct gr_source *gr__source_at(size_t i);
 
 /* ---- helpers shared by the sources (internal: gr__ prefix) ------------------- */
 
@@ -83,6 +86,8 @@ struct gr_source {
 enum gr_rc gr__seed_table(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
 /* seed() of a store: its store_listing rows, by their own URL. */
 enum gr_rc gr__store_seed(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
+/* The kind table of a store (lib/sources/store.c): app_listing. */
+extern const struct gr_kind gr__store_kinds[];
 
 /* A PCRE2 pattern compiled once per process (JIT when available, interpreter
  * otherwise) with match limits. Declare with GR__RE("pattern", flags). */

@@ -78,5 +78,5 @@ out:
 static const char *const hosts[] = { "itunes.apple.com", NULL };
 
 const struct gr_source gr_source_appstore = {
-    .name = "appstore", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+    .name = "appstore", .patterns = patterns, .kinds = gr__store_kinds, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
 };
