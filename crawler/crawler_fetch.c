@@ -169,7 +169,7 @@ const struct cr_cred *cr_fetch_cred_for(const struct cr_fetch_conf *fc, const ch
     if (fc->ncred == 0)
         return NULL;
     /* The owning source's origin only: its scheme, its host exactly, the
-     * scheme's default port, and no user name (mp.weixin.qq.com@evil). */
+     * scheme's default port, and no user name (host@evil.example). */
     if (gr_url_has_user(url) || !gr_url_origin(url, scheme, sizeof scheme, host, sizeof host, &port))
         return NULL;
     https = strcmp(scheme, "https") == 0;

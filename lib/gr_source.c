@@ -231,13 +231,11 @@ enum gr_rc gr_seeds_add(struct gr_seeds *s, const struct gr_source *src, const c
 
     if (!kind || owner != src)
         return GR_EDATA;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        struct gr_seed *v = realloc(s->v, cap * sizeof *v);
+    {
+        struct gr_seed *v = gr_grow(s->v, s->n, &s->cap, sizeof *v, 64);
         if (!v)
             return GR_ENOMEM;
         s->v = v;
-        s->cap = cap;
     }
     e = &s->v[s->n];
     e->url = strdup(url);
@@ -752,6 +750,23 @@ json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len)
     if (!j && reason)
         snprintf(reason, reason_len, "not JSON: line %d column %d: %s", err.line, err.column, err.text);
     return j;
+}
+
+json_t *gr__json_object_of(json_t *j, const char *what, char *reason, size_t reason_len)
+{
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        snprintf(reason, reason_len, "%s is not an object", what);
+        return NULL;
+    }
+    return j;
+}
+
+json_t *gr__json_object(const char *s, size_t n, const char *what, char *reason, size_t reason_len)
+{
+    char w[64];
+    snprintf(w, sizeof w, "%s: JSON", what);
+    return gr__json_object_of(gr__json_parse(s, n, reason, reason_len), w, reason, reason_len);
 }
 
 bool gr__json_i64(json_t *obj, const char *key, int64_t *out)

@@ -127,6 +127,12 @@ size_t gr__normalize_space(char *s, size_t n);
 /* JSON from a page body: NULL (with reason) when it is not JSON. Owned by
  * the caller (json_decref). Depth and size are bounded by jansson. */
 json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len);
+/* j when it is an object (or NULL); else NULL with reason "WHAT is not an
+ * object", j released. Takes j's reference. */
+json_t *gr__json_object_of(json_t *j, const char *what, char *reason, size_t reason_len);
+/* gr__json_parse() of a body that must be an object ("WHAT: JSON is not an
+ * object" when it is other JSON). */
+json_t *gr__json_object(const char *s, size_t n, const char *what, char *reason, size_t reason_len);
 /* Removes NUL bytes ("\u0000", parsed with JSON_ALLOW_NUL) from every string
  * value of j, keeping the rest of each string. */
 void gr__json_strip_nul(json_t *j, int depth);

@@ -202,15 +202,13 @@ static bool suspend_until(struct MHD_Connection *conn, int64_t due)
         pthread_mutex_unlock(&tm_mu);
         return false;
     }
-    if (tm_n == tm_cap) {
-        size_t nc = tm_cap ? tm_cap * 2 : 64;
-        struct timer_ent *nv = realloc(tm_v, nc * sizeof *nv);
+    {
+        struct timer_ent *nv = gr_grow(tm_v, tm_n, &tm_cap, sizeof *nv, 64);
         if (!nv) {
             pthread_mutex_unlock(&tm_mu);
             return false;
         }
         tm_v = nv;
-        tm_cap = nc;
     }
     MHD_suspend_connection(conn);
     tm_v[tm_n].due = due;

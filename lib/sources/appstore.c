@@ -36,10 +36,8 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
     } else if (doc->page->status >= 400) {
         status = GR_ST_ERROR;
     } else {
-        root = gr__json_parse(doc->text, doc->len, reason, rlen);
-        if (!root || !json_is_object(root)) {
-            if (root)
-                snprintf(reason, rlen, "appstore: JSON is not an object");
+        root = gr__json_object(doc->text, doc->len, "appstore", reason, rlen);
+        if (!root) {
             rc = GR_EDATA;
             goto out;
         }

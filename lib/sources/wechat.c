@@ -384,12 +384,7 @@ static json_t *home_msglist(const char *s, size_t n, char *reason, size_t rlen)
     } else {
         snprintf(reason, rlen, "no msgList on the history page");
     }
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
-        snprintf(reason, rlen, "msgList is not an object");
-    }
-    return j;
+    return gr__json_object_of(j, "msgList", reason, rlen);
 }
 
 /* The inner list of a getmsg JSON: general_msg_list is a JSON string. */
@@ -404,12 +399,7 @@ static json_t *getmsg_list(json_t *root, char *reason, size_t rlen)
         j = json_incref(g);
     else
         snprintf(reason, rlen, "getmsg JSON without general_msg_list");
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
-        snprintf(reason, rlen, "general_msg_list is not an object");
-    }
-    return j;
+    return gr__json_object_of(j, "general_msg_list", reason, rlen);
 }
 
 /* ---- discover ---------------------------------------------------------------- */
@@ -860,10 +850,8 @@ static enum gr_rc extract_stats(const struct gr_doc *doc, struct gr_rows *out, c
         status = GR_ST_NOT_FOUND;
         st = NULL;
     } else {
-        root = gr__json_parse(doc->text, doc->len, reason, rlen);
-        if (!root || !json_is_object(root)) {
-            if (root)
-                snprintf(reason, rlen, "getappmsgext: JSON is not an object");
+        root = gr__json_object(doc->text, doc->len, "getappmsgext", reason, rlen);
+        if (!root) {
             rc = GR_EDATA;
             goto out;
         }
@@ -983,10 +971,8 @@ static enum gr_rc extract_history(const struct gr_doc *doc, enum gr_extract_path
         }
     } else {
         int64_t ret = 0;
-        root = gr__json_parse(doc->text, doc->len, reason, rlen);
-        if (!root || !json_is_object(root)) {
-            if (root)
-                snprintf(reason, rlen, "getmsg: JSON is not an object");
+        root = gr__json_object(doc->text, doc->len, "getmsg", reason, rlen);
+        if (!root) {
             rc = GR_EDATA;
             goto out;
         }
