@@ -27,6 +27,16 @@ static void count(struct host_err **hash, const char *key)
     h->n++;
 }
 
+void cr_counts_free(struct host_err **hash)
+{
+    struct host_err *h, *tmp;
+    HASH_ITER(hh, *hash, h, tmp) {
+        HASH_DEL(*hash, h);
+        free(h->host);
+        free(h);
+    }
+}
+
 void cr_count_host_error(struct engine *e, const char *host)
 {
     count(&e->herr, host);

@@ -164,42 +164,40 @@ def spread(total, n, top, h):
     return [top] + v
 
 
+def reads_and_likes(n, r, rmax, z, zmax, h):
+    """n articles' reads (r in all, rmax at most) and likes (z, zmax): the likes
+    spread the same way and given in the order of the reads, never more than an
+    article's reads; likes lost to min() (none in practice) go to the most-read."""
+    reads = spread(r, n, rmax, h)
+    likes = spread(z, n, zmax, h + 13) if z else [0] * n
+    likes.sort(reverse=True)
+    order = sorted(range(n), key=lambda i: -reads[i])
+    lk = [0] * n
+    for rank, i in enumerate(order):
+        lk[i] = min(likes[rank], reads[i])
+    lk[order[0]] += z - sum(lk)
+    return reads, lk
+
+
+def per_day(n, days):
+    """n articles over days days, the first days one more when they do not divide."""
+    return [n // days + (1 if d < n % days else 0) for d in range(days)]
+
+
 def wechat_articles(biz, n, r, rmax, z, zmax, h, hot=None):
     """(biz, day, idx, reads, likes, seconds after 00:00 UTC or -1, title or '')."""
     if hot:
-        reads = spread(r - hot[0], n - 1, min(hot[0], RMAX_PLAIN, r - hot[0]), h)
-        likes = spread(z - hot[1], n - 1, zmax, h + 13)
-        likes.sort(reverse=True)
-        order = sorted(range(n - 1), key=lambda i: -reads[i])
-        lk = [0] * (n - 1)
-        for rank, i in enumerate(order):
-            lk[i] = min(likes[rank], reads[i])
-        lk[order[0]] += z - hot[1] - sum(lk)
-        per_day = [(n - 1) // 31 + (1 if d < (n - 1) % 31 else 0) for d in range(31)]
-        out, i = [], 0
-        for d in range(31):
-            k0 = 1
-            if d == hot[2]:
-                out.append((biz, d, 1, hot[0], hot[1], hot[3], hot[4]))
-                k0 = 2
-            for k in range(per_day[d]):
-                out.append((biz, d, k + k0, reads[i], lk[i], -1, ''))
-                i += 1
-        return out
-    reads = spread(r, n, rmax, h)
-    likes = spread(z, n, zmax, h + 13)
-    likes.sort(reverse=True)
-    reads_sorted = sorted(range(n), key=lambda i: -reads[i])
-    lk = [0] * n
-    for rank, i in enumerate(reads_sorted):
-        lk[i] = min(likes[rank], reads[i])
-    # likes lost to min() (none in practice) go to the most-read article
-    lk[reads_sorted[0]] += z - sum(lk)
-    out, day, i = [], 0, 0
-    per_day = [n // 31 + (1 if d < n % 31 else 0) for d in range(31)]
-    for d in range(31):
-        for k in range(per_day[d]):
-            out.append((biz, d, k + 1, reads[i], lk[i], -1, ''))
+        reads, lk = reads_and_likes(n - 1, r - hot[0], min(hot[0], RMAX_PLAIN, r - hot[0]), z - hot[1], zmax, h)
+    else:
+        reads, lk = reads_and_likes(n, r, rmax, z, zmax, h)
+    out, i = [], 0
+    for d, m in enumerate(per_day(n - 1 if hot else n, 31)):
+        k0 = 1
+        if hot and d == hot[2]:
+            out.append((biz, d, 1, hot[0], hot[1], hot[3], hot[4]))
+            k0 = 2
+        for k in range(m):
+            out.append((biz, d, k + k0, reads[i], lk[i], -1, ''))
             i += 1
     return out
 
@@ -411,19 +409,10 @@ def fit_sub(rc, zc, wci):
 
 def week_articles(biz, n, r, rmax, z, zmax, h):
     """The week's n articles: reads and likes spread as in October, over days 42-49."""
-    reads = spread(r, n, rmax, h)
-    likes = spread(z, n, zmax, h + 13) if z else [0] * n
-    likes.sort(reverse=True)
-    order = sorted(range(n), key=lambda i: -reads[i])
-    lk = [0] * n
-    for rank, i in enumerate(order):
-        lk[i] = min(likes[rank], reads[i])
-    lk[order[0]] += z - sum(lk)
-    days = WEEK[1] - WEEK[0] + 1
-    per_day = [n // days + (1 if d < n % days else 0) for d in range(days)]
+    reads, lk = reads_and_likes(n, r, rmax, z, zmax, h)
     out, i = [], 0
-    for d in range(days):
-        for k in range(per_day[d]):
+    for d, m in enumerate(per_day(n, WEEK[1] - WEEK[0] + 1)):
+        for k in range(m):
             out.append((biz, WEEK[0] + d, k + 1, reads[i], lk[i], -1, ''))
             i += 1
     return out
