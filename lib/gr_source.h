@@ -1,9 +1,12 @@
 /* Sources: one module per site in lib/sources/, one line per site in the
  * registry table (lib/gr_source.c). The crawler uses discover() to find the
  * links a page leads to; the parser uses extract() to turn a page into
- * records. Adding a site means adding one file and one table line.
+ * records. Adding a site means adding one file and one table line; adding
+ * an app store, also one line in schema/ (the store CHECK, see README.md
+ * "Adding a source"; tests/integration/schema_contract.sh fails without it).
  *
- * Frontier kinds (crawl.frontier.kind) used by the sources:
+ * Frontier kinds (crawl.frontier.kind) used by the sources (the code's list
+ * is their kind tables, struct gr_kind):
  *   wechat_home     /mp/profile_ext?action=home&__biz=...       (HTML, msgList)
  *   wechat_getmsg   /mp/profile_ext?action=getmsg&__biz=...     (JSON)
  *   wechat_article  /s?__biz=...&mid=...&idx=...&sn=... or /s/<token>
@@ -14,10 +17,14 @@
  *   robots          /robots.txt (crawler only)
  *
  * What a source owns (gr_source_impl.h, struct gr_source): its URL patterns
- * and their page kinds, its seeds (seed(): which target rows give which
- * URLs, scheme included), its credential parameters and the endpoints that
- * take them, and its hosts (redirects stay among them). The crawler, the
- * loader and the parser ask the registry; none of them names a site.
+ * and their page kinds, its kind table (each kind's default recrawl interval
+ * and whether it is recrawled by publishing age), its seeds (seed(): which
+ * target rows give which URLs, scheme included), its secret parameters, its
+ * credential table (configuration section, host, https-only, Cookie or query
+ * parameter, the endpoints taking the parameters), and its hosts (redirects
+ * stay among them). The crawler, the loader and the parser ask the registry;
+ * none of them names a site (the crawler builds its recrawl and credential
+ * keys from these tables).
  *
  * The page kind is decided in one place, the pattern table: the loader's
  * seeds take their kind from it (gr_seeds_add), the crawler's redirect
