@@ -1,6 +1,7 @@
 /* The inside of the source registry: what a source module (lib/sources/, one file per site)
  * provides, and the helpers they share. Only lib/gr_source.c, lib/sources/
- * and the parser include this; the crawler needs only gr_source.h.
+ * and the tests of the tables (test_source_tables, contract_dump) include
+ * this; the crawler and the parser need only gr_source.h.
  *
  * A source is a table entry: its name, URL patterns (PCRE2, each mapped to a
  * frontier kind), discover() for the crawler and extract() for the parser.

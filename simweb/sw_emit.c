@@ -164,11 +164,7 @@ static void tsv_field(FILE *f, const char *s, bool last)
 
 static void iso(int64_t t, char *out, size_t n)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    if (!strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        out[0] = '\0';
+    sw_utc_format(t, true, out, n);
 }
 
 /* Form encoding as the crawler's sources write it: unreserved characters and '='

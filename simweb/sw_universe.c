@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uthash.h>
 
 #include "gr_log.h"
@@ -35,6 +36,15 @@ uint64_t sw_hash_bytes(const void *p, size_t n)
 }
 
 uint64_t sw_hash_str(const char *s) { return sw_hash_bytes(s, strlen(s)); }
+
+void sw_utc_format(int64_t t, bool with_time, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (!strftime(out, n, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm))
+        out[0] = '\0';
+}
 
 double sw_normal(uint64_t h)
 {
