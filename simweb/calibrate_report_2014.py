@@ -429,6 +429,17 @@ def main():
     out, docs, posts, arts = [], [], [], []
     doc = lambda *f: docs.append('doc\t' + '\t'.join(f))
 
+    def below_last_row(t, r, col, value, last, top):
+        """An unnamed row's value that would rank inside the top list (which
+        does not name it): set below the list's last row, and say so."""
+        if value < last:
+            return value
+        v2 = round(last - 25.0, 2)
+        doc(t, r['name'], col, r[col], '%.2f' % v2,
+            'follows %s: %s %s would rank inside its top list, which does not name it; set below its last row'
+            % (top, col.upper(), r[col]))
+        return v2
+
     # ---- WeChat: 表2.1/2.2 as printed; accounts only in 表1.2/1.3 from their printed WCI
     targets = {}
     for t in ('t2_1_central_wechat', 't2_2_local_wechat'):
@@ -445,12 +456,8 @@ def main():
                     doc(t, r['name'], 'wci', r['wci'], '%.2f' % targets[a][2],
                         'follows %s: the combined table prints another account\'s WCI (known report error)' % targets[a][3])
                 continue
-            if w >= last[scope]:
-                w2 = round(last[scope] - 25.0, 2)
-                doc(t, r['name'], 'wci', r['wci'], '%.2f' % w2,
-                    'follows %s: WCI %s would rank inside its top list, which does not name it; set below its last row'
-                    % ('t2_1_central_wechat' if scope == 'central' else 't2_2_local_wechat', r['wci']))
-                w = w2
+            w = below_last_row(t, r, 'wci', w, last[scope],
+                               't2_1_central_wechat' if scope == 'central' else 't2_2_local_wechat')
             # read/like split of an unprinted pair: the median like/read ratio of the printed rows
             q = 0.52
             ri = w / (M['w_read'] + M['w_like'] * q)
@@ -514,12 +521,8 @@ def main():
             bci = float(r['bci'])
             if b_name in wt:
                 continue
-            if bci >= lastb[scope]:
-                b2 = round(lastb[scope] - 25.0, 2)
-                doc(t, r['name'], 'bci', r['bci'], '%.2f' % b2,
-                    'follows %s: BCI %s would rank inside its top list, which does not name it; set below its last row'
-                    % ('t3_1_central_weibo' if scope == 'central' else 't3_2_local_weibo', r['bci']))
-                bci = b2
+            bci = below_last_row(t, r, 'bci', bci, lastb[scope],
+                                 't3_1_central_weibo' if scope == 'central' else 't3_2_local_weibo')
             # an unprinted row: 3000 followers, 50 new ones (a reachable coverage), the rest
             # of the BCI in the proportions of the printed rows' mean sub-scores
             cov = M['bci']['sub_k'] * (M['cov'][0] * L(3000) + M['cov'][1] * L(50))
