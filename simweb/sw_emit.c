@@ -187,6 +187,9 @@ static const char *i64s(int64_t v, char *buf, size_t n)
     return buf;
 }
 
+/* The truth's post kind of a Tencent Weibo type code: simweb's own copy of
+ * the rule lib/sources/tqq.c applies, kept apart on purpose (README.md,
+ * "Independence": a wrong mapping in the parser then shows against the truth). */
 static const char *post_kind(int type)
 {
     switch (type) {
