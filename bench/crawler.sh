@@ -73,19 +73,28 @@ echo "targets: >= 10000 pages/s, >= 0.4x curl -Z, <= 0.15 ms CPU/page, peak RSS 
 # 4. crawler over the Postgres frontier (discovery on), for SECS seconds
 # PostgreSQL's CPU: pg_cpu (bench/lib.bash)
 source "$GR_TOP/bench/lib.bash"
-if "$B/loader" migrate >/dev/null 2>&1 && "$B/loader" targets targets >/dev/null 2>&1; then
+# frontier_crawl DIR SECONDS: the crawler over $PGDATABASE's frontier into DIR for at
+# most SECONDS, politeness off; sets el, rss, ok (pages), rate (pages/s) and cpu (the
+# crawler's and PostgreSQL's CPU per page, as printed).
+frontier_crawl() {
+  local us sy pg0 pg1
   sleep 3
   pg0=$(pg_cpu)
-  read -r el us sy rss < <(measure "$B/crawler" --out warc2 "${CT[@]}" --concurrency 64 \
-      --time-budget "$SECS" --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 \
+  read -r el us sy rss < <(measure "$B/crawler" --out "$1" "${CT[@]}" --concurrency 64 \
+      --time-budget "$2" --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 \
       --set crawler.robots=false --set crawler.stats_schedule=0 --set log.level=notice)
   sleep 2
   pg1=$(pg_cpu)
   ok=$(grep -o 'summary: [0-9]* pages' run.err | grep -o '[0-9]*')
-  fr_rate=$(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}')
-  echo "crawler frontier: $ok pages in ${el}s = $fr_rate pages/s," \
-       "$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}') ms crawler CPU/page" \
-       "+ $(echo "$pg0 $pg1 $ok $(getconf CLK_TCK)" | awk '{printf "%.3f", ($2 - $1) * 1000 / $4 / $3}') ms PostgreSQL CPU/page," \
+  rate=$(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}')
+  cpu="$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}') ms crawler CPU/page"
+  cpu="$cpu + $(echo "$pg0 $pg1 $ok $(getconf CLK_TCK)" | awk '{printf "%.3f", ($2 - $1) * 1000 / $4 / $3}') ms PostgreSQL CPU/page"
+}
+if "$B/loader" migrate >/dev/null 2>&1 && "$B/loader" targets targets >/dev/null 2>&1; then
+  sleep 1
+  frontier_crawl warc2 "$SECS"
+  fr_rate=$rate
+  echo "crawler frontier: $ok pages in ${el}s = $fr_rate pages/s, $cpu," \
        "peak RSS $((rss / 1024)) MB, frontier $(psql -XAtqc 'SELECT count(*) FROM crawl.frontier') URLs"
   echo "ratios (frontier): crawler/curl -Z = $(echo "$fr_rate $cu_rate" | awk '{printf "%.2f", $1 / $2}')"
 else
@@ -97,18 +106,9 @@ if [ "${BENCH_CRAWLER_NIGHT:-1}" != 0 ]; then
   night_db=${PGDATABASE}_night
   dropdb --if-exists "$night_db" >/dev/null 2>&1; createdb "$night_db"
   if PGDATABASE=$night_db "$B/loader" -q migrate && PGDATABASE=$night_db "$B/loader" -q targets targets; then
-    sleep 2
-    pg0=$(pg_cpu)
-    read -r el us sy rss < <(PGDATABASE=$night_db measure "$B/crawler" --out warc3 "${CT[@]}" \
-        --concurrency 64 --time-budget 3600 --set crawler.delay_ms=0 --set crawler.max_inflight_per_host=100000 \
-        --set crawler.robots=false --set crawler.stats_schedule=0 --set log.level=notice)
-    sleep 2
-    pg1=$(pg_cpu)
-    ok=$(grep -o 'summary: [0-9]* pages' run.err | grep -o '[0-9]*')
-    ni_rate=$(echo "$ok $el" | awk '{printf "%.0f", $1 / $2}')
-    echo "crawler night:    $ok pages in ${el}s = $ni_rate pages/s (frontier, WARC $(du -sm warc3 | cut -f1) MB)," \
-         "$(echo "$us $sy $ok" | awk '{printf "%.3f", ($1 + $2) * 1000 / $3}') ms crawler CPU/page" \
-         "+ $(echo "$pg0 $pg1 $ok $(getconf CLK_TCK)" | awk '{printf "%.3f", ($2 - $1) * 1000 / $4 / $3}') ms PostgreSQL CPU/page"
+    PGDATABASE=$night_db frontier_crawl warc3 3600
+    ni_rate=$rate
+    echo "crawler night:    $ok pages in ${el}s = $ni_rate pages/s (frontier, WARC $(du -sm warc3 | cut -f1) MB), $cpu"
     # The same URLs, each its own curl operation (POST bodies included).
     PGDATABASE=$night_db psql -XAtq -F $'\t' -c "SELECT method, url, post_body FROM crawl.frontier WHERE fetches > 0 ORDER BY id" |
       awk -F '\t' -v p="$P" -v t="$T" -v ca="$PWD/tls/ca.pem" '{

@@ -222,19 +222,8 @@ out:
             free(r);
         }
     }
-    {
-        struct host_err *h, *tmp;
-        HASH_ITER(hh, e->ferr, h, tmp) {
-            HASH_DEL(e->ferr, h);
-            free(h->host);
-            free(h);
-        }
-        HASH_ITER(hh, e->herr, h, tmp) {
-            HASH_DEL(e->herr, h);
-            free(h->host);
-            free(h);
-        }
-    }
+    cr_counts_free(&e->ferr);
+    cr_counts_free(&e->herr);
     for (size_t i = 0; i < e->fdmap_n; i++)
         free(e->fdmap[i]);
     free(e->fdmap);

@@ -28,7 +28,7 @@
 /* ------------------------------------------------------------------ options */
 
 struct crawler_opts {
-    const struct gr_config *cfg;   /* every key of crawler_config_keys */
+    const struct gr_config *cfg;   /* every key of crawler_config_keys() */
     const char *db;                /* conninfo or NULL */
     const char *urls_file;         /* --urls mode when set */
     const char *out_dir;
@@ -38,8 +38,14 @@ struct crawler_opts {
     int concurrency;
 };
 
-extern const struct gr_config_key crawler_config_keys[];
-extern const char *const crawler_config_sections[];
+/* The crawler's configuration keys: its own, one crawler.recrawl_<kind> per
+ * kind of the sources' kind tables that has a default, and the keys of the
+ * sources' credential tables (SECTION.host, SECTION.https_only and a secret
+ * per credential); and the sections it checks (crawler, each credential
+ * section, host:). Built once, for the process's lifetime; NULL when out of
+ * memory. */
+const struct gr_config_key *crawler_config_keys(void);
+const char *const *crawler_config_sections(void);
 
 /* Result summary of one run. */
 struct crawler_summary {
@@ -261,6 +267,9 @@ int64_t cr_robots_delay_ms(const struct cr_robots *r);
 
 /* ------------------------------------------------------------------- fetch */
 
+#define CR_CREDS 8                 /* credential tables */
+#define CR_CRED_PARAMS 8           /* query parameters of one */
+
 struct cr_fetch_conf {
     const char *user_agent;
     const char *accept_encoding;
@@ -270,26 +279,38 @@ struct cr_fetch_conf {
     size_t max_body, max_header;
     long dns_cache_timeout;
     bool conditional;              /* send If-None-Match / If-Modified-Since */
-    /* WeChat in-app credentials: sent only to wechat_host, never stored */
-    const char *wechat_host;
-    const char *wechat_cookie, *wechat_key, *wechat_appmsg_token;
-    bool wechat_https_only;        /* never send them over plain http */
+    /* The credentials of the sources' credential tables, as configured:
+     * sent only to their host, never stored. */
+    struct cr_cred {
+        const char *host;          /* SECTION.host */
+        bool https_only;           /* never send them over plain http */
+        const char *cookie;        /* the Cookie header value, or NULL */
+        const char *param[CR_CRED_PARAMS], *value[CR_CRED_PARAMS];   /* query parameters set */
+        int nparams;
+    } cred[CR_CREDS];
+    int ncred;
 };
 
-/* Whether url is the credentials' own origin (wechat.host, its scheme's
- * default port, https unless wechat.https_only is off, no user name). */
+/* The credentials whose own origin url is (their host, its scheme's default
+ * port, https unless https_only is off, no user name), or NULL. */
+const struct cr_cred *cr_fetch_cred_for(const struct cr_fetch_conf *fc, const char *url);
+/* Whether url gets credentials (cr_fetch_cred_for is not NULL). */
 bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url);
+/* Fills fc->cred from cfg, one entry per source credential table with a
+ * secret set; GR_ECONFIG with err when the tables outgrow CR_CREDS or
+ * CR_CRED_PARAMS. */
+enum gr_rc cr_fetch_creds_from_config(const struct gr_config *cfg, struct cr_fetch_conf *fc, char *err,
+                                      size_t errlen);
 /* Sets up j->easy for j (creating or reusing a handle from *pool). */
 enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CURL **pool, size_t *npool,
                             curl_closesocket_callback close_cb, void *close_arg, char *err, size_t errlen);
 /* Collects status, timings, Retry-After, IP and the redirect target after
  * the transfer ended with rc. */
 void cr_fetch_finish(struct cr_job *j, CURLcode rc);
-/* The request header block with credentials removed (Cookie value, key and
- * appmsg_token parameters) when j was credentialed. Caller frees. */
+/* The request header block with credentials removed (the Cookie value and
+ * the sources' secret parameters) when j was credentialed. Caller frees. */
 char *cr_fetch_redacted_request(const struct cr_fetch_conf *fc, const struct cr_job *j, size_t *len);
-/* Appends line to out with the values of credential parameters (key,
- * appmsg_token, pass_ticket, uin, wxtoken) of its query replaced by
- * REDACTED. */
+/* Appends line to out with the values of the sources' secret parameters
+ * (gr_source_secret_param) in its query replaced by REDACTED. */
 void cr_redact_line(struct gr_buf *out, const char *line, size_t len);
 #endif

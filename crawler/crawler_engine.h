@@ -144,6 +144,8 @@ void cr_schedule_tick(struct engine *e, uint64_t ms);
 void cr_classify(struct engine *e, struct cr_job *j);
 void cr_count_host_error(struct engine *e, const char *host);
 void cr_count_failed(struct engine *e, const char *error);
+/* Frees a table of counts (e->herr, e->ferr) and leaves it empty. */
+void cr_counts_free(struct host_err **hash);
 /* {"host": n, ...} of hash, or with hosts false {"status": n, ...}. */
 char *cr_json_counts(struct engine *e, struct host_err *hash, bool hosts);
 

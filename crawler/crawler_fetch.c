@@ -1,6 +1,6 @@
 /* One transfer: curl options (limits on everything), callbacks that keep
- * the bytes exactly as served, WeChat credentials (sent only to their own
- * host, redacted from what is stored), body decoding and URL helpers. */
+ * the bytes exactly as served, and the sources' credentials (sent only to
+ * their own host, redacted from what is stored). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,23 +120,70 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 
 /* ------------------------------------------------------------ setup */
 
-bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url)
+enum gr_rc cr_fetch_creds_from_config(const struct gr_config *cfg, struct cr_fetch_conf *fc, char *err,
+                                      size_t errlen)
+{
+    const struct gr_cred_table *t;
+    char name[128];
+
+    fc->ncred = 0;
+    for (size_t i = 0; (t = gr_source_cred_table(i)); i++) {
+        struct cr_cred c;
+        memset(&c, 0, sizeof c);
+        snprintf(name, sizeof name, "%s.host", t->section);
+        c.host = gr_config_get(cfg, name);
+        snprintf(name, sizeof name, "%s.https_only", t->section);
+        c.https_only = gr_config_bool(cfg, name);
+        for (const struct gr_cred_secret *k = t->secrets; k->name; k++) {
+            const char *v;
+            snprintf(name, sizeof name, "%s.%s", t->section, k->name);
+            if (!(v = gr_config_get(cfg, name)) || !*v)
+                continue;
+            if (k->how == GR_CRED_COOKIE) {
+                c.cookie = v;
+            } else if (c.nparams == CR_CRED_PARAMS) {
+                snprintf(err, errlen, "[%s]: more than %d credential parameters", t->section, CR_CRED_PARAMS);
+                return GR_ECONFIG;
+            } else {
+                c.param[c.nparams] = k->name;
+                c.value[c.nparams++] = v;
+            }
+        }
+        if (!c.host || !*c.host || (!c.cookie && !c.nparams))
+            continue;                  /* nothing to send, or nowhere */
+        if (fc->ncred == CR_CREDS) {
+            snprintf(err, errlen, "more than %d sources with credentials", CR_CREDS);
+            return GR_ECONFIG;
+        }
+        fc->cred[fc->ncred++] = c;
+    }
+    return GR_OK;
+}
+
+const struct cr_cred *cr_fetch_cred_for(const struct cr_fetch_conf *fc, const char *url)
 {
     char scheme[16], host[256];
     long port;
     bool https;
 
-    if (!fc->wechat_host || !*fc->wechat_host ||
-        !((fc->wechat_cookie && *fc->wechat_cookie) || (fc->wechat_key && *fc->wechat_key)))
-        return false;
+    if (fc->ncred == 0)
+        return NULL;
     /* The owning source's origin only: its scheme, its host exactly, the
-     * scheme's default port, and no user name (mp.weixin.qq.com@evil). */
+     * scheme's default port, and no user name (host@evil.example). */
     if (gr_url_has_user(url) || !gr_url_origin(url, scheme, sizeof scheme, host, sizeof host, &port))
-        return false;
+        return NULL;
     https = strcmp(scheme, "https") == 0;
-    if (strcmp(host, fc->wechat_host) != 0 || (https ? port != 443 : port != 80))
-        return false;
-    return https || !fc->wechat_https_only;
+    if (https ? port != 443 : port != 80)
+        return NULL;
+    for (int i = 0; i < fc->ncred; i++)
+        if (strcmp(host, fc->cred[i].host) == 0 && (https || !fc->cred[i].https_only))
+            return &fc->cred[i];
+    return NULL;
+}
+
+bool cr_fetch_credentialed(const struct cr_fetch_conf *fc, const char *url)
+{
+    return cr_fetch_cred_for(fc, url) != NULL;
 }
 
 /* Appends name=value (escaped) to the URL's query. */
@@ -155,7 +202,7 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
                             curl_closesocket_callback close_cb, void *close_arg, char *err, size_t errlen)
 {
     CURL *h;
-    bool cred;
+    const struct cr_cred *cred;
     struct gr_buf u;
     enum gr_rc rc;
 
@@ -174,8 +221,8 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
         return GR_ENOMEM;
     }
     j->easy = h;
-    cred = cr_fetch_credentialed(fc, j->url);
-    j->credentialed = cred;
+    cred = cr_fetch_cred_for(fc, j->url);
+    j->credentialed = cred != NULL;
     gr_buf_init(&u, 64 * 1024);
     {
         /* the credential-free URL, then this request's own credentials */
@@ -189,13 +236,12 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
         return GR_EDATA;
     }
     if (cred && gr_source_wants_credentials(j->url)) {
-        if ((fc->wechat_key && *fc->wechat_key && add_param(h, &u, "key", fc->wechat_key)) ||
-            (fc->wechat_appmsg_token && *fc->wechat_appmsg_token &&
-             add_param(h, &u, "appmsg_token", fc->wechat_appmsg_token))) {
-            gr_buf_free(&u);
-            snprintf(err, errlen, "out of memory adding credentials");
-            return GR_ENOMEM;
-        }
+        for (int i = 0; i < cred->nparams; i++)
+            if (add_param(h, &u, cred->param[i], cred->value[i])) {
+                gr_buf_free(&u);
+                snprintf(err, errlen, "out of memory adding credentials");
+                return GR_ENOMEM;
+            }
     }
     j->req_url = gr_buf_steal(&u, NULL);
 
@@ -250,8 +296,8 @@ enum gr_rc cr_fetch_prepare(const struct cr_fetch_conf *fc, struct cr_job *j, CU
             j->headers = curl_slist_append(j->headers, hv);
         }
     }
-    if (cred && fc->wechat_cookie && *fc->wechat_cookie)
-        curl_easy_setopt(h, CURLOPT_COOKIE, fc->wechat_cookie);
+    if (cred && cred->cookie)
+        curl_easy_setopt(h, CURLOPT_COOKIE, cred->cookie);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->headers);
     return GR_OK;
 }

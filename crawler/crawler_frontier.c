@@ -516,7 +516,7 @@ static void link_cols(struct pgq *q, const struct cr_job *j, int64_t now, struct
         /* a link without its own publishing time (an article's stats
          * endpoint) inherits its page's: the stats schedule needs it */
         int64_t pub = l->published_at > 0 ? l->published_at : j->published_at;
-        if (strcmp(kind, "wechat_stats") == 0 && pub > 0 && q->stats_first > 0 && pub + q->stats_first > now)
+        if (gr_kind_by_publish_age(kind) && pub > 0 && q->stats_first > 0 && pub + q->stats_first > now)
             due = (double)(pub + q->stats_first);
         gr_pgarr_str(&la[L_URL], url);
         free(url);

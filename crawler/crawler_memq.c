@@ -12,6 +12,7 @@
 #include "crawler.h"
 #include "gr_log.h"
 #include "gr_progress.h"
+#include "gr_util.h"
 
 enum mstate { M_QUEUED, M_LEASED, M_DONE };
 
@@ -151,13 +152,11 @@ static bool add_item(struct memq *m, const char *method, const char *url, const 
     }
     s->key = key;
     HASH_ADD_KEYPTR(hh, m->seen, s->key, strlen(s->key), s);
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 256;
-        struct mitem *ni = realloc(m->items, nc * sizeof *ni);
+    {
+        struct mitem *ni = gr_grow(m->items, m->n, &m->cap, sizeof *ni, 256);
         if (!ni)
             return false;
         m->items = ni;
-        m->cap = nc;
     }
     it = &m->items[m->n];
     memset(it, 0, sizeof *it);

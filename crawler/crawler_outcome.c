@@ -27,6 +27,16 @@ static void count(struct host_err **hash, const char *key)
     h->n++;
 }
 
+void cr_counts_free(struct host_err **hash)
+{
+    struct host_err *h, *tmp;
+    HASH_ITER(hh, *hash, h, tmp) {
+        HASH_DEL(*hash, h);
+        free(h->host);
+        free(h);
+    }
+}
+
 void cr_count_host_error(struct engine *e, const char *host)
 {
     count(&e->herr, host);
@@ -59,11 +69,13 @@ static int64_t recrawl_for(struct engine *e, const char *kind)
     return gr_config_int(e->cfg, "crawler.recrawl_default");
 }
 
-/* The next fetch time of a page just fetched at now (unix seconds), or 0. */
+/* The next fetch time of a page just fetched at now (unix seconds), or 0: a
+ * kind recrawled by its publishing age (its source's kind table) at the
+ * stats schedule's next offset, any other after its recrawl interval. */
 static int64_t next_due(struct engine *e, const struct cr_job *j, int64_t now)
 {
     int64_t iv;
-    if (j->kind && strcmp(j->kind, "wechat_stats") == 0 && j->published_at > 0 && e->nstats > 0) {
+    if (gr_kind_by_publish_age(j->kind) && j->published_at > 0 && e->nstats > 0) {
         for (int i = 0; i < e->nstats; i++)
             if (j->published_at + e->stats_offsets[i] > now)
                 return j->published_at + e->stats_offsets[i];

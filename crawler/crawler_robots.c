@@ -41,13 +41,11 @@ static bool rules_add(struct rules *r, bool allow, const char *pat, size_t len)
 {
     if (r->n >= MAX_RULES)
         return true;            /* silently bounded */
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 16;
-        struct rule *nv = realloc(r->v, nc * sizeof *nv);
+    {
+        struct rule *nv = gr_grow(r->v, r->n, &r->cap, sizeof *nv, 16);
         if (!nv)
             return false;
         r->v = nv;
-        r->cap = nc;
     }
     r->v[r->n].pat = strndup(pat, len);
     if (!r->v[r->n].pat)

@@ -1,7 +1,9 @@
-/* The crawler's settings: every configuration key with its default, and
+/* The crawler's settings: every configuration key with its default (its
+ * own, and those built from the sources' kind and credential tables), and
  * the settings parsed from them (publishing window, stats schedule,
- * connect_to mapping). */
+ * connect_to mapping, credentials). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +15,17 @@
 #include "gr_util.h"
 #include <limits.h>
 #include "gr_db.h"
+#include "gr_source.h"
+#include <pthread.h>
 #include <time.h>
 
 /* ------------------------------------------------------------ configuration */
 
-const char *const crawler_config_sections[] = { "crawler", "wechat", "host:", NULL };
+#define CR_RECRAWL_MAX 31536000    /* a year: the longest recrawl interval */
 
-const struct gr_config_key crawler_config_keys[] = {
+/* The crawler's own keys, in --help-config order: these, the recrawl keys
+ * of the sources' kinds, own_after, the credential keys, host_keys. */
+static const struct gr_config_key own_before[] = {
     GR_PROG_KEY_DB,
     GR_PROG_KEYS_LOG("info"),
     { "crawler.out_dir", GR_CFG_STR, NULL, 0, 0, "WARC output directory (default $GOVREACH_VAR/spool/warc)" },
@@ -54,14 +60,11 @@ const struct gr_config_key crawler_config_keys[] = {
     { "crawler.max_depth", GR_CFG_INT, "4", 0, 100, "links deeper than this from the seed are not followed" },
     { "crawler.window_start", GR_CFG_STR, NULL, 0, 0, "YYYY-MM-DD: ignore articles published before" },
     { "crawler.window_end", GR_CFG_STR, NULL, 0, 0, "YYYY-MM-DD: ignore articles published on or after" },
-    { "crawler.recrawl_default", GR_CFG_INT, "0", 0, 31536000, "seconds until a page of another kind is fetched again (0 = never)" },
-    { "crawler.recrawl_robots", GR_CFG_INT, "86400", 0, 31536000, "robots.txt refresh interval" },
-    { "crawler.recrawl_wechat_home", GR_CFG_INT, "86400", 0, 31536000, "history page recrawl interval" },
-    { "crawler.recrawl_wechat_getmsg", GR_CFG_INT, "86400", 0, 31536000, "history list recrawl interval" },
-    { "crawler.recrawl_wechat_article", GR_CFG_INT, "0", 0, 31536000, "article recrawl interval" },
-    { "crawler.recrawl_weibo_user", GR_CFG_INT, "86400", 0, 31536000, "Weibo account recrawl interval" },
-    { "crawler.recrawl_weibo_timeline", GR_CFG_INT, "86400", 0, 31536000, "Weibo timeline recrawl interval" },
-    { "crawler.recrawl_app_listing", GR_CFG_INT, "86400", 0, 31536000, "store listing recrawl interval" },
+    { "crawler.recrawl_default", GR_CFG_INT, "0", 0, CR_RECRAWL_MAX, "seconds until a page of another kind is fetched again (0 = never)" },
+    { "crawler.recrawl_robots", GR_CFG_INT, "86400", 0, CR_RECRAWL_MAX, "robots.txt refresh interval" },
+    { NULL, 0, NULL, 0, 0, NULL }
+};
+static const struct gr_config_key own_after[] = {
     { "crawler.stats_schedule", GR_CFG_STR, "86400,604800", 0, 0, "article stats fetched at these offsets (s) after publishing" },
     { "crawler.warc_max_bytes", GR_CFG_INT, "1073741824", 65536, INT64_MAX - 1, "rotate WARC files at this size" },
     { "crawler.warc_prefix", GR_CFG_STR, "govreach", 0, 0, "WARC file name prefix" },
@@ -75,15 +78,110 @@ const struct gr_config_key crawler_config_keys[] = {
     { "crawler.idle_exit_seconds", GR_CFG_INT, "30", 0, 86400, "exit when nothing becomes due within this time (not with --urls: a list is finished)" },
     { "crawler.poll_ms", GR_CFG_INT, "50", 1, 10000, "scheduler period" },
     { "crawler.progress_log_seconds", GR_CFG_INT, "60", 0, 86400, "log a progress line this often when not on a terminal" },
-    { "wechat.host", GR_CFG_STR, "mp.weixin.qq.com", 0, 0, "the only host WeChat credentials are sent to" },
-    { "wechat.https_only", GR_CFG_BOOL, "true", 0, 0, "send the credentials over HTTPS only (the real host serves HTTPS)" },
-    { "wechat.cookie", GR_CFG_SECRET, NULL, 0, 0, "in-app Cookie header value (never logged or stored)" },
-    { "wechat.key", GR_CFG_SECRET, NULL, 0, 0, "in-app key parameter (never logged or stored)" },
-    { "wechat.appmsg_token", GR_CFG_SECRET, NULL, 0, 0, "in-app appmsg_token parameter (never logged or stored)" },
+    { NULL, 0, NULL, 0, 0, NULL }
+};
+static const struct gr_config_key host_keys[] = {
     { "host:*.delay_ms", GR_CFG_INT, NULL, 0, 86400000, "per-host delay override ([host:NAME])" },
     { "host:*.max_inflight", GR_CFG_INT, NULL, 1, 100000, "per-host in-flight override ([host:NAME])" },
     { NULL, 0, NULL, 0, 0, NULL }
 };
+
+static struct gr_config_key *all_keys;
+static const char **all_sections;
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+/* Appends the keys of t (up to its NULL entry) to all_keys at *n. */
+static void add_table(const struct gr_config_key *t, size_t *n)
+{
+    for (; t->name; t++)
+        all_keys[(*n)++] = *t;
+}
+
+/* Appends a key whose name and doc are built here (owned by the table for
+ * the process's lifetime); false when out of memory. */
+static bool add_key(size_t *n, enum gr_cfg_type type, const char *def, int64_t max, char *name, char *doc)
+{
+    if (!name || !doc) {
+        free(name);
+        free(doc);
+        return false;
+    }
+    all_keys[(*n)++] = (struct gr_config_key){ name, type, def, 0, max, doc };
+    return true;
+}
+
+/* A key's name or doc, allocated; NULL when out of memory. */
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    char *s = NULL;
+    va_list ap;
+    int r;
+    va_start(ap, f);
+    r = vasprintf(&s, f, ap);
+    va_end(ap);
+    return r < 0 ? NULL : s;
+}
+
+static void keys_init(void)
+{
+    size_t nk = 0, nsec = 0, n = 0, ns = 0;
+    const struct gr_cred_table *t;
+    const struct gr_kind *d;
+    bool ok = true;
+
+    for (size_t i = 0; gr_source_kind_at(i); i++)
+        nk++;
+    for (size_t i = 0; (t = gr_source_cred_table(i)); i++) {
+        nsec++;
+        for (const struct gr_cred_secret *k = t->secrets; k->name; k++)
+            nk++;
+        nk += 2;
+    }
+    all_keys = calloc(sizeof own_before / sizeof *own_before + sizeof own_after / sizeof *own_after +
+                          sizeof host_keys / sizeof *host_keys + nk,
+                      sizeof *all_keys);
+    all_sections = calloc(nsec + 3, sizeof *all_sections);
+    if (!all_keys || !all_sections)
+        goto fail;
+    add_table(own_before, &n);
+    for (size_t i = 0; (d = gr_source_kind_at(i)); i++)
+        if (d->recrawl)
+            ok = ok && add_key(&n, GR_CFG_INT, d->recrawl, CR_RECRAWL_MAX, fmt("crawler.recrawl_%s", d->name),
+                               fmt("%s", d->doc ? d->doc : d->name));
+    add_table(own_after, &n);
+    all_sections[ns++] = "crawler";
+    for (size_t i = 0; ok && (t = gr_source_cred_table(i)); i++) {
+        all_sections[ns++] = t->section;
+        ok = add_key(&n, GR_CFG_STR, t->host, 0, fmt("%s.host", t->section),
+                     fmt("the only host the [%s] credentials are sent to", t->section)) &&
+             add_key(&n, GR_CFG_BOOL, t->https_only ? "true" : "false", 0, fmt("%s.https_only", t->section),
+                     fmt("send the [%s] credentials over HTTPS only", t->section));
+        for (const struct gr_cred_secret *k = t->secrets; ok && k->name; k++)
+            ok = add_key(&n, GR_CFG_SECRET, NULL, 0, fmt("%s.%s", t->section, k->name), fmt("%s", k->doc));
+    }
+    all_sections[ns++] = "host:";
+    add_table(host_keys, &n);
+    if (ok)
+        return;
+fail:
+    free(all_keys);     /* the names built so far stay: out of memory, the program ends */
+    free(all_sections);
+    all_keys = NULL;
+    all_sections = NULL;
+}
+
+const struct gr_config_key *crawler_config_keys(void)
+{
+    pthread_once(&keys_once, keys_init);
+    return all_keys;
+}
+
+const char *const *crawler_config_sections(void)
+{
+    pthread_once(&keys_once, keys_init);
+    return all_sections;
+}
 /* Parses "YYYY-MM-DD" as unix seconds (UTC midnight); 0 when empty. */
 static bool parse_day(const char *s, int64_t *out)
 {
@@ -166,11 +264,8 @@ enum gr_rc cr_settings_load(struct engine *e, const struct crawler_opts *o, stru
     e->fc.max_header = (size_t)gr_config_int(cfg, "crawler.max_header_bytes");
     e->fc.dns_cache_timeout = (long)gr_config_int(cfg, "crawler.dns_cache_seconds");
     e->fc.conditional = gr_config_bool(cfg, "crawler.conditional_get");
-    e->fc.wechat_host = gr_config_get(cfg, "wechat.host");
-    e->fc.wechat_cookie = gr_config_get(cfg, "wechat.cookie");
-    e->fc.wechat_key = gr_config_get(cfg, "wechat.key");
-    e->fc.wechat_appmsg_token = gr_config_get(cfg, "wechat.appmsg_token");
-    e->fc.wechat_https_only = gr_config_bool(cfg, "wechat.https_only");
+    if (cr_fetch_creds_from_config(cfg, &e->fc, err, errlen))
+        return GR_ECONFIG;
     v = o->connect_to ? o->connect_to : gr_config_get(cfg, "crawler.connect_to");
     for (const char *p = v ? v : ""; *p;) {
         /* A comma-separated list; "ADDR:PORT" maps any host and port there

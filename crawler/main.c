@@ -48,11 +48,12 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    static const struct gr_prog_def def = {
+    /* the key table is built from the sources' tables */
+    const struct gr_prog_def def = {
         "crawler",
         GR_LIB_CURL | GR_LIB_UV | GR_LIB_XML2 | GR_LIB_PCRE2 | GR_LIB_PQ | GR_LIB_ZLIB | GR_LIB_DEFLATE |
             GR_LIB_JANSSON | GR_LIB_INIH,
-        usage, crawler_config_keys, crawler_config_sections, NULL,
+        usage, crawler_config_keys(), crawler_config_sections(), NULL,
     };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
@@ -77,6 +78,10 @@ int main(int argc, char **argv)
     double d;
 
     memset(&o, 0, sizeof o);
+    if (!def.keys || !def.sections) {
+        fprintf(stderr, "crawler: out of memory building the configuration keys\n");
+        return gr_rc_exit(GR_ENOMEM);
+    }
     if (gr_prog_init(&p, &def, argc))
         return gr_prog_exit(&p, gr_rc_exit(GR_ENOMEM));
     while ((c = getopt_long(argc, argv, GR_PROG_SHORTOPTS, longopts, NULL)) != -1) {
@@ -108,7 +113,7 @@ int main(int argc, char **argv)
             break;
         case 'H':
             printf("Configuration keys (file < environment GOVREACH_SECTION_KEY < --set):\n");
-            gr_config_print_keys(crawler_config_keys, stdout);
+            gr_config_print_keys(def.keys, stdout);
             return gr_prog_exit(&p, 0);
         default:
             if ((status = gr_prog_option(&p, c, optarg)) >= 0)

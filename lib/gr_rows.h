@@ -38,7 +38,8 @@ enum gr_rec_type {
  * tests/integration/schema_contract.sh compares all of them with a migrated
  * database and fails on any difference (bin/contract_dump prints this side). */
 extern const char *const gr_status_names[];   /* NULL-terminated, schema order */
-extern const char *const gr_store_names[];    /* NULL-terminated, schema order */
+extern const char *const gr_store_names[];    /* NULL-terminated, schema order (generated from
+                                                 the migrations' store CHECK by lib/module.mk) */
 #define GR_READS_CAPPED 100001                /* "10万+" / "100000+" (capped = true) */
 
 /* Record type name (the obs table and the file name part), and the header

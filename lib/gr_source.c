@@ -242,13 +242,11 @@ enum gr_rc gr_seeds_add(struct gr_seeds *s, const struct gr_source *src, const c
 
     if (!kind || owner != src)
         return GR_EDATA;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        struct gr_seed *v = realloc(s->v, cap * sizeof *v);
+    {
+        struct gr_seed *v = gr_grow(s->v, s->n, &s->cap, sizeof *v, 64);
         if (!v)
             return GR_ENOMEM;
         s->v = v;
-        s->cap = cap;
     }
     e = &s->v[s->n];
     e->url = strdup(url);
@@ -342,10 +340,48 @@ bool gr_source_wants_credentials(const char *url)
 
     if (!src || !p || !(p = strchr(p + 3, '/')))
         return false;
-    for (const char *const *c = src->credential_paths; c && *c; c++)
+    for (const char *const *c = src->creds ? src->creds->paths : NULL; c && *c; c++)
         if (strncmp(p, *c, strlen(*c)) == 0)
             return true;
     return false;
+}
+
+const struct gr_source *gr__source_at(size_t i)
+{
+    return i < NSOURCES ? registry[i] : NULL;
+}
+
+const struct gr_cred_table *gr_source_cred_table(size_t i)
+{
+    for (size_t k = 0; k < NSOURCES; k++)
+        if (registry[k]->creds && i-- == 0)
+            return registry[k]->creds;
+    return NULL;
+}
+
+/* The first declaration of kind in the registry's kind tables, or NULL. */
+static const struct gr_kind *kind_decl(const char *kind, size_t nsrc)
+{
+    for (size_t k = 0; k < nsrc; k++)
+        for (const struct gr_kind *d = registry[k]->kinds; d && d->name; d++)
+            if (strcmp(d->name, kind) == 0)
+                return d;
+    return NULL;
+}
+
+const struct gr_kind *gr_source_kind_at(size_t i)
+{
+    for (size_t k = 0; k < NSOURCES; k++)
+        for (const struct gr_kind *d = registry[k]->kinds; d && d->name; d++)
+            if (kind_decl(d->name, k) == NULL && i-- == 0)   /* not declared by an earlier source */
+                return d;
+    return NULL;
+}
+
+bool gr_kind_by_publish_age(const char *kind)
+{
+    const struct gr_kind *d = kind ? kind_decl(kind, NSOURCES) : NULL;
+    return d && d->by_publish_age;
 }
 
 bool gr_source_same_site(const struct gr_source *src, const char *from_host, const char *to_host)
@@ -757,6 +793,23 @@ json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len)
     if (!j && reason)
         snprintf(reason, reason_len, "not JSON: line %d column %d: %s", err.line, err.column, err.text);
     return j;
+}
+
+json_t *gr__json_object_of(json_t *j, const char *what, char *reason, size_t reason_len)
+{
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        snprintf(reason, reason_len, "%s is not an object", what);
+        return NULL;
+    }
+    return j;
+}
+
+json_t *gr__json_object(const char *s, size_t n, const char *what, char *reason, size_t reason_len)
+{
+    char w[64];
+    snprintf(w, sizeof w, "%s: JSON", what);
+    return gr__json_object_of(gr__json_parse(s, n, reason, reason_len), w, reason, reason_len);
 }
 
 bool gr__json_i64(json_t *obj, const char *key, int64_t *out)

@@ -1,9 +1,12 @@
 /* Sources: one module per site in lib/sources/, one line per site in the
  * registry table (lib/gr_source.c). The crawler uses discover() to find the
  * links a page leads to; the parser uses extract() to turn a page into
- * records. Adding a site means adding one file and one table line.
+ * records. Adding a site means adding one file and one table line; adding
+ * an app store, also one line in schema/ (the store CHECK, see README.md
+ * "Adding a source"; tests/integration/schema_contract.sh fails without it).
  *
- * Frontier kinds (crawl.frontier.kind) used by the sources:
+ * Frontier kinds (crawl.frontier.kind) used by the sources (the code's list
+ * is their kind tables, struct gr_kind):
  *   wechat_home     /mp/profile_ext?action=home&__biz=...       (HTML, msgList)
  *   wechat_getmsg   /mp/profile_ext?action=getmsg&__biz=...     (JSON)
  *   wechat_article  /s?__biz=...&mid=...&idx=...&sn=... or /s/<token>
@@ -18,10 +21,14 @@
  *   robots          /robots.txt (crawler only)
  *
  * What a source owns (gr_source_impl.h, struct gr_source): its URL patterns
- * and their page kinds, its seeds (seed(): which target rows give which
- * URLs, scheme included), its credential parameters and the endpoints that
- * take them, and its hosts (redirects stay among them). The crawler, the
- * loader and the parser ask the registry; none of them names a site.
+ * and their page kinds, its kind table (each kind's default recrawl interval
+ * and whether it is recrawled by publishing age), its seeds (seed(): which
+ * target rows give which URLs, scheme included), its secret parameters, its
+ * credential table (configuration section, host, https-only, Cookie or query
+ * parameter, the endpoints taking the parameters), and its hosts (redirects
+ * stay among them). The crawler, the loader and the parser ask the registry;
+ * none of them names a site (the crawler builds its recrawl and credential
+ * keys from these tables).
  *
  * The page kind is decided in one place, the pattern table: the loader's
  * seeds take their kind from it (gr_seeds_add), the crawler's redirect
@@ -144,11 +151,55 @@ bool gr_source_secret_param(const char *name, size_t len);
 /* The names of those parameters, ", "-separated (for messages). */
 const char *gr_source_secret_list(void);
 /* Whether url is an endpoint of its source that takes the credential
- * parameters. */
+ * query parameters (its credential table's paths). */
 bool gr_source_wants_credentials(const char *url);
 /* Whether a redirect from from_host (owned by src) to to_host stays on the
  * site: the same host, or another of src's hosts. */
 bool gr_source_same_site(const struct gr_source *src, const char *from_host, const char *to_host);
+
+/* ---- what the crawler reads from the sources' tables: kinds, credentials ------ */
+
+/* A page kind of a source's kind table: how the crawler schedules its next
+ * fetch. The crawler registers one key crawler.recrawl_<name> per kind that
+ * has a default here, and tests by_publish_age instead of naming a kind. */
+struct gr_kind {
+    const char *name;              /* frontier kind, as in the source's pattern table */
+    const char *recrawl;           /* default of crawler.recrawl_<name> (seconds, "0" = never);
+                                      NULL: no key of its own (crawler.recrawl_default) */
+    bool by_publish_age;           /* fetched at crawler.stats_schedule's offsets after its
+                                      publishing time (the stats schedule) */
+    const char *doc;               /* the key's line in --help-config */
+};
+/* The i-th distinct kind of the sources' kind tables (registry order; a kind
+ * several sources share, like app_listing, once), or NULL past the last. */
+const struct gr_kind *gr_source_kind_at(size_t i);
+/* Whether kind is recrawled by its publishing age (false for a kind no
+ * source declares). */
+bool gr_kind_by_publish_age(const char *kind);
+
+/* How a credential is attached to a request. */
+enum gr_cred_how { GR_CRED_COOKIE, GR_CRED_QUERY };
+struct gr_cred_secret {
+    const char *name;              /* key in the table's section; for GR_CRED_QUERY also the
+                                      query parameter (one of the source's secret_params) */
+    enum gr_cred_how how;          /* the Cookie header, or a query parameter */
+    const char *doc;               /* the key's line in --help-config */
+};
+/* A source's credentials as the configuration gives them: the section
+ * [SECTION] with SECTION.host (the one host they are sent to, exactly, on its
+ * scheme's default port), SECTION.https_only and one GR_CFG_SECRET key per
+ * secret (never logged, stored, written into a WARC or a stored URL). They
+ * are sent when any secret is set: the Cookie on every request to the host,
+ * the query parameters to the endpoints under paths. */
+struct gr_cred_table {
+    const char *section;
+    const char *host;              /* default of SECTION.host */
+    bool https_only;               /* default of SECTION.https_only */
+    const char *const *paths;      /* path prefixes of the endpoints taking the query parameters */
+    const struct gr_cred_secret *secrets;  /* terminated by { NULL } */
+};
+/* The credential table of the i-th source that has one, or NULL past the last. */
+const struct gr_cred_table *gr_source_cred_table(size_t i);
 
 /* ---- extract (the parser) ------------------------------------------------------ */
 

@@ -1,6 +1,7 @@
 /* The inside of the source registry: what a source module (lib/sources/, one file per site)
  * provides, and the helpers they share. Only lib/gr_source.c, lib/sources/
- * and the parser include this; the crawler needs only gr_source.h.
+ * and the tests of the tables (test_source_tables, contract_dump) include
+ * this; the crawler and the parser need only gr_source.h.
  *
  * A source is a table entry: its name, URL patterns (PCRE2, each mapped to a
  * frontier kind), discover() for the crawler and extract() for the parser.
@@ -56,12 +57,14 @@ struct gr_source {
     /* Appends the seeds of target t (its source, kind and target key):
      * gr__seed_table() for a seed table, gr__store_seed() for a store. */
     enum gr_rc (*seed)(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
+    /* Its page kinds and how the crawler schedules them (terminated by
+     * { NULL }; every kind of the pattern table is in it: test_source_tables). */
+    const struct gr_kind *kinds;
     /* Query parameters that are credentials: never stored, never followed,
      * redacted from stored requests (NULL-terminated, or NULL). */
     const char *const *secret_params;
-    /* Path prefixes of the endpoints that take the in-app credential
-     * parameters (key, appmsg_token; NULL-terminated, or NULL). */
-    const char *const *credential_paths;
+    /* The credentials the crawler attaches (gr_source.h), or NULL: none. */
+    const struct gr_cred_table *creds;
     /* The hosts of the site: a redirect is followed between them
      * (NULL-terminated; the same host is always allowed). */
     const char *const *hosts;
@@ -81,7 +84,8 @@ struct gr_source {
 };
 
 /* The sources, one per file in lib/sources/, are listed in lib/gr_source.c's
- * registry (GR_SOURCES). */
+ * registry (GR_SOURCES). The i-th of them, or NULL past the last (tests). */
+const struct gr_source *gr__source_at(size_t i);
 
 /* ---- helpers shared by the sources (internal: gr__ prefix) ------------------- */
 
@@ -89,6 +93,8 @@ struct gr_source {
 enum gr_rc gr__seed_table(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
 /* seed() of a store: its store_listing rows, by their own URL. */
 enum gr_rc gr__store_seed(const struct gr_source *src, const struct gr_target *t, struct gr_seeds *out);
+/* The kind table of a store (lib/sources/store.c): app_listing. */
+extern const struct gr_kind gr__store_kinds[];
 
 /* A PCRE2 pattern compiled once per process (JIT when available, interpreter
  * otherwise) with match limits. Declare with GR__RE("pattern", flags). */
@@ -132,6 +138,12 @@ size_t gr__normalize_space(char *s, size_t n);
 /* JSON from a page body: NULL (with reason) when it is not JSON. Owned by
  * the caller (json_decref). Depth and size are bounded by jansson. */
 json_t *gr__json_parse(const char *s, size_t n, char *reason, size_t reason_len);
+/* j when it is an object (or NULL); else NULL with reason "WHAT is not an
+ * object", j released. Takes j's reference. */
+json_t *gr__json_object_of(json_t *j, const char *what, char *reason, size_t reason_len);
+/* gr__json_parse() of a body that must be an object ("WHAT: JSON is not an
+ * object" when it is other JSON). */
+json_t *gr__json_object(const char *s, size_t n, const char *what, char *reason, size_t reason_len);
 /* Removes NUL bytes ("\u0000", parsed with JSON_ALLOW_NUL) from every string
  * value of j, keeping the rest of each string. */
 void gr__json_strip_nul(json_t *j, int depth);

@@ -216,3 +216,19 @@ int gr_mkdir_p(const char *path)
     }
     return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
+
+void *gr_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+    size_t nc;
+    void *p;
+
+    if (n < *cap)
+        return arr;
+    nc = *cap ? *cap * 2 : first;
+    if (nc < *cap || (size && nc > SIZE_MAX / size))
+        return NULL;
+    p = realloc(arr, nc * size);
+    if (p)
+        *cap = nc;
+    return p;
+}

@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Room for one more element in the array arr of *cap elements of size
+ * bytes, n of them used: arr itself while n < *cap, else arr reallocated
+ * with *cap doubled (first when it was 0). NULL when out of memory (or the
+ * size would overflow): arr is then left as it was, and *cap too. */
+void *gr_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first);
+
 /* Parses all of s (optional sign, decimal digits, no spaces) into *out.
  * Returns false on empty input, trailing junk or overflow. */
 bool gr_parse_i64(const char *s, int64_t *out);

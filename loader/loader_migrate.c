@@ -128,15 +128,13 @@ enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applie
     while ((de = readdir(d))) {
         if (!is_migration(de->d_name))
             continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            char **p = realloc(names, nc * sizeof *p);
+        {
+            char **p = gr_grow(names, n, &cap, sizeof *p, 16);
             if (!p) {
                 rc = GR_ENOMEM;
                 goto out;
             }
             names = p;
-            cap = nc;
         }
         if (!(names[n] = strdup(de->d_name))) {
             rc = GR_ENOMEM;

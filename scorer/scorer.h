@@ -1,7 +1,7 @@
 /* The scorer: methodologies, scoring runs, comparisons and the report check.
  *
  * Everything here is linkable without scorer/main.c so tests can call it.
- * All computation of scores happens in PostgreSQL (scorer_run.c); C only
+ * All computation of scores happens in PostgreSQL (run.c); C only
  * reads the methodology, passes its parameters as query parameters and
  * drives the one transaction a run is made of. */
 #ifndef GR_SCORER_H

@@ -214,42 +214,40 @@ def spread(total, n, top, h):
     return [top] + v
 
 
+def reads_and_likes(n, r, rmax, z, zmax, h):
+    """n articles' reads (r in all, rmax at most) and likes (z, zmax): the likes
+    spread the same way and given in the order of the reads, never more than an
+    article's reads; likes lost to min() (none in practice) go to the most-read."""
+    reads = spread(r, n, rmax, h)
+    likes = spread(z, n, zmax, h + 13) if z else [0] * n
+    likes.sort(reverse=True)
+    order = sorted(range(n), key=lambda i: -reads[i])
+    lk = [0] * n
+    for rank, i in enumerate(order):
+        lk[i] = min(likes[rank], reads[i])
+    lk[order[0]] += z - sum(lk)
+    return reads, lk
+
+
+def per_day(n, days):
+    """n articles over days days, the first days one more when they do not divide."""
+    return [n // days + (1 if d < n % days else 0) for d in range(days)]
+
+
 def wechat_articles(biz, n, r, rmax, z, zmax, h, hot=None):
     """(biz, day, idx, reads, likes, seconds after 00:00 UTC or -1, title or '')."""
     if hot:
-        reads = spread(r - hot[0], n - 1, min(hot[0], RMAX_PLAIN, r - hot[0]), h)
-        likes = spread(z - hot[1], n - 1, zmax, h + 13)
-        likes.sort(reverse=True)
-        order = sorted(range(n - 1), key=lambda i: -reads[i])
-        lk = [0] * (n - 1)
-        for rank, i in enumerate(order):
-            lk[i] = min(likes[rank], reads[i])
-        lk[order[0]] += z - hot[1] - sum(lk)
-        per_day = [(n - 1) // 31 + (1 if d < (n - 1) % 31 else 0) for d in range(31)]
-        out, i = [], 0
-        for d in range(31):
-            k0 = 1
-            if d == hot[2]:
-                out.append((biz, d, 1, hot[0], hot[1], hot[3], hot[4]))
-                k0 = 2
-            for k in range(per_day[d]):
-                out.append((biz, d, k + k0, reads[i], lk[i], -1, ''))
-                i += 1
-        return out
-    reads = spread(r, n, rmax, h)
-    likes = spread(z, n, zmax, h + 13)
-    likes.sort(reverse=True)
-    reads_sorted = sorted(range(n), key=lambda i: -reads[i])
-    lk = [0] * n
-    for rank, i in enumerate(reads_sorted):
-        lk[i] = min(likes[rank], reads[i])
-    # likes lost to min() (none in practice) go to the most-read article
-    lk[reads_sorted[0]] += z - sum(lk)
-    out, day, i = [], 0, 0
-    per_day = [n // 31 + (1 if d < n % 31 else 0) for d in range(31)]
-    for d in range(31):
-        for k in range(per_day[d]):
-            out.append((biz, d, k + 1, reads[i], lk[i], -1, ''))
+        reads, lk = reads_and_likes(n - 1, r - hot[0], min(hot[0], RMAX_PLAIN, r - hot[0]), z - hot[1], zmax, h)
+    else:
+        reads, lk = reads_and_likes(n, r, rmax, z, zmax, h)
+    out, i = [], 0
+    for d, m in enumerate(per_day(n - 1 if hot else n, 31)):
+        k0 = 1
+        if hot and d == hot[2]:
+            out.append((biz, d, 1, hot[0], hot[1], hot[3], hot[4]))
+            k0 = 2
+        for k in range(m):
+            out.append((biz, d, k + k0, reads[i], lk[i], -1, ''))
             i += 1
     return out
 
@@ -464,19 +462,10 @@ def fit_sub(rc, zc, wci):
 
 def week_articles(biz, n, r, rmax, z, zmax, h):
     """The week's n articles: reads and likes spread as in October, over days 42-49."""
-    reads = spread(r, n, rmax, h)
-    likes = spread(z, n, zmax, h + 13) if z else [0] * n
-    likes.sort(reverse=True)
-    order = sorted(range(n), key=lambda i: -reads[i])
-    lk = [0] * n
-    for rank, i in enumerate(order):
-        lk[i] = min(likes[rank], reads[i])
-    lk[order[0]] += z - sum(lk)
-    days = WEEK[1] - WEEK[0] + 1
-    per_day = [n // days + (1 if d < n % days else 0) for d in range(days)]
+    reads, lk = reads_and_likes(n, r, rmax, z, zmax, h)
     out, i = [], 0
-    for d in range(days):
-        for k in range(per_day[d]):
+    for d, m in enumerate(per_day(n, WEEK[1] - WEEK[0] + 1)):
+        for k in range(m):
             out.append((biz, WEEK[0] + d, k + 1, reads[i], lk[i], -1, ''))
             i += 1
     return out
@@ -492,6 +481,17 @@ def main():
     lst = {(r['store'], r['app_key']): r for r in read_csv('store_listings.csv')}
     out, docs, posts, arts = [], [], [], []
     doc = lambda *f: docs.append('doc\t' + '\t'.join(f))
+
+    def below_last_row(t, r, col, value, last, top):
+        """An unnamed row's value that would rank inside the top list (which
+        does not name it): set below the list's last row, and say so."""
+        if value < last:
+            return value
+        v2 = round(last - 25.0, 2)
+        doc(t, r['name'], col, r[col], '%.2f' % v2,
+            'follows %s: %s %s would rank inside its top list, which does not name it; set below its last row'
+            % (top, col.upper(), r[col]))
+        return v2
 
     # ---- WeChat: 表2.1/2.2 as printed; accounts only in 表1.2/1.3 from their printed WCI
     targets = {}
@@ -509,12 +509,8 @@ def main():
                     doc(t, r['name'], 'wci', r['wci'], '%.2f' % targets[a][2],
                         'follows %s: the combined table prints another account\'s WCI (known report error)' % targets[a][3])
                 continue
-            if w >= last[scope]:
-                w2 = round(last[scope] - 25.0, 2)
-                doc(t, r['name'], 'wci', r['wci'], '%.2f' % w2,
-                    'follows %s: WCI %s would rank inside its top list, which does not name it; set below its last row'
-                    % ('t2_1_central_wechat' if scope == 'central' else 't2_2_local_wechat', r['wci']))
-                w = w2
+            w = below_last_row(t, r, 'wci', w, last[scope],
+                               't2_1_central_wechat' if scope == 'central' else 't2_2_local_wechat')
             # read/like split of an unprinted pair: the median like/read ratio of the printed rows
             q = 0.52
             ri = w / (M['w_read'] + M['w_like'] * q)
@@ -599,12 +595,8 @@ def main():
             bci = float(r['bci'])
             if b_name in wt:
                 continue
-            if bci >= lastb[scope]:
-                b2 = round(lastb[scope] - 25.0, 2)
-                doc(t, r['name'], 'bci', r['bci'], '%.2f' % b2,
-                    'follows %s: BCI %s would rank inside its top list, which does not name it; set below its last row'
-                    % ('t3_1_central_weibo' if scope == 'central' else 't3_2_local_weibo', r['bci']))
-                bci = b2
+            bci = below_last_row(t, r, 'bci', bci, lastb[scope],
+                                 't3_1_central_weibo' if scope == 'central' else 't3_2_local_weibo')
             # an unprinted row: 3000 followers, 50 new ones (a reachable coverage), the rest
             # of the BCI in the proportions of the printed rows' mean sub-scores
             cov = M['bci']['sub_k'] * (M['cov'][0] * L(3000) + M['cov'][1] * L(50))

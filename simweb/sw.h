@@ -30,6 +30,10 @@ static inline uint64_t sw_h3(uint64_t a, uint64_t b, uint64_t c) { return sw_h2(
 /* Uniform in [0,1). */
 static inline double sw_unit(uint64_t h) { return (double)(h >> 11) * (1.0 / 9007199254740992.0); }
 
+/* Unix seconds t in UTC into out[0..n): YYYY-MM-DD, or with time the ISO 8601
+ * YYYY-MM-DDTHH:MM:SSZ (empty when it does not fit). */
+void sw_utc_format(int64_t t, bool with_time, char *out, size_t n);
+
 uint64_t sw_hash_bytes(const void *p, size_t n);
 uint64_t sw_hash_str(const char *s);
 /* Standard normal variate from one hash (Box-Muller on two derived uniforms). */

@@ -215,11 +215,7 @@ void sw_robots_free(void)
 
 static void ymd(int64_t t, char *out, size_t n)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    if (!strftime(out, n, "%Y-%m-%d", &tm))
-        out[0] = '\0';
+    sw_utc_format(t, false, out, n);
 }
 
 static bool pick_gbk(const struct sw_req *req)

@@ -48,17 +48,6 @@ static bool num(const char *s, int64_t lo, int64_t hi, int64_t *v)
     return gr_parse_i64(s, v) && *v >= lo && *v <= hi;
 }
 
-/* Appends to a growable array of n elements of size sz (capacity doubles). */
-static void *grow(void *arr, size_t n, size_t *cap, size_t sz)
-{
-    if (n < *cap)
-        return arr;
-    size_t nc = *cap ? *cap * 2 : 256;
-    void *p = realloc(arr, nc * sz);
-    if (p)
-        *cap = nc;
-    return p;
-}
 
 static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
 {
@@ -70,7 +59,7 @@ static enum gr_rc line_wa(struct sw_universe *u, char **f, int nf, size_t *cap)
     struct sw_wx *a = &u->wx[w];
     if (a->cal_n && a->cal_first + a->cal_n != u->n_cal_art)
         return GR_EDATA;            /* an account's articles must be contiguous */
-    struct sw_cal_art *p = grow(u->cal_art, u->n_cal_art, cap, sizeof *p);
+    struct sw_cal_art *p = gr_grow(u->cal_art, u->n_cal_art, cap, sizeof *p, 256);
     if (!p)
         return GR_ENOMEM;
     u->cal_art = p;
@@ -104,7 +93,7 @@ static enum gr_rc line_tp(struct sw_universe *u, char **f, int nf, size_t *cap, 
             return GR_EDATA;
         }
     }
-    struct sw_cal_post *p = grow(u->cal_post, u->n_cal_post, cap, sizeof *p);
+    struct sw_cal_post *p = gr_grow(u->cal_post, u->n_cal_post, cap, sizeof *p, 256);
     if (!p)
         return GR_ENOMEM;
     u->cal_post = p;

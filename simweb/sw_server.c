@@ -202,15 +202,13 @@ static bool suspend_until(struct MHD_Connection *conn, int64_t due)
         pthread_mutex_unlock(&tm_mu);
         return false;
     }
-    if (tm_n == tm_cap) {
-        size_t nc = tm_cap ? tm_cap * 2 : 64;
-        struct timer_ent *nv = realloc(tm_v, nc * sizeof *nv);
+    {
+        struct timer_ent *nv = gr_grow(tm_v, tm_n, &tm_cap, sizeof *nv, 64);
         if (!nv) {
             pthread_mutex_unlock(&tm_mu);
             return false;
         }
         tm_v = nv;
-        tm_cap = nc;
     }
     MHD_suspend_connection(conn);
     tm_v[tm_n].due = due;
@@ -458,6 +456,17 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct req *rq, int st
     return ret;
 }
 
+/* A 302 to loc with an empty body. */
+static enum MHD_Result redirect(struct MHD_Connection *conn, struct req *rq, const char *loc)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Location", loc);
+    MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+    return queue(conn, rq, 302, resp, 0);
+}
+
 static enum MHD_Result simple(struct MHD_Connection *conn, struct req *rq, int status, const char *body, int retry_after)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
@@ -615,12 +624,7 @@ static enum MHD_Result handler_cb(void *cls, struct MHD_Connection *conn, const 
                 o += (size_t)snprintf(loc + o, sizeof loc - o, "%%%02X", ch);
         }
         loc[o] = '\0';
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
-        if (!resp)
-            return MHD_NO;
-        MHD_add_response_header(resp, "Location", loc);
-        MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
-        return queue(conn, rq, 302, resp, 0);
+        return redirect(conn, rq, loc);
     }
 
     uint64_t url_hash = sw_h3(sw_hash_str(rq->host), sw_hash_str(path), sw_hash_str(query));
@@ -668,12 +672,7 @@ static enum MHD_Result handler_cb(void *cls, struct MHD_Connection *conn, const 
                 break;
             snprintf(loc, sizeof loc, "http://%s%s%s%s%s%s", rq->host, path, query[0] || marker ? "?" : "", query,
                      query[0] && marker ? "&" : "", marker ? marker : "");
-            struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
-            if (!resp)
-                return MHD_NO;
-            MHD_add_response_header(resp, "Location", loc);
-            MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
-            return queue(conn, rq, 302, resp, 0);
+            return redirect(conn, rq, loc);
         }
         case SW_F_GZIP_BOMB: {
             pthread_once(&bomb_once, bomb_join);

@@ -123,15 +123,13 @@ static enum gr_rc gaz_load(struct gaz *g, const char *dir, char *err, size_t err
                 json_decref(root);
                 return GR_EDATA;
             }
-            if (g->n == g->cap) {
-                size_t nc = g->cap ? g->cap * 2 : 4096;
-                struct div *nd = realloc(g->d, nc * sizeof *nd);
+            {
+                struct div *nd = gr_grow(g->d, g->n, &g->cap, sizeof *nd, 4096);
                 if (!nd) {
                     json_decref(root);
                     return GR_ENOMEM;
                 }
                 g->d = nd;
-                g->cap = nc;
             }
             struct div *d = &g->d[g->n++];
             snprintf(d->code, sizeof d->code, "%s", code);

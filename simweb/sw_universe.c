@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uthash.h>
 
 #include "gr_log.h"
 #include "gr_targets.h"
+#include "gr_util.h"
 
 const char *const sw_level_name[4] = { "central", "province", "city", "county" };
 const char *const sw_store_host[SW_NSTORES] = { "zhushou.360.cn", "apk.91.com", "sj.qq.com", "shouji.baidu.com",
@@ -34,6 +36,15 @@ uint64_t sw_hash_bytes(const void *p, size_t n)
 }
 
 uint64_t sw_hash_str(const char *s) { return sw_hash_bytes(s, strlen(s)); }
+
+void sw_utc_format(int64_t t, bool with_time, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (!strftime(out, n, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm))
+        out[0] = '\0';
+}
 
 double sw_normal(uint64_t h)
 {
@@ -346,21 +357,14 @@ struct named {
     struct sw_map apps_by_key;
 };
 
-/* Room for one more element of *arr (n used of *cap); false when out of memory. */
-static bool grow(void **arr, size_t size, size_t n, size_t *cap)
-{
-    if (n < *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *p = realloc(*arr, nc * size);
-    if (!p)
-        return false;
-    *arr = p;
-    *cap = nc;
-    return true;
-}
-#define GROW1(arr, n, cap) \
-    do { if (!grow((void **)&(arr), sizeof *(arr), (n), (cap))) return GR_ENOMEM; } while (0)
+/* Room for one more element of arr (n used of *cap), or GR_ENOMEM. */
+#define GROW1(arr, n, cap)                                                   \
+    do {                                                                     \
+        void *grown_ = gr_grow((arr), (n), (cap), sizeof *(arr), 64);         \
+        if (!grown_)                                                         \
+            return GR_ENOMEM;                                                \
+        (arr) = grown_;                                                      \
+    } while (0)
 #define COL(name) gr_targets_col(r, name)
 
 static enum gr_rc named_org_cb(const struct gr_targets_row *r, void *arg, char *msg, size_t msglen)

@@ -36,10 +36,8 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
     } else if (doc->page->status >= 400) {
         status = GR_ST_ERROR;
     } else {
-        root = gr__json_parse(doc->text, doc->len, reason, rlen);
-        if (!root || !json_is_object(root)) {
-            if (root)
-                snprintf(reason, rlen, "appstore: JSON is not an object");
+        root = gr__json_object(doc->text, doc->len, "appstore", reason, rlen);
+        if (!root) {
             rc = GR_EDATA;
             goto out;
         }
@@ -78,5 +76,5 @@ out:
 static const char *const hosts[] = { "itunes.apple.com", NULL };
 
 const struct gr_source gr_source_appstore = {
-    .name = "appstore", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+    .name = "appstore", .patterns = patterns, .kinds = gr__store_kinds, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
 };

@@ -36,5 +36,5 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
 static const char *const hosts[] = { "shouji.baidu.com", NULL };
 
 const struct gr_source gr_source_baidu = {
-    .name = "baidu", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+    .name = "baidu", .patterns = patterns, .kinds = gr__store_kinds, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
 };

@@ -31,5 +31,5 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
 static const char *const hosts[] = { "zhushou.360.cn", NULL };
 
 const struct gr_source gr_source_360 = {
-    .name = "360", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+    .name = "360", .patterns = patterns, .kinds = gr__store_kinds, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
 };

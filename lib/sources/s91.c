@@ -33,5 +33,5 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
 static const char *const hosts[] = { "apk.91.com", NULL };
 
 const struct gr_source gr_source_91 = {
-    .name = "91", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+    .name = "91", .patterns = patterns, .kinds = gr__store_kinds, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
 };

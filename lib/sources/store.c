@@ -12,6 +12,12 @@
 
 #define STORE_TEXT_MAX (1u << 20)
 
+/* Every store's one page kind: the listing, fetched again daily. */
+const struct gr_kind gr__store_kinds[] = {
+    { "app_listing", "86400", false, "store listing recrawl interval" },
+    { NULL, NULL, false, NULL },
+};
+
 static const char *const verification_markers[] = {
     "访问过于频繁", "环境异常", "完成验证", "请输入验证码", "antispider", "/mp/verifycode", NULL,
 };

@@ -37,5 +37,5 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
 static const char *const hosts[] = { "toy.example", NULL };
 
 const struct gr_source gr_source_toy = {
-    .name = "toy", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+    .name = "toy", .patterns = patterns, .kinds = gr__store_kinds, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
 };

@@ -260,6 +260,12 @@ static const struct gr_seed_spec tqq_seeds[] = {
       "/api/statuses/user_timeline?format=json&name=%s&reqnum=70&pageflag=0&pagetime=0" },
     { NULL, NULL, NULL, NULL },
 };
+/* An account's profile and its timeline are fetched again daily. */
+static const struct gr_kind tqq_kinds[] = {
+    { "weibo_user", "86400", false, "Weibo account recrawl interval" },
+    { "weibo_timeline", "86400", false, "Weibo timeline recrawl interval" },
+    { NULL, NULL, false, NULL },
+};
 static const char *const tqq_hosts[] = { "open.t.qq.com", NULL };
 
 const struct gr_source gr_source_tqq = {
@@ -267,6 +273,7 @@ const struct gr_source gr_source_tqq = {
     .patterns = tqq_patterns,
     .seeds = tqq_seeds,
     .seed = gr__seed_table,
+    .kinds = tqq_kinds,
     .hosts = tqq_hosts,
     .discover = tqq_discover,
     .extract = tqq_extract,

@@ -384,12 +384,7 @@ static json_t *home_msglist(const char *s, size_t n, char *reason, size_t rlen)
     } else {
         snprintf(reason, rlen, "no msgList on the history page");
     }
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
-        snprintf(reason, rlen, "msgList is not an object");
-    }
-    return j;
+    return gr__json_object_of(j, "msgList", reason, rlen);
 }
 
 /* The inner list of a getmsg JSON: general_msg_list is a JSON string. */
@@ -404,12 +399,7 @@ static json_t *getmsg_list(json_t *root, char *reason, size_t rlen)
         j = json_incref(g);
     else
         snprintf(reason, rlen, "getmsg JSON without general_msg_list");
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
-        snprintf(reason, rlen, "general_msg_list is not an object");
-    }
-    return j;
+    return gr__json_object_of(j, "general_msg_list", reason, rlen);
 }
 
 /* ---- discover ---------------------------------------------------------------- */
@@ -860,10 +850,8 @@ static enum gr_rc extract_stats(const struct gr_doc *doc, struct gr_rows *out, c
         status = GR_ST_NOT_FOUND;
         st = NULL;
     } else {
-        root = gr__json_parse(doc->text, doc->len, reason, rlen);
-        if (!root || !json_is_object(root)) {
-            if (root)
-                snprintf(reason, rlen, "getappmsgext: JSON is not an object");
+        root = gr__json_object(doc->text, doc->len, "getappmsgext", reason, rlen);
+        if (!root) {
             rc = GR_EDATA;
             goto out;
         }
@@ -983,10 +971,8 @@ static enum gr_rc extract_history(const struct gr_doc *doc, enum gr_extract_path
         }
     } else {
         int64_t ret = 0;
-        root = gr__json_parse(doc->text, doc->len, reason, rlen);
-        if (!root || !json_is_object(root)) {
-            if (root)
-                snprintf(reason, rlen, "getmsg: JSON is not an object");
+        root = gr__json_object(doc->text, doc->len, "getmsg", reason, rlen);
+        if (!root) {
             rc = GR_EDATA;
             goto out;
         }
@@ -1035,10 +1021,30 @@ static const struct gr_seed_spec wechat_seeds[] = {
     { "wechat_account", "https", "mp.weixin.qq.com", "/mp/profile_ext?action=home&__biz=%s&scene=124" },
     { NULL, NULL, NULL, NULL },
 };
-/* The in-app credentials: never stored or followed, redacted from stored
- * requests; key and appmsg_token go only to these endpoints. */
+/* The history page and list are fetched again daily (new articles), an
+ * article once; its read counts on the stats schedule after publishing. */
+static const struct gr_kind wechat_kinds[] = {
+    { "wechat_home", "86400", false, "history page recrawl interval" },
+    { "wechat_getmsg", "86400", false, "history list recrawl interval" },
+    { "wechat_article", "0", false, "article recrawl interval" },
+    { "wechat_stats", NULL, true, NULL },
+    { NULL, NULL, false, NULL },
+};
+/* Query parameters that are in-app credentials: never stored or followed,
+ * redacted from stored requests. */
 static const char *const wechat_secrets[] = { "key", "appmsg_token", "pass_ticket", "uin", "wxtoken", NULL };
+/* The ones the crawler sends ([wechat] in the configuration): the Cookie to
+ * the host, key and appmsg_token to these endpoints only. */
 static const char *const wechat_credential_paths[] = { "/mp/getappmsgext", "/mp/profile_ext", NULL };
+static const struct gr_cred_secret wechat_cred_secrets[] = {
+    { "cookie", GR_CRED_COOKIE, "in-app Cookie header value (never logged or stored)" },
+    { "key", GR_CRED_QUERY, "in-app key parameter (never logged or stored)" },
+    { "appmsg_token", GR_CRED_QUERY, "in-app appmsg_token parameter (never logged or stored)" },
+    { NULL, GR_CRED_COOKIE, NULL },
+};
+static const struct gr_cred_table wechat_creds = {
+    "wechat", "mp.weixin.qq.com", true, wechat_credential_paths, wechat_cred_secrets,
+};
 static const char *const wechat_hosts[] = { "mp.weixin.qq.com", NULL };
 
 const struct gr_source gr_source_wechat = {
@@ -1046,8 +1052,9 @@ const struct gr_source gr_source_wechat = {
     .patterns = wechat_patterns,
     .seeds = wechat_seeds,
     .seed = gr__seed_table,
+    .kinds = wechat_kinds,
     .secret_params = wechat_secrets,
-    .credential_paths = wechat_credential_paths,
+    .creds = &wechat_creds,
     .hosts = wechat_hosts,
     .discover = wechat_discover,
     .extract = wechat_extract,

@@ -120,5 +120,5 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
 static const char *const hosts[] = { "sj.qq.com", "android.myapp.com", NULL };
 
 const struct gr_source gr_source_yyb = {
-    .name = "yyb", .patterns = patterns, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
+    .name = "yyb", .patterns = patterns, .kinds = gr__store_kinds, .seed = gr__store_seed, .hosts = hosts, .discover = NULL, .extract = extract,
 };

@@ -4,7 +4,9 @@
  * from a database migrated from schema/ (the single source):
  *   record_type NAME COL,COL,...   every record type, its columns in order
  *   status S,S,...                 the page statuses
- *   store S,S,...                  the app store codes
+ *   store S,S,...                  the app store codes (gr_store_names, and the
+ *                                  registry's stores: the sources seeding by
+ *                                  their store listings)
  *   capped N                       the count stored for a capped read count
  * A fact stated twice on the C side is printed twice, so two C places that
  * disagree show as two lines where the schema has one. Not installed. */
@@ -40,6 +42,18 @@ int main(void)
     print_list("status", gr_status_names);
     print_list("status", source_statuses);
     print_list("store", gr_store_names);
+    {
+        /* the registry's stores: a store source without the schema's line
+         * shows as a store line of its own */
+        const char *stores[64];
+        size_t n = 0;
+        const struct gr_source *s;
+        for (size_t i = 0; (s = gr__source_at(i)) && n + 1 < sizeof stores / sizeof *stores; i++)
+            if (s->seed == gr__store_seed)
+                stores[n++] = s->name;
+        stores[n] = NULL;
+        print_list("store", stores);
+    }
     printf("capped %d\n", GR_READS_CAPPED);
     for (size_t i = 0; i < sizeof capped_texts / sizeof *capped_texts; i++) {
         if (gr_count_parse(capped_texts[i], strlen(capped_texts[i]), &c) || !c.capped) {

@@ -1,11 +1,12 @@
 # Adding a site is one file and one registry entry: the toy store
 # (lib/sources/toy.c, registered by GR_TEST_SOURCES in lib/gr_source.c and
-# built only into bin/toy_crawler and bin/toy_parser) is crawled over real
+# built only into bin/toy_crawler, bin/toy_parser and bin/toy_contract_dump) is crawled over real
 # loopback HTTP from a static site (tests/toy/site/, Python's http.server),
 # parsed, and loaded into obs.app_listing of this test's own database.
 # The test-only part: the schema's store list (the CHECK of obs.app_listing)
 # is widened here for the toy's store code; a real new store adds its code to
-# that list too. The production crawler and parser, built without the toy,
+# that list too, and the contract's C side (bin/toy_contract_dump) shows the
+# drift schema_contract.sh reports when that line is forgotten. The production crawler and parser, built without the toy,
 # do not extract it: the registry entry is what makes the site known.
 source "$GR_TOP/tests/lib.sh"
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TOP/tests/toy/site" >http.log 2>&1 &
@@ -32,6 +33,13 @@ t_eq "... it rejects every page as unowned" "4" "$(tail -n +2 plain/*.parse_reje
 
 # loaded into the real observation table
 t_ok "migrate" "$B/loader" -q migrate
+# forgetting the schema's line is caught: the contract's C side with the toy
+# registered names a store the schema does not (schema_contract.sh fails so)
+stores() { grep '^store ' | sort -u; }
+t_eq "the toy store without its schema line is a drift of the contract" \
+  "C only: store 360,91,yyb,baidu,wandoujia,appstore,toy" \
+  "$(diff <(psql -X -v ON_ERROR_STOP=1 -qtA -f "$TOP/tests/contract/schema_facts.sql" | stores) \
+          <("$B/toy_contract_dump" | stores) | sed -n 's/^> /C only: /p; s/^< /schema only: /p')"
 t_ok "the store list admits the toy (test-only)" q "ALTER TABLE obs.app_listing DROP CONSTRAINT app_listing_store_check,
   ADD CONSTRAINT app_listing_store_check CHECK (store IN ('360', '91', 'yyb', 'baidu', 'wandoujia', 'appstore', 'toy'))"
 t_ok "loaded" "$B/loader" -q load parsed/*.tsv

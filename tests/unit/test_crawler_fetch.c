@@ -81,9 +81,12 @@ static void credentials_stay_on_their_origin(void **state)
     (void)state;
 
     memset(&fc, 0, sizeof fc);
-    fc.wechat_host = "mp.weixin.qq.com";
-    fc.wechat_key = "K";
-    fc.wechat_https_only = true;
+    fc.ncred = 1;
+    fc.cred[0].host = "mp.weixin.qq.com";
+    fc.cred[0].param[0] = "key";
+    fc.cred[0].value[0] = "K";
+    fc.cred[0].nparams = 1;
+    fc.cred[0].https_only = true;
     assert_true(cr_fetch_credentialed(&fc, "https://mp.weixin.qq.com/mp/getappmsgext"));
     assert_true(cr_fetch_credentialed(&fc, "https://MP.weixin.qq.com:443/mp/getappmsgext"));
     assert_false(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com/mp/getappmsgext"));
@@ -92,7 +95,7 @@ static void credentials_stay_on_their_origin(void **state)
     assert_false(cr_fetch_credentialed(&fc, "https://u@mp.weixin.qq.com/mp/getappmsgext"));
     assert_false(cr_fetch_credentialed(&fc, "https://evil.example/mp/getappmsgext"));
     assert_false(cr_fetch_credentialed(&fc, "https://mp.weixin.qq.com.evil.example/"));
-    fc.wechat_https_only = false;
+    fc.cred[0].https_only = false;
     assert_true(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com/mp/getappmsgext"));
     assert_false(cr_fetch_credentialed(&fc, "http://mp.weixin.qq.com:8080/mp/getappmsgext"));
 

@@ -1,7 +1,8 @@
 /* Unit tests of what the sources own (lib/gr_source.h): the seeds each
  * target row gives (scheme, host, path and the page kind from the same
  * pattern table the crawler and parser use), the credential parameters and
- * endpoints, the hosts a redirect may move between, and the one enqueue
+ * endpoints, the kind and credential tables the crawler reads, the hosts a
+ * redirect may move between, and the one enqueue
  * form of a URL (lib/gr_url.c). Every listing of conf/targets/ must seed. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gr_source.h"
+#include "gr_source_impl.h"
 #include "gr_url.h"
 #include "gr_util.h"
 
@@ -101,6 +102,51 @@ static void credentials_and_hosts(void **state)
     assert_false(gr_source_same_site(NULL, "a.example", "b.example"));
 }
 
+/* Every kind of a source's pattern table is in its kind table, a kind
+ * several sources declare is declared alike, and the credential tables'
+ * query parameters are secret parameters (redacted, never stored). */
+static void kind_and_credential_tables(void **state)
+{
+    static const char *const kinds[] = { "wechat_home", "wechat_getmsg", "wechat_article", "wechat_stats",
+                                         "weibo_user", "weibo_timeline", "app_listing", NULL };
+    const struct gr_source *src;
+    const struct gr_cred_table *t;
+    size_t i;
+    (void)state;
+
+    for (i = 0; (src = gr__source_at(i)); i++)
+        for (const struct gr_url_pattern *p = src->patterns; p->re; p++) {
+            const struct gr_kind *d = src->kinds;
+            while (d && d->name && strcmp(d->name, p->kind) != 0)
+                d++;
+            if (!d || !d->name)
+                fail_msg("source %s: kind %s of pattern %s is not in its kind table", src->name, p->kind, p->re);
+            const struct gr_kind *first = NULL;
+            for (size_t k = 0; (first = gr_source_kind_at(k)) && strcmp(first->name, d->name) != 0; k++)
+                ;
+            assert_non_null(first);
+            if ((first->recrawl == NULL) != (d->recrawl == NULL) ||
+                (d->recrawl && strcmp(first->recrawl, d->recrawl) != 0) || first->by_publish_age != d->by_publish_age)
+                fail_msg("source %s declares kind %s unlike an earlier source", src->name, d->name);
+        }
+    for (i = 0; kinds[i]; i++) {
+        assert_non_null(gr_source_kind_at(i));
+        assert_string_equal(gr_source_kind_at(i)->name, kinds[i]);
+    }
+    assert_null(gr_source_kind_at(i));
+    assert_true(gr_kind_by_publish_age("wechat_stats"));
+    assert_false(gr_kind_by_publish_age("wechat_article"));
+    assert_false(gr_kind_by_publish_age("robots"));
+    assert_false(gr_kind_by_publish_age(NULL));
+    for (i = 0; (t = gr_source_cred_table(i)); i++)
+        for (const struct gr_cred_secret *k = t->secrets; k->name; k++)
+            if (k->how == GR_CRED_QUERY && !gr_source_secret_param(k->name, strlen(k->name)))
+                fail_msg("[%s] %s is sent as a query parameter but is no secret parameter", t->section, k->name);
+    assert_int_equal(i, 1);
+    assert_string_equal(gr_source_cred_table(0)->section, "wechat");
+    assert_string_equal(gr_source_cred_table(0)->host, "mp.weixin.qq.com");
+}
+
 static void one_enqueue_form(void **state)
 {
     char *u, host[256];
@@ -124,6 +170,7 @@ int main(void)
         cmocka_unit_test(seeds_of_accounts),
         cmocka_unit_test(every_listing_of_the_targets_seeds),
         cmocka_unit_test(credentials_and_hosts),
+        cmocka_unit_test(kind_and_credential_tables),
         cmocka_unit_test(one_enqueue_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

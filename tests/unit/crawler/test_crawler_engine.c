@@ -1,6 +1,7 @@
 /* Unit tests of the crawler engine's parts, linked from the crawler's own
  * objects (crawler/module.mk: $(CRAWLER_OBJS), no main.c): the politeness
- * policy both frontiers use, the settings parsed from the configuration,
+ * policy both frontiers use, the settings parsed from the configuration
+ * (the keys built from the sources' kind and credential tables included),
  * and the outcome policy of a finished transfer. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,7 @@
 
 static struct gr_config *config(const char *const *sets)
 {
-    struct gr_config *cfg = gr_config_new(crawler_config_keys, crawler_config_sections);
+    struct gr_config *cfg = gr_config_new(crawler_config_keys(), crawler_config_sections());
     char err[512];
     assert_non_null(cfg);
     for (; sets && *sets; sets += 2)
@@ -154,6 +155,64 @@ static void settings_parse_the_schedule_window_and_connect_to(void **state)
     free(e);
 }
 
+/* The keys built from the sources' tables: a recrawl key per kind with a
+ * default (the defaults of the kind tables), none for a kind on the stats
+ * schedule, and the credential section's keys, the secrets secret. */
+static void keys_from_the_sources_tables(void **state)
+{
+    static const char *const recrawl[][2] = {
+        { "crawler.recrawl_wechat_home", "86400" }, { "crawler.recrawl_wechat_getmsg", "86400" },
+        { "crawler.recrawl_wechat_article", "0" }, { "crawler.recrawl_weibo_user", "86400" },
+        { "crawler.recrawl_weibo_timeline", "86400" }, { "crawler.recrawl_app_listing", "86400" },
+        { "crawler.recrawl_robots", "86400" }, { "crawler.recrawl_default", "0" },
+    };
+    const char *sets[] = { "wechat.cookie", "c=1", "wechat.key", "K", NULL };
+    const char *no_section[] = { "wechat.key", "K", "wechat.host", "", NULL };
+    const struct gr_config_key *k;
+    struct gr_config *cfg = config(NULL);
+    struct cr_fetch_conf fc;
+    char err[256];
+    int secrets = 0;
+    (void)state;
+
+    for (size_t i = 0; i < sizeof recrawl / sizeof *recrawl; i++) {
+        const char *v = gr_config_get(cfg, recrawl[i][0]);
+        if (!v || strcmp(v, recrawl[i][1]) != 0)
+            fail_msg("%s: default %s, expected %s", recrawl[i][0], v ? v : "(no key)", recrawl[i][1]);
+    }
+    assert_null(gr_config_get(cfg, "crawler.recrawl_wechat_stats"));
+    assert_int_not_equal(gr_config_set(cfg, "crawler.recrawl_wechat_stats", "1", err, sizeof err), GR_OK);
+    assert_string_equal(gr_config_get(cfg, "wechat.host"), "mp.weixin.qq.com");
+    assert_true(gr_config_bool(cfg, "wechat.https_only"));
+    for (k = crawler_config_keys(); k->name; k++)
+        if (strncmp(k->name, "wechat.", 7) == 0 && k->type == GR_CFG_SECRET)
+            secrets++;
+    assert_int_equal(secrets, 3);
+    /* no secret set: nothing to send */
+    memset(&fc, 0, sizeof fc);
+    assert_int_equal(cr_fetch_creds_from_config(cfg, &fc, err, sizeof err), GR_OK);
+    assert_int_equal(fc.ncred, 0);
+    gr_config_free(cfg);
+
+    cfg = config(sets);
+    assert_int_equal(cr_fetch_creds_from_config(cfg, &fc, err, sizeof err), GR_OK);
+    assert_int_equal(fc.ncred, 1);
+    assert_string_equal(fc.cred[0].host, "mp.weixin.qq.com");
+    assert_string_equal(fc.cred[0].cookie, "c=1");
+    assert_int_equal(fc.cred[0].nparams, 1);
+    assert_string_equal(fc.cred[0].param[0], "key");
+    assert_string_equal(fc.cred[0].value[0], "K");
+    assert_true(cr_fetch_credentialed(&fc, "https://mp.weixin.qq.com/mp/getappmsgext"));
+    assert_false(cr_fetch_credentialed(&fc, "https://open.t.qq.com/api/user/info"));
+    gr_config_free(cfg);
+
+    /* no host: nowhere to send them */
+    cfg = config(no_section);
+    assert_int_equal(cr_fetch_creds_from_config(cfg, &fc, err, sizeof err), GR_OK);
+    assert_int_equal(fc.ncred, 0);
+    gr_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +221,7 @@ int main(void)
         cmocka_unit_test(crawl_delay_and_host_overrides),
         cmocka_unit_test(robots_url_of_an_origin),
         cmocka_unit_test(settings_parse_the_schedule_window_and_connect_to),
+        cmocka_unit_test(keys_from_the_sources_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
