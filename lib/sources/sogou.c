@@ -320,8 +320,18 @@ static enum gr_rc sogou_discover(const struct gr_page *page, const char *kind, s
 
 static const char *const hosts[] = { "weixin.sogou.com", NULL };
 
+/* A search is made once (seeding it again adds nothing); to search again,
+ * give its results a recrawl interval. The anti-spider page is never done
+ * (a blocked outcome, retried), so it has no interval of its own. */
+static const struct gr_kind sogou_kinds[] = {
+    { "sogou_search", "0", false, "Sogou account search result page recrawl interval (0 = never: each query searched once)" },
+    { "sogou_antispider", NULL, false, NULL },
+    { NULL, NULL, false, NULL },
+};
+
 const struct gr_source gr_source_sogou = {
     .name = "sogou",
+    .kinds = sogou_kinds,
     .patterns = patterns,
     .seed = sogou_seed,
     .hosts = hosts,

@@ -241,8 +241,16 @@ static enum gr_rc extract(const struct gr_doc *doc, enum gr_extract_path path, s
 
 static const char *const hosts[] = { "mp.weixin.qq.com", NULL };
 
+/* Their links carry a temporary signature that expires: fetched once. */
+static const struct gr_kind sogou_profile_kinds[] = {
+    { "sogou_profile", "0", false, "Sogou-linked profile page recrawl interval (0 = never: its signature expires)" },
+    { "sogou_article", "0", false, "Sogou-linked article page recrawl interval (0 = never: its signature expires)" },
+    { NULL, NULL, false, NULL },
+};
+
 const struct gr_source gr_source_sogou_profile = {
     .name = "sogou_profile",
+    .kinds = sogou_profile_kinds,
     .patterns = patterns,
     .hosts = hosts,
     .discover = NULL,

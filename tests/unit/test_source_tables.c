@@ -107,7 +107,8 @@ static void credentials_and_hosts(void **state)
  * query parameters are secret parameters (redacted, never stored). */
 static void kind_and_credential_tables(void **state)
 {
-    static const char *const kinds[] = { "wechat_home", "wechat_getmsg", "wechat_article", "wechat_stats",
+    static const char *const kinds[] = { "sogou_search", "sogou_antispider", "sogou_profile", "sogou_article",
+                                         "wechat_home", "wechat_getmsg", "wechat_article", "wechat_stats",
                                          "weibo_user", "weibo_timeline", "app_listing", NULL };
     const struct gr_source *src;
     const struct gr_cred_table *t;
