@@ -1,9 +1,12 @@
 #include "gr_buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "gr_log.h"
 
 void gr_buf_init(struct gr_buf *b, size_t max)
 {
@@ -107,4 +110,27 @@ char *gr_buf_steal(struct gr_buf *b, size_t *len)
     b->data = NULL;
     b->len = b->cap = 0;
     return p;
+}
+
+enum gr_rc gr_buf_read_file(struct gr_buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    enum gr_rc rc = GR_OK;
+
+    if (!f) {
+        gr_error("cannot open %s: %s", path, strerror(errno));
+        return errno == ENOENT ? GR_ENOINPUT : GR_EIO;
+    }
+    while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rc = gr_buf_append(b, chunk, n);
+    if (rc)
+        gr_error("unable to read %s: %s", path, gr_strerror(rc));
+    else if (ferror(f)) {
+        gr_error("cannot read %s: %s", path, strerror(errno));
+        rc = GR_EIO;
+    }
+    fclose(f);
+    return rc;
 }

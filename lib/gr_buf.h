@@ -26,6 +26,9 @@ enum gr_rc gr_buf_printf(struct gr_buf *b, const char *fmt, ...) __attribute__((
 /* Makes room for n more bytes and returns where they go (write them, then
  * add to len and keep data NUL-terminated); NULL past max or out of memory. */
 char *gr_buf_reserve(struct gr_buf *b, size_t n);
+/* Appends the whole file at path; the error is logged naming the file
+ * (GR_ENOINPUT: it does not exist; GR_EIO; GR_ELIMIT past max; GR_ENOMEM). */
+enum gr_rc gr_buf_read_file(struct gr_buf *b, const char *path);
 /* Detaches the data (caller frees with free()) and re-initialises b. */
 char *gr_buf_steal(struct gr_buf *b, size_t *len);
 

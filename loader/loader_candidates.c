@@ -40,29 +40,6 @@
     "query, page, rank, wechat_id, name, verified_body, description, latest_title, latest_url, latest_at," \
     " profile_url, biz, warc_file, warc_offset, url, fetched_at"
 
-static enum gr_rc read_all(const char *path, struct gr_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    enum gr_rc rc = GR_OK;
-
-    if (!f) {
-        gr_error("cannot open %s: %s", path, strerror(errno));
-        return errno == ENOENT ? GR_ENOINPUT : GR_EIO;
-    }
-    while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc = gr_buf_append(b, chunk, n);
-    if (rc)
-        gr_error("unable to read %s: %s", path, gr_strerror(rc));
-    else if (ferror(f)) {
-        gr_error("cannot read %s: %s", path, strerror(errno));
-        rc = GR_EIO;
-    }
-    fclose(f);
-    return rc;
-}
-
 static enum gr_rc exec_or_log(PGconn *conn, const char *what, const char *sql, int n, const char *const *params,
                               PGresult **out)
 {
@@ -113,7 +90,7 @@ static enum gr_rc parse_rules(const char *path, struct gr_buf *copy, char sha[65
         gr_buf_free(&file);
         return GR_ENOINPUT;
     }
-    if ((rc = read_all(path, &file)) || (rc = gr_buf_appendc(&file, '\0')))
+    if ((rc = gr_buf_read_file(&file, path)) || (rc = gr_buf_appendc(&file, '\0')))
         goto out;
     for (char *p = file.data, *nl; p && *p && !rc; p = nl) {
         char *f[RULE_COLS + 1];
@@ -606,7 +583,7 @@ static enum gr_rc load_one(PGconn *conn, const char *path, const char *rules_pat
         rc = errno == ENOENT ? GR_ENOINPUT : GR_EIO;
         goto out;
     }
-    if ((rc = read_all(path, &b)))
+    if ((rc = gr_buf_read_file(&b, path)))
         goto out;
     nl = b.len ? memchr(b.data, '\n', b.len) : NULL;
     if (!nl || (size_t)(nl - b.data) != strlen(DISC_HEADER) || memcmp(b.data, DISC_HEADER, strlen(DISC_HEADER))) {
@@ -1002,7 +979,7 @@ enum gr_rc loader_candidates_figures(PGconn *conn, const char *path)
 
     gr_buf_init(&file, 16u << 20);
     gr_buf_init(&copy, 16u << 20);
-    if ((rc = read_all(path, &file)) || (rc = gr_buf_appendc(&file, '\0')))
+    if ((rc = gr_buf_read_file(&file, path)) || (rc = gr_buf_appendc(&file, '\0')))
         goto out;
     for (char *p = file.data, *nl; p && *p && !rc; p = nl) {
         char *f[8];
@@ -1135,7 +1112,7 @@ enum gr_rc loader_candidates_evaluate(PGconn *conn, const char *truth_dir, bool 
 
     gr_buf_init(&b, MAX_FILE_BYTES);
     snprintf(path, sizeof path, "%s/discovery_account.tsv", truth_dir);
-    if ((rc = read_all(path, &b)))
+    if ((rc = gr_buf_read_file(&b, path)))
         goto out;
     nl = b.len ? memchr(b.data, '\n', b.len) : NULL;
     if (!nl || (size_t)(nl - b.data) != strlen(TRUTH_HEADER) || memcmp(b.data, TRUTH_HEADER, strlen(TRUTH_HEADER))) {

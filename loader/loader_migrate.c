@@ -29,32 +29,6 @@ static bool is_migration(const char *name)
            isdigit((unsigned char)name[2]) && name[3] == '_' && strcmp(name + n - 4, ".sql") == 0;
 }
 
-static enum gr_rc read_file(const char *path, struct gr_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    enum gr_rc rc = GR_OK;
-
-    if (!f) {
-        gr_error("cannot open %s: %s", path, strerror(errno));
-        return GR_ENOINPUT;
-    }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        rc = gr_buf_append(b, chunk, n);
-        if (rc) {
-            gr_error("%s: %s", path, gr_strerror(rc));
-            break;
-        }
-    }
-    if (!rc && ferror(f)) {
-        gr_error("cannot read %s: %s", path, strerror(errno));
-        rc = GR_EIO;
-    }
-    fclose(f);
-    return rc;
-}
-
 /* The months ahead get their obs.* partitions now, so that a night's COPY
  * normally finds its month in place (loader load creates a missing one in its
  * own transaction). The current month is the database server's. */
@@ -171,7 +145,7 @@ enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applie
         }
         PQclear(res);
         gr_buf_reset(&sql);
-        rc = read_file(path, &sql);
+        rc = gr_buf_read_file(&sql, path);
         if (rc)
             goto out;
         if (!gr_utf8_valid(sql.data, sql.len)) {
