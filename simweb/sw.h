@@ -168,6 +168,7 @@ struct sw_universe {
  * entity is made small enough to rank below them. GR_EDATA with "file:line:
  * message" in err when the file is malformed or names an unknown entity. */
 enum gr_rc sw_scenario_load(struct sw_universe *u, const char *path, char *err, size_t errlen);
+/* On failure nothing is left allocated (u is zeroed). */
 enum gr_rc sw_universe_build(struct sw_universe *u, const struct sw_opts *o, char *err, size_t errlen);
 void sw_universe_free(struct sw_universe *u);
 /* A __biz for account number n: base64 of its decimal digits, as real ones are. */

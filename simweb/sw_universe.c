@@ -888,6 +888,7 @@ out:
         snprintf(err, errlen, "out of memory building the universe");
     else if (!*err)
         snprintf(err, errlen, "cannot build the universe: %s", gr_strerror(rc));
+    sw_universe_free(u);   /* what was built so far (u was zeroed first) */
     return rc;
 }
 
