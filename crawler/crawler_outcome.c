@@ -71,14 +71,18 @@ static int64_t recrawl_for(struct engine *e, const char *kind)
 
 /* The next fetch time of a page just fetched at now (unix seconds), or 0: a
  * kind recrawled by its publishing age (its source's kind table) at the
- * stats schedule's next offset, any other after its recrawl interval. */
+ * stats schedule's next offset, any other after its recrawl interval. A
+ * publishing time after now (the site's clock ahead of ours) counts as now:
+ * the snapshot just taken is the one of offset 0, not one to take again
+ * when the site's clock gets there. */
 static int64_t next_due(struct engine *e, const struct cr_job *j, int64_t now)
 {
     int64_t iv;
     if (gr_kind_by_publish_age(j->kind) && j->published_at > 0 && e->nstats > 0) {
+        int64_t pub = j->published_at < now ? j->published_at : now;
         for (int i = 0; i < e->nstats; i++)
-            if (j->published_at + e->stats_offsets[i] > now)
-                return j->published_at + e->stats_offsets[i];
+            if (pub + e->stats_offsets[i] > now)
+                return pub + e->stats_offsets[i];
         return 0;
     }
     iv = recrawl_for(e, j->kind);
