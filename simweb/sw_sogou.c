@@ -25,6 +25,7 @@
  * 官方认证订阅号 (an assumption: no fixture shows it). Ten results a page,
  * at most ten pages (100 results), as Sogou showed, so broad queries do not
  * reach every account and the crawl must query divisions and functions. */
+#include "gr_log.h"
 #include "sw.h"
 #include "gr_util.h"
 
@@ -469,7 +470,7 @@ static enum gr_rc disc_build(const struct sw_universe *u, const struct sw_disc_o
     D->n_gov = (size_t)ng;
     *out = D;
     free(g.d);
-    fprintf(stderr, "simweb: search universe (Sogou) built: %ld government accounts, %ld lookalikes\n", ng, nl);
+    gr_info("search universe (Sogou) built: %ld government accounts, %ld lookalikes", ng, nl);
     return GR_OK;
 }
 
