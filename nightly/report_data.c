@@ -64,7 +64,12 @@ static const struct table_spec specs[] = {
       " ORDER BY platform, scored DESC, entries DESC, reason" },
 };
 
-static const char run_sql[] = "SELECT * FROM report.run_info($1, $2)";
+/* with the first day of the run's Weibo window (score.run.weibo_window_start,
+ * bci.window): 1 January under the 2014 methodology, else the period start */
+static const char run_sql[] =
+    "SELECT i.*, (SELECT to_char(r.weibo_window_start AT TIME ZONE (r.params_effective ->> 'period_timezone'),"
+    "                            'YYYY-MM-DD') FROM score.run r WHERE r.run_id = i.run_id) AS weibo_start"
+    "  FROM report.run_info($1, $2) i";
 static enum gr_rc query(PGconn *conn, const char *sql, int n, const char *const *p, PGresult **res,
                         const char *what, char *err, size_t errlen)
 {

@@ -190,9 +190,10 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
     bool provisional = strcmp(status, "final") != 0;
     const char *period = report_run_value(d, "period");
     const char *meth = report_run_value(d, "methodology");
-    char range[64];
+    char range[64], wb_range[64];
 
     snprintf(range, sizeof range, "%s 至 %s", report_run_value(d, "period_start"), report_run_value(d, "period_end"));
+    snprintf(wb_range, sizeof wb_range, "%s 至 %s", report_run_value(d, "weibo_start"), report_run_value(d, "period_end"));
 
     A("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>政务新媒体传播力报告 ");
@@ -214,6 +215,7 @@ enum gr_rc report_html_page(const struct report_data *d, int html_rows, struct g
 
     A("<section id=\"summary\"><h2>概要</h2>\n<dl class=\"facts\">\n");
     if ((rc = dl_item(b, "统计周期", period)) || (rc = dl_item(b, "起止日期", range)) ||
+        (rc = dl_item(b, "腾讯微博统计起止", wb_range)) ||
         (rc = dl_item(b, "结果状态", provisional ? "临时（provisional）" : "最终（final）")) ||
         (rc = dl_item(b, "参评微信公众号", report_run_value(d, "wechat_accounts"))) ||
         (rc = dl_item(b, "参评腾讯微博账号", report_run_value(d, "weibo_accounts"))) ||

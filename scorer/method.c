@@ -62,6 +62,9 @@ static const struct gr_config_key method_keys[] = {
     { "bci.w_activity", GR_CFG_DOUBLE, "0.5", 0, 0, "weight of 活跃度" },
     { "bci.w_interaction", GR_CFG_DOUBLE, "0.5", 0, 0, "weight of 互动度" },
     { "bci.w_propagation", GR_CFG_DOUBLE, "0.8", 0, 0, "weight of 传播度" },
+    { "bci.window", GR_CFG_STR, "period", 0, 0,
+      "the Weibo window: period (the period's days) or year (from 1 January of the year the period ends in to "
+      "the period end; WeChat and the apps keep the period)" },
     { "bci.sub_k", GR_CFG_DOUBLE, "100", 0, 0, "sub-score = sub_k * sum w_i L(x_i)" },
     { "bci.log_offset", GR_CFG_DOUBLE, "1", 0, 0, "L(x) = ln(x + offset)" },
     { "bci.unobservable", GR_CFG_STR, "renormalise", 0, 0,
@@ -268,6 +271,12 @@ enum gr_rc scorer_method_load(struct scorer_method *m, const char *path, char *e
     if (strcmp(v, "linear_of_indices") != 0 && strcmp(v, "square_of_linear") != 0) {
         snprintf(err, errlen, "%s: %s: wci.aggregation \"%s\" is not linear_of_indices or square_of_linear",
                  path, gr_config_origin(m->cfg, "wci.aggregation"), v);
+        rc = GR_ECONFIG;
+        goto out;
+    }
+    v = gr_config_get(m->cfg, "bci.window");
+    if (strcmp(v, "period") != 0 && strcmp(v, "year") != 0) {
+        snprintf(err, errlen, "%s: bci.window \"%s\" is not period or year", gr_config_origin(m->cfg, "bci.window"), v);
         rc = GR_ECONFIG;
         goto out;
     }

@@ -11,6 +11,12 @@
  *  - a stock snapshot (followers, downloads): every month whose end window
  *    [end - stock_before_days, end + settle) or start window (the same around
  *    its first day, for new followers) holds d.
+ * Under bci.window = year a Weibo month's window starts on 1 January: a post
+ * posted on day d touches the months of d's year from d's month on, a post
+ * snapshot every month of the year whose cut-off is after d, and a follower
+ * snapshot near 1 January (start window) every month of that year; the
+ * months touched only so are those up to the newest fetch's month (later
+ * months have no run yet; they are scored when their own data comes).
  * A provisional month whose settle days have passed by the newest fetch time
  * of the new rows is listed too: it becomes final when scored again.
  * The marks advance only after every touched month was scored, to the latest
@@ -50,23 +56,25 @@ static const char sql_since[] =
     "      FROM obs.wechat_history WHERE" SINCE(6)                                                           \
     "    UNION ALL SELECT 'obs.wechat_stat', 'snap', fetched_at, fetched_at, loaded_at"                      \
     "      FROM obs.wechat_stat WHERE" SINCE(7)                                                              \
-    "    UNION ALL SELECT 'obs.weibo_post', 'flow', posted_at, fetched_at, loaded_at"                        \
+    "    UNION ALL SELECT 'obs.weibo_post', 'wflow', posted_at, fetched_at, loaded_at"                       \
     "      FROM obs.weibo_post WHERE posted_at IS NOT NULL AND" SINCE(9)                                     \
-    "    UNION ALL SELECT 'obs.weibo_post', 'snap', fetched_at, fetched_at, loaded_at"                       \
+    "    UNION ALL SELECT 'obs.weibo_post', 'wsnap', fetched_at, fetched_at, loaded_at"                      \
     "      FROM obs.weibo_post WHERE" SINCE(9)                                                               \
-    "    UNION ALL SELECT 'obs.weibo_account', 'stock', fetched_at, fetched_at, loaded_at"                   \
+    "    UNION ALL SELECT 'obs.weibo_account', 'wstock', fetched_at, fetched_at, loaded_at"                  \
     "      FROM obs.weibo_account WHERE" SINCE(8)                                                            \
     "    UNION ALL SELECT 'obs.app_listing', 'stock', fetched_at, fetched_at, loaded_at"                     \
     "      FROM obs.app_listing WHERE" SINCE(10)
 
 /* $1 methodology name, $2 time zone, $3 settle days, $4 stock days before,
- * $5..$10 the marks. Rows: ('mark', table, newest loaded_at of its new rows)
+ * $5..$10 the marks, $11 bci.window. Kinds: flow, snap, stock; wflow, wsnap,
+ * wstock the same of Weibo (the same rules under bci.window = period). Rows: ('mark', table, newest loaded_at of its new rows)
  * for the tables with new rows, then ('month', 'YYYY-MM', NULL) for every
  * month to score. */
 static const char sql_pending[] =
     "WITH x AS MATERIALIZED (" NEW_ROWS "),"
-    " ev AS (SELECT DISTINCT k, (t AT TIME ZONE $2)::date AS d FROM x),"
-    " nw AS (SELECT max(f) AS f FROM x),"
+    " ev AS (SELECT DISTINCT CASE WHEN $11 = 'year' THEN k ELSE ltrim(k, 'w') END AS k,"
+    "               (t AT TIME ZONE $2)::date AS d FROM x),"
+    " nw AS (SELECT max(f) AS f, date_trunc('month', (max(f) AT TIME ZONE $2)) AS m FROM x),"
     /* a provisional month whose settle days have passed by the newest fetch
      * time: scored again to become final, even if nothing of it changed */
     " settled AS ("
@@ -76,15 +84,27 @@ static const char sql_pending[] =
     "     WHERE me.name = $1 AND r.period_kind = 'month' ORDER BY r.period, r.run_id DESC) r, nw"
     "   WHERE r.status = 'provisional' AND r.stat_cutoff <= nw.f"
     "), m AS ("
-    "  SELECT DISTINCT mo::date AS m FROM ev"
+    "  SELECT DISTINCT mo::date AS m FROM ev CROSS JOIN nw"
     "   CROSS JOIN LATERAL generate_series(date_trunc('month', (ev.d - 62)::timestamp),"
     "                                      date_trunc('month', (ev.d + 62)::timestamp), interval '1 month') mo"
     "   WHERE CASE ev.k"
     "           WHEN 'flow' THEN mo = date_trunc('month', ev.d::timestamp)"
     "           WHEN 'snap' THEN ev.d >= mo::date AND ev.d < (mo + interval '1 month')::date + $3::integer"
-    "           ELSE (ev.d >= (mo + interval '1 month')::date - $4::integer"
+    "           WHEN 'stock' THEN (ev.d >= (mo + interval '1 month')::date - $4::integer"
     "                 AND ev.d < (mo + interval '1 month')::date + $3::integer)"
     "             OR (ev.d >= mo::date - $4::integer AND ev.d < mo::date + $3::integer)"
+    "         END"
+    "  UNION SELECT mo::date FROM ev CROSS JOIN nw"
+    "   CROSS JOIN LATERAL generate_series(date_trunc('month', (ev.d - 62)::timestamp), nw.m, interval '1 month') mo"
+    "   WHERE CASE ev.k"
+    "           WHEN 'wflow' THEN mo >= date_trunc('month', ev.d::timestamp)"
+    "                        AND extract(year FROM mo) = extract(year FROM ev.d)"
+    "           WHEN 'wsnap' THEN extract(year FROM mo) = extract(year FROM ev.d)"
+    "                        AND ev.d < (mo + interval '1 month')::date + $3::integer"
+    "           WHEN 'wstock' THEN (ev.d >= (mo + interval '1 month')::date - $4::integer"
+    "                 AND ev.d < (mo + interval '1 month')::date + $3::integer)"
+    "             OR (ev.d >= date_trunc('year', mo)::date - $4::integer"
+    "                 AND ev.d < date_trunc('year', mo)::date + $3::integer)"
     "         END"
     ") "
     "SELECT 'mark', tb, max(l)::text FROM x GROUP BY tb"
@@ -114,8 +134,9 @@ static enum gr_rc param(const struct scorer_method *m, const char *key, char *ou
 enum gr_rc scorer_pending(PGconn *conn, const struct scorer_method *m, struct scorer_pending *out, char *err,
                           size_t errlen)
 {
-    char tz[128], settle[16], before[16], since[NOBS][64];
-    const char *pa[4 + NOBS] = { m->name, tz, settle, before, since[0], since[1], since[2], since[3], since[4], since[5] };
+    char tz[128], settle[16], before[16], since[NOBS][64], wbwin[16];
+    const char *pa[5 + NOBS] = { m->name, tz, settle, before, since[0], since[1], since[2], since[3], since[4], since[5],
+                                 wbwin };
     PGresult *res = NULL;
     enum gr_rc rc;
     bool in_tx = false;
@@ -123,7 +144,8 @@ enum gr_rc scorer_pending(PGconn *conn, const struct scorer_method *m, struct sc
     memset(out, 0, sizeof *out);
     if ((rc = param(m, "period.timezone", tz, sizeof tz, err, errlen)) ||
         (rc = param(m, "period.stat_grace_days", settle, sizeof settle, err, errlen)) ||
-        (rc = param(m, "period.stock_before_days", before, sizeof before, err, errlen)))
+        (rc = param(m, "period.stock_before_days", before, sizeof before, err, errlen)) ||
+        (rc = param(m, "bci.window", wbwin, sizeof wbwin, err, errlen)))
         return rc;
     /* One snapshot for the list and the marks it will advance to. */
     if ((rc = gr_db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen)))
@@ -147,7 +169,7 @@ enum gr_rc scorer_pending(PGconn *conn, const struct scorer_method *m, struct sc
         PQclear(res);
         res = NULL;
     }
-    if ((rc = gr_db_execp(conn, sql_pending, 4 + NOBS, pa, &res, err, errlen)))
+    if ((rc = gr_db_execp(conn, sql_pending, 5 + NOBS, pa, &res, err, errlen)))
         goto out;
     for (int i = 0; i < PQntuples(res); i++)
         out->n += strcmp(PQgetvalue(res, i, 0), "month") == 0;

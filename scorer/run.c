@@ -49,14 +49,21 @@
  * FLOW: articles and posts published in the period, and their stats, can only
  * have been fetched from the period start on, and only fetches before the
  * stat cutoff count. STOCK: follower and listing snapshots near the period
- * start and end. WINDOW: all the run can read (its inputs). */
-enum { WIN_T0, WIN_TSTAT, WIN_TS_LO, WIN_T0_LO, WIN_N };
-static const Oid win_types[WIN_N] = { 1184, 1184, 1184, 1184 }; /* timestamptz */
-static const char *const win_cols = "t0::text, tstat::text, ts_lo::text, t0_lo::text";
+ * start and end. WINDOW_FROM: all the run can read (its inputs). */
+enum { WIN_T0, WIN_TSTAT, WIN_TS_LO, WIN_T0_LO, WIN_WB_T0, WIN_WB_T0_LO, WIN_WB_T0_HI, WIN_N };
+static const Oid win_types[WIN_N] = { 1184, 1184, 1184, 1184, 1184, 1184, 1184 }; /* timestamptz */
+static const char *const win_cols =
+    "t0::text, tstat::text, ts_lo::text, t0_lo::text, wb_t0::text, wb_t0_lo::text, wb_t0_hi::text";
 #define SC_t0 "$1::timestamptz"
 #define SC_tstat "$2::timestamptz"
 #define SC_ts_lo "$3::timestamptz"
 #define SC_t0_lo "$4::timestamptz"
+/* Weibo's window (bci.window): the period's, or from 1 January of the year
+ * the period ends in (the 2014 report's Weibo lists are of January-October,
+ * its WeChat lists of October). It ends where the period ends. */
+#define SC_wb_t0 "$5::timestamptz"
+#define SC_wb_t0_lo "$6::timestamptz"
+#define SC_wb_t0_hi "$7::timestamptz"
 /* The score.* rows of this run: compared with an uncorrelated subquery (an
  * InitPlan), each step reads only this run's rows through the (run_id, ...)
  * primary keys, whatever the number of earlier runs; a join on sc_p.run_id
@@ -66,21 +73,30 @@ static const char *const win_cols = "t0::text, tstat::text, ts_lo::text, t0_lo::
  * is estimated at an average run's rows. */
 #define SC_run "(SELECT run_id FROM pg_temp.sc_p)"
 #define SC(col) SC_##col
-#define FLOW(a) " AND " a ".fetched_at >= " SC(t0) " AND " a ".fetched_at < " SC(tstat)
+#define FLOW_FROM(a, t0) " AND " a ".fetched_at >= " t0 " AND " a ".fetched_at < " SC(tstat)
+#define FLOW(a) FLOW_FROM(a, SC(t0))
+#define FLOW_WB(a) FLOW_FROM(a, SC(wb_t0))
 #define STOCK_END(a) " AND " a ".fetched_at >= " SC(ts_lo) " AND " a ".fetched_at < " SC(tstat)
-#define WINDOW " WHERE fetched_at >= " SC(t0_lo) " AND fetched_at < " SC(tstat)
+#define WINDOW_FROM(lo) " WHERE fetched_at >= " lo " AND fetched_at < " SC(tstat)
 /* Per obs table: rows, newest load and newest fetch inside the run's window;
  * the newest fetch is the stat cutoff itself when rows fetched after it exist
  * (which makes the run final), found in the first partition after it. */
-#define INPUT(t)                                                                                          \
+#define INPUT_WHERE(t, where)                                                                             \
     " 'obs." t "', (SELECT jsonb_build_array(count(*), max(loaded_at), greatest(max(fetched_at),"        \
     "   CASE WHEN EXISTS (SELECT 1 FROM obs." t " x WHERE x.fetched_at >= " SC(tstat) ") THEN " SC(tstat) \
-    "   END)) FROM obs." t WINDOW "),"
+    "   END)) FROM obs." t where "),"
+#define INPUT(t) INPUT_WHERE(t, WINDOW_FROM(SC(t0_lo)))
+#define INPUT_WB(t) INPUT_WHERE(t, WINDOW_FROM(SC(wb_t0_lo)))
+/* Follower snapshots: only the two stock windows (the start one is months
+ * before the end one under bci.window = year; the months between are not read). */
+#define WB_STOCK_START " fetched_at >= " SC(wb_t0_lo) " AND fetched_at < " SC(wb_t0_hi)
+#define WB_STOCK_END " fetched_at >= " SC(ts_lo) " AND fetched_at < " SC(tstat)
+#define INPUT_WB_STOCK(t) INPUT_WHERE(t, " WHERE (" WB_STOCK_END ") OR (" WB_STOCK_START ")")
 
 static const char sql_inputs[] =
     "SELECT x.inputs::text, encode(sha256(convert_to(x.inputs::text, 'UTF8')), 'hex') FROM (SELECT jsonb_build_object("
-    INPUT("wechat_article") INPUT("wechat_history") INPUT("wechat_stat") INPUT("weibo_account")
-    INPUT("weibo_post") INPUT("app_listing")
+    INPUT("wechat_article") INPUT("wechat_history") INPUT("wechat_stat") INPUT_WB_STOCK("weibo_account")
+    INPUT_WB("weibo_post") INPUT("app_listing")
     " 'src.organisation', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.organisation),"
     " 'src.wechat_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.wechat_account),"
     " 'src.weibo_account', (SELECT jsonb_build_array(count(*), max(updated_at)) FROM src.weibo_account),"
@@ -200,19 +216,14 @@ static const struct step {
      * around the start; the change needs two different snapshots. */
     { "Weibo follower snapshots",
       "CREATE TEMP TABLE sc_fs ON COMMIT DROP AS "
-      "WITH s AS ("
-      "  SELECT f.account, f.followers, f.fetched_at FROM obs.weibo_account f, pg_temp.sc_p p"
-      "   WHERE f.status = 'ok' AND f.followers IS NOT NULL"
-      "     AND f.fetched_at >= " SC(t0_lo) " AND f.fetched_at < " SC(tstat)
-      "     AND ((f.fetched_at >= p.ts_lo AND f.fetched_at < p.tstat) OR (f.fetched_at >= p.t0_lo AND f.fetched_at < p.t0_hi))"
-      "), e AS ("
-      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM s, pg_temp.sc_p p"
-      "   WHERE s.fetched_at >= p.ts_lo AND s.fetched_at < p.tstat"
+      "WITH e AS ("
+      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s, pg_temp.sc_p p"
+      "   WHERE s.status = 'ok' AND s.followers IS NOT NULL AND" WB_STOCK_END
       "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - p.t1)), s.fetched_at"
       "), b AS ("
-      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM s, pg_temp.sc_p p"
-      "   WHERE s.fetched_at >= p.t0_lo AND s.fetched_at < p.t0_hi"
-      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - p.t0)), s.fetched_at"
+      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s, pg_temp.sc_p p"
+      "   WHERE s.status = 'ok' AND s.followers IS NOT NULL AND" WB_STOCK_START
+      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - p.wb_t0)), s.fetched_at"
       ") "
       "SELECT e.account, e.followers AS f_last, e.fetched_at AS f_last_at,"
       "       CASE WHEN b.fetched_at <> e.fetched_at THEN b.followers END AS f_first,"
@@ -226,7 +237,7 @@ static const struct step {
       "         coalesce(w.reposts, 0) AS reposts, coalesce(w.comments, 0) AS comments,"
       "         coalesce(w.mentions, 0) AS mentions"
       "    FROM obs.weibo_post w, pg_temp.sc_p p"
-      "   WHERE w.posted_at >= p.t0 AND w.posted_at < p.t1" FLOW("w")
+      "   WHERE w.posted_at >= p.wb_t0 AND w.posted_at < p.t1" FLOW_WB("w")
       "   ORDER BY w.account, w.post_id, w.fetched_at DESC"
       ") "
       "SELECT account, count(*)::integer AS posts,"
@@ -247,8 +258,9 @@ static const struct step {
       "         CASE WHEN acc.level = 'central' THEN 'central' ELSE 'local' END AS scope,"
       "         f.f_last, f.f_first, CASE WHEN f.f_first IS NOT NULL THEN greatest(f.f_last - f.f_first, 0) END AS newf,"
       "         f.f_last_at, f.f_first_at,"
-      "         CASE WHEN f.f_first IS NULL THEN 'no ok follower snapshot from ' || to_char(p.t0_lo AT TIME ZONE p.period_timezone, 'YYYY-MM-DD')"
-      "              || ' to ' || to_char(p.t0_hi AT TIME ZONE p.period_timezone, 'YYYY-MM-DD') || ' (near the period start) other than the end one' END AS newf_missing,"
+      "         CASE WHEN f.f_first IS NULL THEN 'no ok follower snapshot from ' || to_char(p.wb_t0_lo AT TIME ZONE p.period_timezone, 'YYYY-MM-DD')"
+      "              || ' to ' || to_char(p.wb_t0_hi AT TIME ZONE p.period_timezone, 'YYYY-MM-DD') || CASE p.bci_window WHEN 'year' THEN ' (near 1 January, the start of the Weibo window)'"
+      "                 ELSE ' (near the period start)' END || ' other than the end one' END AS newf_missing,"
       "         coalesce(x.posts, 0) AS posts, coalesce(x.originals, 0) AS originals,"
       "         coalesce(x.reposts_made, 0) AS reposts_made, coalesce(x.replies, 0) AS replies,"
       "         coalesce(x.mentions, 0) AS mentions, coalesce(x.rr, 0) AS rr, coalesce(x.cr, 0) AS cr,"
@@ -547,7 +559,8 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
              "SELECT NULL::bigint AS run_id, NULL::date AS period_start, NULL::date AS period_end,"
              " NULL::integer AS days, NULL::timestamptz AS t0, NULL::timestamptz AS t1,"
              " NULL::timestamptz AS tstat, NULL::timestamptz AS ts_lo, NULL::timestamptz AS t0_lo,"
-             " NULL::timestamptz AS t0_hi, x.* FROM jsonb_to_record('{}'::jsonb) AS x(%s) WITH NO DATA",
+             " NULL::timestamptz AS t0_hi, NULL::timestamptz AS wb_t0, NULL::timestamptz AS wb_t0_lo,"
+             " NULL::timestamptz AS wb_t0_hi, x.* FROM jsonb_to_record('{}'::jsonb) AS x(%s) WITH NO DATA",
              cols);
     snprintf(insert_p, sizeof insert_p,
              "INSERT INTO pg_temp.sc_p "
@@ -562,7 +575,12 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
              "   - make_interval(days => x.period_stock_before_days::integer),"
              " ($2::date)::timestamp AT TIME ZONE x.period_timezone"
              "   + make_interval(days => x.period_stat_grace_days::integer),"
-             " x.* FROM jsonb_to_record($1::jsonb) AS x(%s)",
+             " w.d::timestamp AT TIME ZONE x.period_timezone,"
+             " w.d::timestamp AT TIME ZONE x.period_timezone - make_interval(days => x.period_stock_before_days::integer),"
+             " w.d::timestamp AT TIME ZONE x.period_timezone + make_interval(days => x.period_stat_grace_days::integer),"
+             " x.* FROM jsonb_to_record($1::jsonb) AS x(%s)"
+             " CROSS JOIN LATERAL (SELECT CASE x.bci_window WHEN 'year' THEN make_date(extract(year FROM $3::date)::integer, 1, 1)"
+             "                     ELSE $2::date END AS d) w",
              cols);
 
     /* The session's settings: temp_buffers only counts before the session's
@@ -681,9 +699,9 @@ enum gr_rc scorer_run(PGconn *conn, const struct scorer_method *m, const struct 
                     "WITH n AS (SELECT max((v ->> 2)::timestamptz) AS t FROM jsonb_each($4::jsonb) e(k, v)"
                     "            WHERE k LIKE 'obs.%' AND jsonb_typeof(v) = 'array') "
                     "INSERT INTO score.run (methodology_id, period_start, period_end, period_days,"
-                    " window_start, window_end, stat_cutoff, params_effective, watermark, inputs, forced,"
+                    " window_start, window_end, stat_cutoff, weibo_window_start, params_effective, watermark, inputs, forced,"
                     " started_at, finished_at, period_kind, period, newest_input_at, status, forced_final) "
-                    "SELECT $1, period_start, period_end, days, t0, t1, tstat, $2::jsonb, $3, $4::jsonb, $5,"
+                    "SELECT $1, period_start, period_end, days, t0, t1, tstat, wb_t0, $2::jsonb, $3, $4::jsonb, $5,"
                     " clock_timestamp(), clock_timestamp(), $6, $7, n.t,"
                     " CASE WHEN $8::bool OR n.t >= p.tstat THEN 'final' ELSE 'provisional' END,"
                     " $8::bool AND NOT coalesce(n.t >= p.tstat, false)"

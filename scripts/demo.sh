@@ -46,7 +46,9 @@ done
 #                    articles and their stats, inside the week's settle days
 #   day 57 (27 Nov): the week's settle days have passed: after this night the week is
 #                    scored as a period of its own (scorer run --period $week), final,
-#                    and so are the Weibo period ($weibo) and 表2.7's window ($hot)
+#                    and so is 表2.7's window ($hot). (October's run scores Weibo over
+#                    1 January - 31 October, the methodology's bci.window = year: the
+#                    January night gives its start snapshots)
 # (the nights are chosen for the periods of conf/report/periods_2014.tsv, read below)
 nights=(-273 1 21 31 38 50 57)
 names=("2014-01-02" "2014-10-02" "2014-10-22" "2014-11-01" "2014-11-08" "2014-11-20" "2014-11-27")
@@ -54,19 +56,19 @@ names=("2014-01-02" "2014-10-02" "2014-10-22" "2014-11-01" "2014-11-08" "2014-11
 # The report's periods (key, period, label, tables; `scorer reproduce` reads the same
 # file): every one but the month is scored on its own after the last night.
 periods_file=$top/conf/report/periods_2014.tsv
-declare -A period_of label_of
+declare -A period_of label_of tables_of
 keys=()
-while IFS=$'\t' read -r key p label _; do
+while IFS=$'\t' read -r key p label tabs; do
   case $key in ''|'#'*|key) continue ;; esac
   period_of[$key]=$p
   label_of[$key]=$label
+  tables_of[$key]=${tabs//,/, }
   keys+=("$key")
 done <"$periods_file"
-for k in week weibo hot; do
+for k in month week hot; do
   [ -n "${period_of[$k]:-}" ] || { echo "demo: $periods_file has no \"$k\" line (key period label tables)" >&2; exit 78; }
 done
 week=${period_of[week]}
-weibo=${period_of[weibo]}
 hot=${period_of[hot]}
 
 cat >"$demo/govreach.conf.in" <<CONF
@@ -158,18 +160,18 @@ read -r run period status <<<"$info"
 echo
 rid() { q "SELECT run_id FROM report.run_info('$1')"; }
 echo "== The report's tables, each from the final run of its period (methodology $(q "SELECT methodology || ' ' || version FROM report.run_info()")):"
-echo "   $period (run $run, $status: 表2.1, 2.2, 4.1), $weibo (run $(rid "$weibo"): 表1.2, 1.3, 3.1, 3.2),"
-echo "   $hot (run $(rid "$hot"): 表2.7), $week (run $(rid "$week"): 表2.3-2.6)"
+echo "   $period (run $run, $status; Weibo from $(q "SELECT to_char(weibo_window_start AT TIME ZONE (params_effective ->> 'period_timezone'), 'YYYY-MM-DD') FROM score.run WHERE run_id = $run") on: ${tables_of[month]}),"
+echo "   $hot (run $(rid "$hot"): ${tables_of[hot]}), $week (run $(rid "$week"): ${tables_of[week]})"
 echo "   Every registered entry not scored is in report.coverage, with the reason."
 show() { echo; echo "== $1"; psql "$conn" -X -P pager=off -c "$2"; }
-show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), $weibo, top 5" "SELECT * FROM report.t1_2_central_combined('$weibo') LIMIT 5"
-show "表1.3 local governments, combined index, $weibo, top 5" "SELECT * FROM report.t1_3_local_combined('$weibo') LIMIT 5"
+show "表1.2 central bodies, combined index (0.6·WCI + 0.4·BCI), top 5" "SELECT * FROM report.t1_2_central_combined LIMIT 5"
+show "表1.3 local governments, combined index, top 5" "SELECT * FROM report.t1_3_local_combined LIMIT 5"
 show "表2.1 central WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_1_central_wechat LIMIT 5"
 show "表2.2 local WeChat accounts, WCI, top 5" "SELECT * FROM report.t2_2_local_wechat LIMIT 5"
 show "表2.3 party and publicity accounts, the week $week, top 5 (sub-list WCI)" "SELECT * FROM report.t2_3_party_publicity_wechat('$week') LIMIT 5"
 show "表2.7 the most-read articles of $hot, top 5 (reads as the page showed them)" "SELECT * FROM report.t2_7_hot_articles('$hot') LIMIT 5"
-show "表3.1 central Tencent Weibo accounts, BCI, $weibo, top 5" "SELECT * FROM report.t3_1_central_weibo('$weibo') LIMIT 5"
-show "表3.2 local Tencent Weibo accounts, BCI, $weibo, top 5" "SELECT * FROM report.t3_2_local_weibo('$weibo') LIMIT 5"
+show "表3.1 central Tencent Weibo accounts, BCI (over the Weibo window), top 5" "SELECT * FROM report.t3_1_central_weibo LIMIT 5"
+show "表3.2 local Tencent Weibo accounts, BCI, top 5" "SELECT * FROM report.t3_2_local_weibo LIMIT 5"
 show "表4.1 apps by downloads, top 3 per store" "SELECT * FROM report.t4_1_app_store_top10 WHERE rank <= 3"
 show "Coverage of the registry in $period" "SELECT platform, count(*) AS registered, count(last_ok_at) AS observed, count(*) FILTER (WHERE scored_in_latest_final) AS scored FROM report.coverage GROUP BY platform ORDER BY platform"
 echo

@@ -74,6 +74,7 @@ def method():
     pk = ('w_orig_reposts', 'w_second_reposts', 'w_orig_comments', 'w_second_comments')
     m['prop'] = tuple(g('bci.propagation', k) for k in pk)
     assert g('bci.propagation', 'w_reposts') == 0 and g('bci.propagation', 'w_comments') == 0
+    m['bci_window'] = c['bci'].get('window', 'period')
     return m
 
 
@@ -142,7 +143,7 @@ def read_periods(path=os.path.join(TOP, 'conf/report/periods_2014.tsv')):
             except ValueError:
                 sys.exit('%s:%d: "%s" is not a month or a date range' % (path, n, r['period']))
             out[r['key']] = (a, b)
-    for k in ('weibo', 'hot', 'week'):
+    for k in ('month', 'hot', 'week'):
         if k not in out:
             sys.exit('%s: no "%s" line (key period label tables)' % (path, k))
     return out
@@ -150,10 +151,12 @@ def read_periods(path=os.path.join(TOP, 'conf/report/periods_2014.tsv')):
 
 PERIODS = read_periods()
 day_of = lambda d: (d - DAY0).days
-# The report's Weibo period, 1 January - 31 October 2014: simweb days -273..30.
-# Followers: the first count up to day WB[0] (the start snapshot), the printed one from the
-# day after the period on (WB_LAST_F).
-WB = tuple(day_of(d) for d in PERIODS['weibo'])
+# The report's Weibo period, 1 January - 31 October 2014 (simweb days -273..30): the month's
+# run's Weibo window under the methodology's bci.window = year (from 1 January of the month's
+# year to its end). Followers: the first count up to day WB[0] (the start snapshot), the
+# printed one from the day after the period on (WB_LAST_F).
+assert M['bci_window'] == 'year', 'the scenario is calibrated for bci.window = year (2014.conf)'
+WB = (day_of(PERIODS['month'][0].replace(month=1, day=1)), day_of(PERIODS['month'][1]))
 WB_LAST_F = WB[1] + 1
 # 表2.7's hot-article window: its articles were published from 15 September to 21 October 2014.
 HOT = tuple(d.isoformat() for d in PERIODS['hot'])
@@ -553,7 +556,6 @@ def main():
                 break
         assert found, name
         targets[name] = found + ('t2_7_hot_articles',)
-    wb_wci = {}
     for name in sorted(targets):
         ri, li, w, t = targets[name]
         b = fit_wechat(ri, li, w, hot.get(name))
@@ -567,19 +569,8 @@ def main():
         if name in hot_sep:
             hr, hz, hd, hs, ht = hot_sep[name]
             arts.append((biz, hd, 1, hr, hz, hs, ht))
-            # its WCI over the Weibo period (January-October), September's article included
-            wb_wci[name] = (M['w_read'] * idx(read_a(n + 1, r + hr, max(rmax, hr)))
-                            + M['w_like'] * idx(like_b(n + 1, z + hz, max(zmax, hz))))
-    # 表1.2/1.3 pair October's WCI (表2.1/2.2) with the BCI of January-October (表3.1/3.2); the
-    # pipeline scores one period a run, and its combined tables are the Weibo period's run,
-    # whose WCI counts every article of January-October: a September hot article too.
-    for t in ('t1_2_central_combined', 't1_3_local_combined'):
-        for r in read_tsv(tables, t):
-            a = r['name'].split('(')[0]
-            if a in wb_wci:
-                doc(t, r['name'], 'wci', r['wci'], '%.2f' % wb_wci[a],
-                    'the combined table pairs October\'s WCI with the BCI of January-October (two periods); the '
-                    'January-October run counts the account\'s September hot article (表2.7) in its WCI')
+    # 表1.2/1.3 pair October's WCI (表2.1/2.2) with the BCI of January-October (表3.1/3.2): the
+    # October run holds both (bci.window = year), so its combined tables pair them as printed.
 
     # ---- Weibo: 表3.1/3.2 as printed; accounts only in 表1.2/1.3 from their printed BCI
     wt = {}

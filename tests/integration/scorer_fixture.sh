@@ -31,7 +31,7 @@ t_ok "migrations apply" migrate
 t_ok "fixture loads" psql -X -q -v ON_ERROR_STOP=1 -f "$D/fixture.sql"
 
 out=$("$B/scorer" run --period 2014-10-01..2014-10-31 2>run1.log)
-t_match "run 1 reported" '^run 1: methodology 2014 2, 2014-10 \(2014-10-01\.\.2014-10-31\), final: 3 WeChat, 3 Weibo, 2 combined, 6 app listings$' "$out"
+t_match "run 1 reported" '^run 1: methodology 2014 3, 2014-10 \(2014-10-01\.\.2014-10-31\), final: 3 WeChat, 3 Weibo, 2 combined, 6 app listings$' "$out"
 psql -X -q -v ON_ERROR_STOP=1 -v run=1 -f "$D/actual.sql" >actual1.tsv
 t_eq "fixture: WCI, sub-lists, BCI, combined, apps, hot articles, aggregates match the hand computation" \
   "" "$(compare_expected "$D/expected_2014.tsv" actual1.tsv 'wci|wci_sub|bci|combined|app_listing|app_total|app_store|aggregate|hot_article')"

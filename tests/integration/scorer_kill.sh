@@ -29,7 +29,7 @@ for _ in $(seq 1 50); do
 done
 t_eq "the killed transaction is gone" "0" "$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")"
 out=$("$B/scorer" run --period 2014-10-01..2014-10-31 2>/dev/null)
-t_match "the next run completes" '^run [0-9]+: methodology 2014 2, .*: 3 WeChat, 3 Weibo, 2 combined' "$out"
+t_match "the next run completes" '^run [0-9]+: methodology 2014 3, .*: 3 WeChat, 3 Weibo, 2 combined' "$out"
 t_eq "exactly one run now" "1" "$(q "SELECT count(*) FROM score.run")"
 
 # Two runs of the same methodology and period at once: the second waits for the

@@ -8,7 +8,7 @@
 source "$GR_TOP/tests/lib.sh"
 
 t_ok "migrations apply" "$B/loader" -q migrate
-q "SELECT meta.obs_ensure_partitions('2014-08-01', '2014-12-01')" >/dev/null # obs.* is partitioned by month (schema/012)
+q "SELECT meta.obs_ensure_partitions('2014-01-01', '2014-12-01')" >/dev/null # obs.* is partitioned by month (schema/012)
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 INSERT INTO src.organisation (org_key, name, level, province, function) VALUES
   ('o1', '部门一', 'central', NULL, '公安'), ('o2', '城市二', 'province', '浙江', '党政宣传');
@@ -26,6 +26,14 @@ INSERT INTO src.store_listing (store, listing_id, app_key, url) VALUES
 SQL
 
 # night(FETCHED_AT): the observations one crawl on that day gives.
+# 2 January: b1's follower snapshot near the start of the Weibo window (the
+# 2014 methodology scores Weibo year to date, bci.window = year).
+night_jan2() {
+  psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+INSERT INTO obs.weibo_account (account, nick, followers, following, posts, status, warc_file, warc_offset, url, fetched_at) VALUES
+  ('b1', '一微博', 1000, 1, 1, 'ok', 'n0', 1, 'u', '2014-01-02T01:00:00Z');
+SQL
+}
 night_oct2() {
   psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 INSERT INTO obs.wechat_history (biz, mid, idx, title, published_at, warc_file, warc_offset, url, fetched_at) VALUES
@@ -33,7 +41,7 @@ INSERT INTO obs.wechat_history (biz, mid, idx, title, published_at, warc_file, w
 INSERT INTO obs.wechat_stat (biz, mid, idx, origin, read_num, read_capped, read_raw, like_num, like_raw, status, warc_file, warc_offset, url, fetched_at) VALUES
   ('W1=', 1, 1, 'appmsgext', 300, false, '300', 3, '3', 'ok', 'n1', 2, 'u', '2014-10-02T01:00:00Z');
 INSERT INTO obs.weibo_account (account, nick, followers, following, posts, status, warc_file, warc_offset, url, fetched_at) VALUES
-  ('b1', '一微博', 1000, 1, 1, 'ok', 'n1', 3, 'u', '2014-10-02T01:00:00Z'),
+  ('b1', '一微博', 1100, 1, 1, 'ok', 'n1', 3, 'u', '2014-10-02T01:00:00Z'),
   ('b2', '二微博', 5000, 1, 1, 'ok', 'n1', 4, 'u', '2014-10-02T01:00:00Z');
 INSERT INTO obs.app_listing (store, listing_id, package, app_name, downloads, downloads_capped, downloads_raw, rating_count, rating_avg, status, warc_file, warc_offset, url, fetched_at) VALUES
   ('360', '1', 'a1', '一应用', 5000, false, '5000次', NULL, NULL, 'ok', 'n1', 5, 'u', '2014-10-02T01:00:00Z'),
@@ -82,7 +90,7 @@ SQL
 }
 oct() { q "SELECT $1 FROM score.run WHERE period = '2014-10' ORDER BY run_id DESC LIMIT 1"; }
 
-night_oct2; night_oct15
+night_jan2; night_oct2; night_oct15
 t_ok "scorer run --pending after the early October nights" "$B/scorer" run --pending
 night_nov2
 t_eq "scorer pending lists the months the new observations touch" "2014-10 2014-11" "$("$B/scorer" pending 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
@@ -90,8 +98,8 @@ out=$("$B/scorer" run --pending 2>pending.log)
 t_match "run --pending scores October, provisional" "2014-10 \(2014-10-01\.\.2014-10-31\), provisional" "$out"
 t_eq "pending is empty once scored" "" "$("$B/scorer" pending 2>/dev/null)"
 t_eq "first night after October: WeChat, Weibo, combined and apps in one run" "2|3|2|2|provisional" "$(oct "wechat_accounts || '|' || weibo_accounts || '|' || organisations || '|' || app_listings || '|' || status")"
-t_eq "followers at the end: the snapshot nearest the end (Nov 2), new = end - start" "1300|1000|300" "$(q "SELECT followers || '|' || followers_first || '|' || new_followers FROM score.bci WHERE run_id = $(oct run_id) AND account = 'b1'")"
-t_eq "new followers are missing (not 0) on an account's first snapshot, with the reason" "t|t" "$(q "SELECT new_followers IS NULL, new_followers_missing LIKE 'no ok follower snapshot from 2014-09-24 to 2014-10-08%' FROM score.bci WHERE run_id = $(oct run_id) AND account = 'b3'")"
+t_eq "followers at the end: the snapshot nearest the end (Nov 2), new = end - the start of the Weibo window (Jan 2)" "1300|1000|300" "$(q "SELECT followers || '|' || followers_first || '|' || new_followers FROM score.bci WHERE run_id = $(oct run_id) AND account = 'b1'")"
+t_eq "new followers are missing (not 0) on an account's first snapshot, with the reason" "t|t" "$(q "SELECT new_followers IS NULL, new_followers_missing = 'no ok follower snapshot from 2013-12-25 to 2014-01-08 (near 1 January, the start of the Weibo window) other than the end one' FROM score.bci WHERE run_id = $(oct run_id) AND account = 'b3'")"
 t_eq "a stock metric with no snapshot in its window is not scored as 0" "0" "$(q "SELECT count(*) FROM score.bci WHERE run_id = $(oct run_id) AND account = 'b4'")"
 t_eq "... and says why" "no ok follower snapshot from 2014-10-25 to 2014-11-08 (near the period end)" "$(q "SELECT reason FROM score.unscored WHERE run_id = $(oct run_id) AND key = 'b4'")"
 t_eq "downloads: the snapshot nearest the period end" "6000" "$(q "SELECT downloads FROM score.app_listing WHERE run_id = $(oct run_id) AND store = '360'")"
@@ -123,6 +131,19 @@ t_eq "a late snapshot: scorer pending lists its month" "2014-10 2014-11" "$("$B/
 t_ok "scorer run --pending rescores it" "$B/scorer" run --pending
 t_eq "a new October run, the earlier one kept" "$((runs_before + 1))|true" "$(q "SELECT count(*) || '|' || bool_and(EXISTS (SELECT 1 FROM score.wci w WHERE w.run_id = $old_run)) FROM score.run WHERE period = '2014-10'")"
 t_eq "the new run uses the late snapshot" "3300" "$(q "SELECT reads FROM score.wci w JOIN report.run_info() r USING (run_id) WHERE biz = 'W1='")"
+# Weibo's window is the year (bci.window = year): a post of March found late, in a crawl
+# of 5 November, touches every month of 2014 from March to November (its month's run
+# and every later one of the year count it); a post snapshot of 5 November touches the
+# months whose cut-off is later (October, whose settle days end on 7 November, and
+# November).
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+INSERT INTO obs.weibo_post (account, post_id, posted_at, kind, reposts, comments, mentions, warc_file, warc_offset, url, fetched_at) VALUES
+  ('b2', 'm1', '2014-03-05T01:00:00Z', 'original', 7, 0, 0, 'late', 2, 'u', '2014-11-05T01:00:00Z');
+SQL
+t_eq "a late Weibo post: pending lists its month and the year's later months" \
+  "2014-03 2014-04 2014-05 2014-06 2014-07 2014-08 2014-09 2014-10 2014-11" "$("$B/scorer" pending 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+t_ok "scorer run --pending scores them" "$B/scorer" run --pending
+t_eq "October's new run counts the March post beside October's q1 (Weibo from 1 January)" "2" "$(q "SELECT posts FROM score.bci b JOIN report.run_info('2014-10') r USING (run_id) WHERE account = 'b2'" | tail -n 1)"
 
 # compare: same period by default; different periods only when asked.
 sep=$(q "SELECT run_id FROM score.run WHERE period = '2014-09' ORDER BY run_id DESC LIMIT 1")

@@ -124,10 +124,12 @@ static void default_methodology_loads_with_every_parameter(void **state)
     if (scorer_method_load(&m, path, err, sizeof err) != GR_OK)
         fail_msg("load %s: %s", path, err);
     assert_string_equal(m.name, "2014");
-    assert_string_equal(m.version, "2");
+    assert_string_equal(m.version, "3");
     assert_true(fabs(jnum(m.params_json, "wci.w_read") - 0.6) < 1e-12);
     assert_true(fabs(jnum(m.params_json, "combined.w_bci") - 0.4) < 1e-12);
     assert_true(fabs(jnum(m.params_json, "wci.read_cap") - 100001) < 1e-9);
+    /* Weibo year to date, WeChat over the period (the report's 1 January - 31 October) */
+    assert_non_null(strstr(m.params_json, "\"bci.window\":\"year\""));
     /* private messages are unobservable and count 0 (bci.unobservable = zero): replies and
      * mentions keep 0.4 and 0.3, the 40 ln(q+1) and 30 ln(p+1) of the printed 互动度 values */
     assert_true(fabs(jnum(m.sql_json, "bci_interaction_w_private")) < 1e-12);
@@ -190,6 +192,7 @@ static void bad_methodologies_are_config_errors(void **state)
     expect_config_error("[methodology]\nname = x\n[wci]\nw_read = abc\n", "m.conf:4: wci.w_read: \"abc\" is not a number");
     expect_config_error("[methodology]\nname = x\n[wcii]\nk = 1\n", "unknown section [wcii]");
     expect_config_error("[methodology]\nname = x\n[wci]\naggregation = cubic\n", "wci.aggregation \"cubic\"");
+    expect_config_error("[methodology]\nname = x\n[bci]\nwindow = month\n", "m.conf:4: bci.window \"month\" is not period or year");
     expect_config_error("[methodology]\nname = x\n[bci]\nw_activity = -1\n", "bci.w_activity must not be negative");
     expect_config_error("[methodology]\nversion = 1\n", "name is required");
     expect_config_error("[methodology]\nname = x\n[apps]\ntop_n = 0\n", "out of range");

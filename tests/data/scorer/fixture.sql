@@ -1,4 +1,4 @@
-SELECT meta.obs_ensure_partitions('2014-09-01', '2014-12-01'); -- obs.* is partitioned by month (schema/012)
+SELECT meta.obs_ensure_partitions('2013-12-01', '2014-12-01'); -- obs.* is partitioned by month (schema/012)
 -- Hand-computed scorer fixture: a tiny registry and observation set for October 2014
 -- (period 2014-10-01..2014-10-31, Asia/Shanghai). Every number the scorer must produce
 -- from it is derived by hand in fixture.md; expected_2014.tsv holds the results.
@@ -80,10 +80,13 @@ INSERT INTO obs.wechat_stat (biz, mid, idx, origin, read_num, read_capped, read_
 
 -- ------------------------------------------------------------------ Weibo account snapshots
 INSERT INTO obs.weibo_account (account, nick, followers, following, posts, status, warc_file, warc_offset, url, fetched_at) VALUES
+  ('wb_a', '甲微博', 500, 1, 2, 'ok', 'w.warc.gz', 30, 'u', '2013-12-25T00:00:00Z'),
+  ('wb_a', '甲微博', 600, 1, 3, 'ok', 'w.warc.gz', 31, 'u', '2014-01-02T00:00:00Z'),
   ('wb_a', '甲微博', 900, 1, 10, 'ok', 'w.warc.gz', 1, 'u', '2014-09-25T00:00:00Z'),
   ('wb_a', '甲微博', 1000, 1, 11, 'ok', 'w.warc.gz', 2, 'u', '2014-10-02T00:00:00Z'),
   ('wb_a', '甲微博', NULL, NULL, NULL, 'error', 'w.warc.gz', 3, 'u', '2014-10-15T00:00:00Z'),
   ('wb_a', '甲微博', 1500, 1, 14, 'ok', 'w.warc.gz', 4, 'u', '2014-10-30T00:00:00Z'),
+  ('wb_b', '乙微博', 2050000, 5, 60, 'ok', 'w.warc.gz', 32, 'u', '2014-01-05T00:00:00Z'),
   ('wb_b', '乙微博', 2050000, 5, 100, 'ok', 'w.warc.gz', 5, 'u', '2014-10-05T00:00:00Z'),
   ('wb_b', '乙微博', 2000000, 5, 106, 'ok', 'w.warc.gz', 6, 'u', '2014-10-25T00:00:00Z'),
   ('wb_d', '丁微博', 777, 5, 1, 'ok', 'w.warc.gz', 7, 'u', '2014-11-20T00:00:00Z'),
@@ -97,6 +100,7 @@ INSERT INTO obs.weibo_post (account, post_id, posted_at, kind, reposts, comments
   ('wb_a', 'p2', '2014-10-10T01:00:00Z', 'repost', 2, 1, 0, 'w.warc.gz', 13, 'u', '2014-10-20T00:00:00Z'),
   ('wb_a', 'p3', '2014-10-11T01:00:00Z', 'reply', 0, 0, 2, 'w.warc.gz', 14, 'u', '2014-10-20T00:00:00Z'),
   ('wb_a', 'p4', '2014-09-28T01:00:00Z', 'original', 1000, 1000, 0, 'w.warc.gz', 15, 'u', '2014-10-20T00:00:00Z'),
+  ('wb_a', 'p5', '2013-12-31T15:00:00Z', 'original', 5000, 5000, 9, 'w.warc.gz', 33, 'u', '2014-10-20T00:00:00Z'),
   ('wb_b', 'o1', '2014-10-06T01:00:00Z', 'original', 400, 50, 0, 'w.warc.gz', 16, 'u', '2014-10-26T00:00:00Z'),
   ('wb_b', 'o2', '2014-10-07T01:00:00Z', 'original', 0, 10, 0, 'w.warc.gz', 17, 'u', '2014-10-26T00:00:00Z'),
   ('wb_b', 'o3', '2014-10-08T01:00:00Z', 'original', 100, 0, 0, 'w.warc.gz', 18, 'u', '2014-10-26T00:00:00Z'),

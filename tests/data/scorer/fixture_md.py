@@ -107,17 +107,24 @@ P("""Interaction weights: private messages (0.3) cannot be observed and count 0 
 replies 0.4 and mentions 0.3 keep their weights. Coverage: 0.02 ln(followers+1) + 0.37 ln(new+1);
 activity: 0.4 ln(posts+1) + 0.4 ln(originals+1) + 0.2 ln(reposts+1).
 
+Weibo window (bci.window = year): from 1 January 2014 (2013-12-31T16:00Z) to the period end, as the
+report's Weibo lists are of January-October; WeChat and the apps keep October.
 Stock rule: the ok snapshot nearest the period end (2014-10-31T16:00Z) within 7 days before and 7
-settle days after it; new followers need the snapshot nearest the period start (2014-09-30T16:00Z)
-within the same window around the start.
+settle days after it; new followers need the snapshot nearest the Weibo window's start
+(2013-12-31T16:00Z) within the same window around it (the October snapshots near 1 October no longer
+count as the start).
 
-甲微博 (wb_a): ok snapshots 09-25 900, 10-02 1000, 10-30 1500 (10-15 is an error). End: 10-30 1500;
-start: 10-02 1000 (nearer the start than 09-25). followers 1500, new 500. Posts in the period (latest snapshot before the cut-off): p1 original
-10 reposts 5 comments 1 mention (the 11-25 snapshot is after the cut-off); p2 repost 2/1; p3 reply 0/0
-2 mentions; p4 was posted in September. posts 3, originals 1, reposts 1, replies 1, mentions 3;
-reposts of originals 10, of reposts 2; comments on originals 5, on reposts 1.
+甲微博 (wb_a): ok snapshots 2013-12-25 500, 01-02 600, 09-25 900, 10-02 1000, 10-30 1500 (10-15 is an
+error). End: 10-30 1500; start: 01-02 600 (nearer 1 January than 2013-12-25). followers 1500, new 900.
+Posts in the window (latest snapshot before the cut-off): p1 original 10 reposts 5 comments 1 mention
+(the 11-25 snapshot is after the cut-off); p2 repost 2/1; p3 reply 0/0 2 mentions; p4 original
+1000/1000, posted in September (inside the year's window, outside October); p5 was posted at
+2013-12-31T15:00Z, 23:00 Beijing time on 31 December: before the window. posts 4, originals 2,
+reposts 1, replies 1, mentions 3; reposts of originals 1010, of reposts 2; comments on originals
+1005, on reposts 1.
 
-乙微博 (wb_b): 10-05 2050000 (start), 10-25 2000000 (end): followers 2000000, new = -50000 -> 0. Posts: originals
+乙微博 (wb_b): 01-05 2050000 (start), 10-05 2050000, 10-25 2000000 (end): followers 2000000, new =
+-50000 -> 0. Posts: originals
 o1 400/50, o2 0/10, o3 100/0, o4 0/0; reposts r1 20/5, r2 missing counts (add 0). posts 6,
 originals 4, reposts 2, replies 0, mentions 0; orig reposts 500, orig comments 60, second reposts 20,
 second comments 5.
@@ -127,7 +134,7 @@ adding nothing to coverage), no posts.
 丁微博 (wb_d): only a snapshot on 11-20, outside the end window: not scored (score.unscored says why).
 """)
 L=lambda x: log(x+1)
-wb={'wb_a':(1500,500,3,1,1,1,3,10,2,5,1,'甲微博','central'),'wb_b':(2000000,0,6,4,2,0,0,500,20,60,5,'乙微博','local'),'wb_e':(50,0,0,0,0,0,0,0,0,0,0,'戊微博','local')}
+wb={'wb_a':(1500,900,4,2,1,1,3,1010,2,1005,1,'甲微博','central'),'wb_b':(2000000,0,6,4,2,0,0,500,20,60,5,'乙微博','local'),'wb_e':(50,0,0,0,0,0,0,0,0,0,0,'戊微博','local')}
 bres={}
 for k,(f,new,posts,orig,rep,replies,ment,orr,srr,ocr,scr,name,scope) in wb.items():
     cov=100*(0.02*L(f)+0.37*L(new)); act=100*(0.4*L(posts)+0.4*L(orig)+0.2*L(rep))
