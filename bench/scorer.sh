@@ -3,8 +3,10 @@
 # accounts, 38,237 articles, 186,697 Weibo accounts, 377 apps) and at 100x its
 # article count (3.8 M articles), against the floor: a plain
 #   SELECT biz, sum(reads), sum(likes), count(*), max(reads) ... GROUP BY biz
-# over the same articles, timed in the same run. Targets: report scale < 5 s,
-# 100x < 60 s. BENCH_SCORER_SCALES="1 100" (default) picks the article multiples.
+# over the same articles, timed in the same run. Targets (issue 17): report scale
+# < 3 s, 100x < 30 s. Tencent Weibo as the 2014 methodology scores it, from
+# 1 January (bci.window = year): follower snapshots near 1 January and at the end
+# of October, the report's 560,000 posts spread over January-October. BENCH_SCORER_SCALES="1 100" (default) picks the article multiples.
 set -euo pipefail
 B=$GR_BIN
 TOP=$GR_TOP
@@ -14,7 +16,7 @@ else
   for f in "$TOP"/schema/[0-9][0-9][0-9]_*.sql; do psql -X -q -v ON_ERROR_STOP=1 -f "$f"; done
 fi
 # obs.* is partitioned by month (schema/012): the months of the generated rows.
-psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "SELECT meta.obs_ensure_partitions('2014-09-01', '2014-12-01')"
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -c "SELECT meta.obs_ensure_partitions('2014-01-01', '2014-12-01')"
 now() { date +%s.%N; }
 
 # Registry and the parts that do not grow with the article count.
@@ -24,12 +26,12 @@ SELECT setseed(0.42) \gset
 CREATE TEMP TABLE prov AS SELECT unnest(ARRAY['北京','上海','广东','浙江','江苏','四川','湖北','山东','河南','福建']) AS p;
 INSERT INTO obs.weibo_account (account, followers, status, warc_file, warc_offset, url, fetched_at)
 SELECT 'w' || i, (random() * 1e6)::bigint + s * 100, 'ok', 'b', i * 2 + s, 'u',
-       timestamptz '2014-10-02T00:00:00Z' + s * interval '25 days'
-  FROM generate_series(1, 186697) i, generate_series(0, 1) s;
+       (ARRAY[timestamptz '2014-01-02T00:00:00Z', '2014-10-02T00:00:00Z', '2014-10-27T00:00:00Z'])[1 + s]
+  FROM generate_series(1, 186697) i, generate_series(0, 2) s;
 INSERT INTO obs.weibo_post (account, post_id, posted_at, kind, reposts, comments, mentions, warc_file, warc_offset, url, fetched_at)
-SELECT 'w' || (1 + (i::bigint * 7919) % 186697), 'p' || i, timestamptz '2014-10-01T00:00:00Z' + (i % 30) * interval '1 day',
+SELECT 'w' || (1 + (i::bigint * 7919) % 186697), 'p' || i, timestamptz '2014-01-01T00:00:00Z' + (i % 303) * interval '1 day',
        (ARRAY['original','repost','reply','original'])[1 + i % 4], (random() * 100)::int, (random() * 50)::int,
-       (random() * 3)::int, 'b', i, 'u', '2014-11-02T00:00:00Z'
+       (random() * 3)::int, 'b', i, 'u', timestamptz '2014-01-02T00:00:00Z' + (i % 303) * interval '1 day'
   FROM generate_series(1, 560000) i;
 INSERT INTO obs.app_listing (store, listing_id, downloads, status, warc_file, warc_offset, url, fetched_at)
 SELECT s, 'a' || i, (random() * 1e7)::bigint, 'ok', 'b', i, 'u', '2014-10-30T00:00:00Z'
@@ -70,7 +72,7 @@ import sys
 scale, n = sys.argv[1], int(sys.argv[2])
 t0, t1, t2, t3 = map(float, sys.argv[3:])
 floor, cold, warm = t1 - t0, t2 - t1, t3 - t2
-target = 5 if scale == "1" else 60
+target = 3 if scale == "1" else 30
 print(f"scale {scale:>4}x  articles {n:>9,}  floor GROUP BY {floor:6.2f}s  scorer run {cold:6.2f}s (again {warm:6.2f}s)  "
       f"ratio {warm / floor:6.1f}  (target < {target} s: {'met' if warm < target else 'MISSED'})")
 PY

@@ -251,8 +251,13 @@ static const struct step {
       "       coalesce(sum(comments) FILTER (WHERE kind = 'repost'), 0)::bigint AS scr"
       "  FROM po GROUP BY account" },
     { "statistics of sc_pa", "ANALYZE pg_temp.sc_pa" },
+    /* The ranks in the same statement, from one sort: rank_all is the row
+     * number in (bci DESC, account) order, rank_scope the running count of
+     * the row's own scope in that order (two scopes, central and local; a
+     * PARTITION BY scope window would sort again, and a narrow projection
+     * joined back sorts twice more). */
     { "BCI",
-      "CREATE TEMP TABLE sc_b ON COMMIT DROP AS "
+      "INSERT INTO score.bci "
       "WITH raw AS ("
       "  SELECT acc.account, acc.name, acc.org_key, acc.level, acc.province, acc.function,"
       "         CASE WHEN acc.level = 'central' THEN 'central' ELSE 'local' END AS scope,"
@@ -291,20 +296,11 @@ static const struct step {
       ") "
       "SELECT run_id, account, name, org_key, level, scope, province, function, f_last, f_first, newf,"
       "       posts, originals, reposts_made, replies, mentions, rr, cr, orr, ocr, srr, scr,"
-      "       cov, act, inter, prop, bci, f_last_at, f_first_at, newf_missing"
-      "  FROM s" },
-    /* Ranks are computed over a narrow projection: sorting the wide rows
-     * costs more than the join back. */
-    { "BCI ranks",
-      "INSERT INTO score.bci "
-      "SELECT b.run_id, b.account, b.name, b.org_key, b.level, b.scope, b.province, b.function, b.f_last, b.f_first,"
-      "       b.newf, b.posts, b.originals, b.reposts_made, b.replies, b.mentions, b.rr, b.cr, b.orr, b.ocr, b.srr,"
-      "       b.scr, b.cov, b.act, b.inter, b.prop, b.bci, r.rank_all, r.rank_scope, b.f_last_at, b.f_first_at,"
-      "       b.newf_missing"
-      "  FROM pg_temp.sc_b b JOIN ("
-      "  SELECT account, row_number() OVER (ORDER BY bci DESC, account) AS rank_all,"
-      "         row_number() OVER (PARTITION BY scope ORDER BY bci DESC, account) AS rank_scope"
-      "    FROM pg_temp.sc_b) r ON r.account = b.account" },
+      "       cov, act, inter, prop, bci, row_number() OVER w,"
+      "       CASE WHEN scope = 'central' THEN count(*) FILTER (WHERE scope = 'central') OVER w"
+      "            ELSE count(*) FILTER (WHERE scope <> 'central') OVER w END,"
+      "       f_last_at, f_first_at, newf_missing"
+      "  FROM s WINDOW w AS (ORDER BY bci DESC, account ROWS UNBOUNDED PRECEDING)" },
     { "combined index",
       "INSERT INTO score.combined "
       "WITH w AS ("

@@ -15,7 +15,7 @@ UNION ALL
 SELECT 'bci', account, c, v FROM score.bci, LATERAL (VALUES
     ('followers', followers::float8), ('new_followers', new_followers), ('posts', posts), ('coverage', coverage),
     ('activity', activity), ('interaction', interaction), ('propagation', propagation), ('bci', bci),
-    ('rank_all', rank_all)) x(c, v) WHERE run_id = :run
+    ('rank_all', rank_all), ('rank_scope', rank_scope)) x(c, v) WHERE run_id = :run
 UNION ALL
 SELECT 'combined', org_key, c, v FROM score.combined, LATERAL (VALUES
     ('wci', wci), ('bci', bci), ('combined', combined), ('rank_all', rank_all::float8)) x(c, v) WHERE run_id = :run

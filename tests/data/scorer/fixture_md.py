@@ -150,7 +150,10 @@ for k,(f,new,posts,orig,rep,replies,ment,orr,srr,ocr,scr,name,scope) in wb.items
         E('bci',k,col,v)
 border=sorted(wb,key=lambda k:-bres[k])
 for i,k in enumerate(border): E('bci',k,'rank_all',i+1)
-P("Ranks: " + ", ".join(f"{i+1}. {wb[k][11]}" for i,k in enumerate(border)) + ".\n")
+for sc in ('central','local'):
+    for i,k in enumerate([k for k in border if wb[k][12]==sc]): E('bci',k,'rank_scope',i+1)
+P("Ranks: " + ", ".join(f"{i+1}. {wb[k][11]}" for i,k in enumerate(border)) + "; within their scope: "
+  + "; ".join(sc + " " + ", ".join(f"{i+1}. {wb[k][11]}" for i,k in enumerate([k for k in border if wb[k][12]==sc])) for sc in ('central','local')) + ".\n")
 
 P("## 5. Combined (0.6·WCI + 0.4·BCI; organisations with both accounts)\n")
 comb={}
