@@ -422,11 +422,16 @@ static const struct step {
       " ('wechat', 'cr_likes', (SELECT sum(t.likes) FROM (SELECT likes FROM score.wci WHERE run_id = " SC(run)
       "      ORDER BY likes DESC LIMIT p.report_cr_n) t)::float8"
       "      / nullif((SELECT sum(likes) FROM score.wci WHERE run_id = " SC(run) "), 0)),"
-      " ('weibo', 'accounts', (SELECT count(*) FROM score.bci WHERE run_id = " SC(run) ")::float8),"
+      /* Weibo's count, mean and share above it from the distribution step's
+       * level rows (every scored account has a level; that step computed the
+       * platform's mean and who is above it): one scan of score.bci, not four */
+      " ('weibo', 'accounts', (SELECT coalesce(sum(accounts), 0) FROM score.distribution WHERE run_id = " SC(run)
+      "      AND platform = 'weibo' AND dimension = 'level')::float8),"
       " ('weibo', 'posts', (SELECT sum(posts) FROM score.bci WHERE run_id = " SC(run) ")::float8),"
-      " ('weibo', 'mean_bci', (SELECT avg(bci) FROM score.bci WHERE run_id = " SC(run) ")),"
-      " ('weibo', 'share_bci_above_mean', (SELECT avg((x.bci > x.v)::integer) FROM (SELECT bci, avg(bci) OVER () AS v"
-      "      FROM score.bci WHERE run_id = " SC(run) ") x)::float8),"
+      " ('weibo', 'mean_bci', (SELECT sum(mean_score * accounts) / sum(accounts) FROM score.distribution"
+      "      WHERE run_id = " SC(run) " AND platform = 'weibo' AND dimension = 'level')),"
+      " ('weibo', 'share_bci_above_mean', (SELECT sum(above_mean)::float8 / sum(accounts) FROM score.distribution"
+      "      WHERE run_id = " SC(run) " AND platform = 'weibo' AND dimension = 'level')),"
       " ('wechat', 'share_avg_reads_above_mean_central', (SELECT share FROM pg_temp.sc_above WHERE scope = 'central' AND what = 'reads')),"
       " ('wechat', 'share_avg_reads_above_mean_local', (SELECT share FROM pg_temp.sc_above WHERE scope = 'local' AND what = 'reads')),"
       " ('wechat', 'share_avg_likes_above_mean_central', (SELECT share FROM pg_temp.sc_above WHERE scope = 'central' AND what = 'likes')),"

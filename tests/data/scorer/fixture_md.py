@@ -204,7 +204,7 @@ for m,v in [('accounts',3),('articles',7),('articles_unobserved',2),('reads',tr)
             ('share_avg_reads_above_mean_central',0.0),('share_avg_reads_above_mean_local',0.5),
             ('share_avg_likes_above_mean_central',0.0),('share_avg_likes_above_mean_local',0.5)]:
     E('aggregate','wechat',m,v)
-E('aggregate','weibo','accounts',3); E('aggregate','weibo','mean_bci',bmean)
+E('aggregate','weibo','accounts',3); E('aggregate','weibo','mean_bci',bmean); E('aggregate','weibo','share_bci_above_mean',sum(1 for v in bres.values() if v>bmean)/3)
 
 P("## 8. Rerun with wci.w_read = 0.9, wci.w_like = 0.1\n")
 res2={}
