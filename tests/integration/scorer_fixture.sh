@@ -107,6 +107,14 @@ t_eq "every score/report column has a comment" "" "$(q "
    WHERE n.nspname IN ('score', 'report') AND c.relkind IN ('r', 'v') AND col_description(c.oid, a.attnum) IS NULL")"
 t_eq "research can read score and report" "t|t" "$(psql -X -qtA -c "SET ROLE research" -c "SELECT (SELECT count(*) FROM score.wci) > 0 AND (SELECT count(*) FROM report.latest_run) > 0, (SELECT count(*) FROM report.t1_2_central_combined) >= 0" | tr '\n' '|' | sed 's/|$//')"
 t_fail "research cannot write score" 1 psql -X -q -c "SET ROLE research" -c "DELETE FROM score.run"
+# score.bci's reference to its run, checked once a statement (schema/026)
+sqlstate() { psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -c "$1" 2>&1 | sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p'; }
+t_eq "a BCI row of a run that does not exist: foreign key violation" "23503" \
+  "$(sqlstate "CREATE TEMP TABLE x AS SELECT * FROM score.bci WHERE run_id = 1; UPDATE x SET run_id = 999999; INSERT INTO score.bci SELECT * FROM x")"
+t_eq "... nor moved to one" "23503" "$(sqlstate "UPDATE score.bci SET run_id = 999999 WHERE run_id = 1")"
+t_eq "a run with BCI rows cannot be deleted" "23503" "$(sqlstate "DELETE FROM score.run WHERE run_id = 1")"
+t_eq "... nor renumbered" "23503" "$(sqlstate "UPDATE score.run SET run_id = 999999 WHERE run_id = 1")"
+t_eq "its rows are all still there" "3" "$(q "SELECT count(*) FROM score.bci WHERE run_id = 1")"
 
 # Usage errors.
 t_fail "bad period" 64 "$B/scorer" run --period 2014-10-31..2014-10-01
