@@ -57,8 +57,11 @@ frontier_history() {
     night() {
       local pg0 pg1 pages t0 t1
       # every night from the same footing: vacuumed, analysed, checkpointed
+      # (every crawl table: the nights synthesised in SQL write crawl.queue_later and
+      # the crawls crawl.fetch_log, whose autovacuum otherwise falls into whichever
+      # night's crawl its naptime meets)
       psql -X -q -o /dev/null -c "VACUUM ANALYZE crawl.frontier" -c "VACUUM ANALYZE crawl.queue" -c "VACUUM ANALYZE crawl.host" \
-        -c "CHECKPOINT"
+        -c "VACUUM ANALYZE crawl.queue_later" -c "VACUUM ANALYZE crawl.fetch_log" -c "CHECKPOINT"
       sleep 2
       psql -X -q -o /dev/null -c "SELECT pg_stat_statements_reset()"
       av_counts >"av$1.before"
