@@ -19,7 +19,11 @@
 #     due again, crawled the same way; claim latency (mean
 #     execution time of the claim statement, pg_stat_statements) and
 #     PostgreSQL CPU per crawled page, night N against nights 1 and 2 (night 2
-#     does the same work as night N: the fair reference; target: within 10 %). In a cluster of its own (pg_stat_statements loaded), simweb at a
+#     does the same work as night N: the fair reference; target: within 10 %).
+#     Then, for nights 2 and N, the top statements by execution time
+#     (pg_stat_statements with track=all: the triggers' and functions' own
+#     statements too; calls, ms per page, buffers and rows per call) and the
+#     autovacuum and autoanalyze runs of crawl tables during the crawl. In a cluster of its own (pg_stat_statements loaded), simweb at a
 #     tenth of the report's registry (BENCH_HISTORY_SIMWEB overrides simweb's
 #     size options: "--scale report" crawls the report's universe).
 # Figures, not pass/fail. BENCH_HISTORY_NIGHTS overrides N; BENCH_HISTORY_PARTS
