@@ -19,7 +19,11 @@
 #     due again, crawled the same way; claim latency (mean
 #     execution time of the claim statement, pg_stat_statements) and
 #     PostgreSQL CPU per crawled page, night N against nights 1 and 2 (night 2
-#     does the same work as night N: the fair reference; target: within 10 %). In a cluster of its own (pg_stat_statements loaded), simweb at a
+#     does the same work as night N: the fair reference; target: within 10 %).
+#     Then, for nights 2 and N, the top statements by execution time
+#     (pg_stat_statements with track=all: the triggers' and functions' own
+#     statements too; calls, ms per page, buffers and rows per call) and the
+#     autovacuum and autoanalyze runs of crawl tables during the crawl. In a cluster of its own (pg_stat_statements loaded), simweb at a
 #     tenth of the report's registry (BENCH_HISTORY_SIMWEB overrides simweb's
 #     size options: "--scale report" crawls the report's universe).
 # Figures, not pass/fail. BENCH_HISTORY_NIGHTS overrides N; BENCH_HISTORY_PARTS
@@ -57,10 +61,14 @@ frontier_history() {
     night() {
       local pg0 pg1 pages t0 t1
       # every night from the same footing: vacuumed, analysed, checkpointed
+      # (every crawl table: the nights synthesised in SQL write crawl.queue_later and
+      # the crawls crawl.fetch_log, whose autovacuum otherwise falls into whichever
+      # night's crawl its naptime meets)
       psql -X -q -o /dev/null -c "VACUUM ANALYZE crawl.frontier" -c "VACUUM ANALYZE crawl.queue" -c "VACUUM ANALYZE crawl.host" \
-        -c "CHECKPOINT"
+        -c "VACUUM ANALYZE crawl.queue_later" -c "VACUUM ANALYZE crawl.fetch_log" -c "CHECKPOINT"
       sleep 2
       psql -X -q -o /dev/null -c "SELECT pg_stat_statements_reset()"
+      av_counts >"av$1.before"
       pg0=$(pg_cpu); t0=$(now)
       "$B/crawler" --out "warc$1" --connect-to "mp.weixin.qq.com:443:127.0.0.1:$t,127.0.0.1:$p" \
         --set crawler.ca_file="$PWD/tls/ca.pem" --concurrency 64 --time-budget 3600 --set crawler.delay_ms=0 \
@@ -68,6 +76,7 @@ frontier_history() {
         --set log.level=notice 2>"crawl$1.err" || true
       t1=$(now); sleep 2; pg1=$(pg_cpu)
       pages=$(grep -o 'summary: [0-9]* pages' "crawl$1.err" | grep -o '[0-9]*')
+      top_statements "$1" "$pages" >"stmts$1.txt"
       echo "$pages $((pg1 - pg0)) $(psql -X -qtA -F ' ' -c "SELECT
           round((sum(total_exec_time) / sum(calls))::numeric, 3),
           round((sum(shared_blks_hit + shared_blks_read) / sum(calls))::numeric, 1)
@@ -76,6 +85,26 @@ frontier_history() {
           round((sum(shared_blks_hit + shared_blks_read) / sum(calls))::numeric, 1)
           FROM pg_stat_statements WHERE query LIKE '%INSERT INTO crawl.fetch_log%'" | tr '\n' ' ') \
           $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$t1")"
+    }
+    # the statements that cost the most on a night (pg_stat_statements, with
+    # the triggers' and functions' own statements: track=all), per crawled page
+    av_counts() {
+      psql -X -qtA -F ' ' -c "SELECT relname, autovacuum_count, autoanalyze_count FROM pg_stat_user_tables
+          WHERE schemaname = 'crawl' ORDER BY relname" | LC_ALL=C sort
+    }
+    top_statements() {
+      echo "night $1: top statements by total exec time (ms/page = total / $2 pages; blks = hit+read per call)"
+      psql -X -qtA -F ' | ' -c "SELECT lpad(calls::text, 8), lpad(round(total_exec_time::numeric, 0)::text, 7) || ' ms',
+          lpad(round((total_exec_time / ${2:-1})::numeric, 4)::text, 7) || ' ms/page',
+          lpad(round(mean_exec_time::numeric, 3)::text, 8) || ' ms/call',
+          lpad(round(((shared_blks_hit + shared_blks_read)::numeric / greatest(calls, 1)), 1)::text, 8) || ' blks',
+          lpad(round((rows::numeric / greatest(calls, 1)), 1)::text, 7) || ' rows',
+          left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+          FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY total_exec_time DESC LIMIT ${BENCH_HISTORY_TOP:-12}"
+      echo "night $1: autovacuum (v) and autoanalyze (a) runs of crawl tables during the crawl:" \
+        "$(join -a 2 "av$1.before" <(av_counts) | awk 'NF == 5 && ($4 > $2 || $5 > $3) { printf " %s v%d a%d", $1, $4 - $2, $5 - $3 }
+                                                   NF == 3 && ($2 + $3) > 0 { printf " %s v%d a%d", $1, $2, $3 }')"
     }
     read -r p1 c1 claim1 cb1 compl1 ob1 s1 < <(night 1)
     last=$(psql -X -qtA -c "SELECT max(id) FROM crawl.frontier")
@@ -116,6 +145,7 @@ print(f"completion (mean exec): night 1 {co1:.3f} ms, night 2 {co2:.3f} ms, nigh
 print(f"PostgreSQL CPU per crawled page: night 1 {cpu[0]:.3f} ms, night 2 {cpu[1]:.3f} ms, night {n} {cpu[2]:.3f} ms;"
       f" ratio night {n}/1 {cpu[2] / cpu[0]:.2f}, night {n}/2 {cpu[2] / cpu[1]:.2f}  (target <= 1.10)")
 PY
+    cat stmts2.txt "stmts$n.txt"
   )
 }
 if [[ $PARTS != *" obs "* ]]; then

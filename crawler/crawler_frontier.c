@@ -824,8 +824,12 @@ static enum gr_rc pg_pending(struct cr_frontier *f, struct cr_pending *p, char *
                      "     SELECT 1 FROM crawl.frontier r WHERE r.host = w.host AND r.kind = 'robots'"
                      "     AND r.state IN ('queued', 'leased'))) AS rb"
                      "   FROM (SELECT state, attempts, due_at, lease_until, host, robots FROM crawl.queue WHERE state <> 'failed'"
+                     /* the rows due later that are pending: retries (queue_later_retry) and the
+                      * rows due by now (queue_later_due), not the rows of later nights */
                      "         UNION ALL SELECT 'queued', attempts, due_at, NULL, host, robots FROM crawl.queue_later"
-                     "         WHERE attempts > 0 OR due_at <= now()) w"
+                     "         WHERE attempts > 0"
+                     "         UNION ALL SELECT 'queued', attempts, due_at, NULL, host, robots FROM crawl.queue_later"
+                     "         WHERE attempts = 0 AND due_at <= now()) w"
                      "   JOIN crawl.host h ON h.host = w.host) x",
                      1, robots_param, &res, err, errlen);
     if (rc)

@@ -7,6 +7,9 @@
 #     plan (auto_explain, EXPLAIN ANALYZE BUFFERS of each claim the crawler
 #     runs) reads as many crawl.queue rows and as many buffers either way.
 #  2. After a crawl, pg_stat_user_tables: the frontier's updates were HOT.
+#  3. The crawler's idle check (what is pending) reads none of the 30,000 rows
+#     due later (schema/023_frontier_flat.sql), and crawl.queue_promote()'s
+#     statement is never compiled by JIT, however high its estimate.
 # The conversion of an existing frontier is crawler_queue_migrate.
 source "$GR_TOP/tests/lib.sh"
 source "$TOP/tests/integration/crawler_lib.bash"
@@ -94,3 +97,62 @@ t_eq "rows due later cost a claim no buffers (median $bmean_a vs $bmean_b)" 1 \
   "$(awk -v a="$bmean_a" -v b="$bmean_b" 'BEGIN { print (b <= a * 1.25 + 2) ? 1 : 0 }')"
 t_eq "the rows due later still wait in crawl.queue_later" "30000 0" \
   "$(q "SELECT (SELECT count(*) FROM crawl.queue_later WHERE NOT robots) || ' ' || (SELECT count(*) FROM crawl.queue WHERE state = 'queued' AND NOT robots)")"
+
+# 3. the idle check's plans (the statement counting what is pending): the
+# crawl.queue_later rows they read, returned or filtered out
+idle=$(python3 - b.log <<'PY'
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+dec = json.JSONDecoder()
+n = worst = 0
+for m in re.finditer(r"plan:\s*\n?", text):
+    try:
+        doc, _ = dec.raw_decode(text, m.end())
+    except ValueError:
+        continue
+    if "x.rb" not in doc.get("Query Text", ""):
+        continue
+    def walk(p):
+        r = 0
+        if p.get("Relation Name") == "queue_later":
+            r += (p.get("Actual Rows", 0) + p.get("Rows Removed by Filter", 0)) * p.get("Actual Loops", 1)
+        return r + sum(walk(c) for c in p.get("Plans", []))
+    n += 1
+    worst = max(worst, walk(doc["Plan"]))
+print(n, worst)
+PY
+)
+echo "idle checks seen, most crawl.queue_later rows one read: $idle"
+t_eq "the idle check was seen" 1 "$([ "${idle% *}" -ge 1 ] && echo 1)"
+t_eq "the idle check reads no row due later (of 30,000)" 0 "${idle#* }"
+# the promotion with JIT wanted for every statement (jit_above_cost = 0): its
+# own statement (nested, in the function) is planned without it
+q "INSERT INTO crawl.frontier (url, host, source, kind, due_at) VALUES ('http://a.test/due/1', 'a.test', 'test', 'page', now() + interval '1 second')" >/dev/null
+sleep 1.5
+PGOPTIONS="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_nested_statements=on
+ -c auto_explain.log_format=json -c auto_explain.log_level=warning -c jit_above_cost=0" \
+  psql -X -qtA -c "SELECT crawl.queue_promote()" >promote.out 2>promote.log
+t_eq "the promotion moved the row that came due" 1 "$(cat promote.out)"
+jit=$(python3 - promote.log <<'PY'
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+dec = json.JSONDecoder()
+inner = outer = 0
+for m in re.finditer(r"plan:\s*\n?", text):
+    try:
+        doc, _ = dec.raw_decode(text, m.end())
+    except ValueError:
+        continue
+    qt = doc.get("Query Text", "")
+    if "crawl.queue_later" in qt and "FOR UPDATE" in qt:
+        inner += 1 if "JIT" not in doc else 1000
+    elif "queue_promote" in qt:
+        outer += 1 if "JIT" in doc else 0
+print(inner, outer)
+PY
+)
+echo "promotion plans: inner (1 = seen without JIT), outer with JIT: $jit"
+t_eq "the promotion's statement is planned without JIT" 1 "${jit% *}"
+if [ "$(q "SELECT pg_jit_available()")" = t ]; then
+  t_eq "JIT is in use for the session's own statement (the check can fail)" 1 "${jit#* }"
+fi
