@@ -5,7 +5,7 @@
 PREFIX      ?= /usr/local
 CC          ?= cc
 V           ?= 0
-PKGS        := libcurl libuv libxml-2.0 libpcre2-8 libpq zlib inih jansson libdeflate libcrypto
+PKGS        := libcurl libuv libxml-2.0 libpcre2-8 libpq zlib inih jansson yajl libdeflate libcrypto
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS))
 WARN        := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

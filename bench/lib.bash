@@ -11,3 +11,6 @@ pg_cpu() {
   for p in $(pgrep -P "$pm"); do c=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && s=$((s + c)); done
   echo "$s"
 }
+
+# One process's own CPU in clock ticks (simweb's, read around a stage).
+proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }

@@ -34,6 +34,8 @@ enum gr_rc crawler_run(const struct crawler_opts *o, struct crawler_summary *sum
     e->cfg = cfg;
     e->sum = sum;
     e->done_tail = &e->done;
+    e->synced_tail = &e->synced;
+    e->sync_fd = -1;
     e->ready_tail = &e->ready;
     rc = cr_settings_load(e, o, &pol, ua, sizeof ua, err, errlen);
     if (rc)
@@ -144,8 +146,18 @@ out:
         cr_abort_inflight(e);
         cr_release_ready(e);
         cr_db_progress(e, true);   /* the request in flight, if any */
-        for (int i = 0; i < 3 && e->done && e->fr; i++) {
-            struct cr_job *list = cr_take_done(e);
+        while (e->syncing && loop_ok)
+            uv_run(&e->loop, UV_RUN_ONCE);      /* the WARC sync on the thread pool */
+        cr_db_progress(e, true);
+        for (int i = 0; i < 3 && (e->done || e->synced) && e->fr; i++) {
+            struct cr_job *list = cr_take_done(e), *all;
+            char ferr[1024];
+            enum gr_rc frc;
+            if (list && !e->warc_broken &&
+                (e->warc_sync ? gr_warc_sync(e->warc, ferr, sizeof ferr) : gr_warc_flush(e->warc, NULL, ferr, sizeof ferr))) {
+                gr_error("cannot write the WARC: %s", ferr);
+                e->warc_broken = true;
+            }
             /* after a WARC failure no record written since the last sync is
              * known durable: those URLs are released, not completed */
             for (struct cr_job *j = list; j && e->warc_broken; j = j->next)
@@ -153,9 +165,17 @@ out:
                     j->outcome = CR_RELEASED;
                     j->warc_file[0] = '\0';
                 }
-            char ferr[1024];
-            enum gr_rc frc = e->fr->complete(e->fr, list, ferr, sizeof ferr);
-            cr_completed(e, list, frc, ferr);
+            all = cr_take_synced(e);    /* durable, older: first */
+            if (all) {
+                struct cr_job *t = all;
+                while (t->next)
+                    t = t->next;
+                t->next = list;
+            } else {
+                all = list;
+            }
+            frc = e->fr->complete(e->fr, all, ferr, sizeof ferr);
+            cr_completed(e, all, frc, ferr);
         }
     }
     cr_free_list(cr_take_done(e));

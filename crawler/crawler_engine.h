@@ -97,6 +97,14 @@ struct engine {
     uv_poll_t db_poll;
     bool claiming;              /* a claim is outstanding */
     struct cr_job *committing;  /* the jobs of the completion outstanding */
+    /* Completions wait for their WARC records to be durable: one batch at a
+     * time is fdatasync()ed on libuv's thread pool (the loop goes on with the
+     * transfers), then joins the synced ones, sent in the order finished. */
+    uv_work_t sync_req;
+    struct cr_job *syncing;     /* the batch being synced */
+    int sync_fd, sync_errno;
+    char sync_path[512];
+    struct cr_job *synced, **synced_tail;
     double last_claim;
     int claim_asked;
     bool claim_short;           /* the last claim got under half of what it asked */
@@ -133,6 +141,7 @@ void cr_finish_transfer(struct engine *e, struct cr_job *j, CURLcode rc);
 void cr_release_ready(struct engine *e);
 void cr_free_list(struct cr_job *j);
 struct cr_job *cr_take_done(struct engine *e);
+struct cr_job *cr_take_synced(struct engine *e);
 void cr_completed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char *err);
 void cr_claimed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char *err);
 void cr_db_progress(struct engine *e, bool block);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "crawler_engine.h"
 #include "gr_log.h"
@@ -219,23 +220,36 @@ struct cr_job *cr_take_done(struct engine *e)
     return list;
 }
 
+/* Appends list to the completions whose records are durable. */
+static void add_synced(struct engine *e, struct cr_job *list)
+{
+    if (!list)
+        return;
+    *e->synced_tail = list;
+    while (list->next)
+        list = list->next;
+    e->synced_tail = &list->next;
+}
+
+/* Takes the completions whose records are durable, oldest first. */
+struct cr_job *cr_take_synced(struct engine *e)
+{
+    struct cr_job *list = e->synced;
+    e->synced = NULL;
+    e->synced_tail = &e->synced;
+    return list;
+}
+
 /* A completion of list ended with rc. A transient failure puts the jobs
- * back in front of the finished ones, to be sent again. */
+ * back in front of the synced ones, to be sent again (completions are
+ * committed in the order their records were written: cr_drop_uncommitted). */
 void cr_completed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char *err)
 {
     if (rc == GR_ETEMP && ++e->temp_failures < 10) {
-        struct cr_job *last = list;
-        size_t n = 1;
+        struct cr_job *rest = cr_take_synced(e);
         gr_warn("recording completions failed, retrying: %s", err);
-        while (last->next) {
-            last = last->next;
-            n++;
-        }
-        last->next = e->done;
-        if (!e->done)
-            e->done_tail = &last->next;
-        e->done = list;
-        e->ndone += n;
+        add_synced(e, list);
+        add_synced(e, rest);
         return;
     }
     if (rc) {
@@ -310,8 +324,94 @@ static bool db_busy(const struct engine *e)
     return e->claiming || e->committing;
 }
 
+/* Whether completions wait for their WARC sync or their turn to be sent. */
+static bool sync_busy(const struct engine *e)
+{
+    return e->syncing || e->synced;
+}
+
+static void sync_work_cb(uv_work_t *w)
+{
+    struct engine *e = w->data;
+    e->sync_errno = fdatasync(e->sync_fd) == 0 ? 0 : errno;
+}
+
+/* The batch's sync ended: it joins the synced completions; on failure
+ * nothing more is committed as fetched (its jobs go back to the finished
+ * ones, which the shutdown path releases). */
+static void sync_done(struct engine *e)
+{
+    struct cr_job *list = e->syncing;
+
+    close(e->sync_fd);
+    e->sync_fd = -1;
+    e->syncing = NULL;
+    if (e->sync_errno) {
+        char err[1024];
+        snprintf(err, sizeof err, "cannot sync %s: %s", e->sync_path, strerror(e->sync_errno));
+        gr_error("cannot sync the WARC: %s", err);
+        e->warc_broken = true;
+        if (list) {
+            struct cr_job *last = list;
+            size_t n = 1;
+            for (; last->next; last = last->next)
+                n++;
+            last->next = e->done;
+            if (!e->done)
+                e->done_tail = &last->next;
+            e->done = list;
+            e->ndone += n;
+        }
+        cr_fatal(e, GR_EIO, err);
+        return;
+    }
+    add_synced(e, list);
+}
+
+static void sync_after_cb(uv_work_t *w, int status)
+{
+    struct engine *e = w->data;
+
+    if (status == UV_ECANCELED)
+        e->sync_errno = ECANCELED;
+    sync_done(e);
+    db_kick(e);
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !db_busy(e) && !sync_busy(e))
+        cr_schedule_tick(e, 0);
+}
+
+/* Writes the finished jobs' buffered WARC records and starts their
+ * fdatasync on the thread pool (crawler.warc_sync; without it they are
+ * synced at once). False after a fatal error. */
+static bool start_sync(struct engine *e)
+{
+    char err[1024];
+    const char *path = gr_warc_open_path(e->warc);
+    enum gr_rc rc = gr_warc_flush(e->warc, e->warc_sync ? &e->sync_fd : NULL, err, sizeof err);
+
+    if (rc) {
+        gr_error("cannot write the WARC: %s", err);
+        e->warc_broken = true;
+        cr_fatal(e, rc, err);
+        return false;
+    }
+    if (e->sync_fd < 0) {
+        add_synced(e, cr_take_done(e));
+        return true;
+    }
+    snprintf(e->sync_path, sizeof e->sync_path, "%s", path ? path : "the WARC");
+    e->syncing = cr_take_done(e);
+    e->sync_req.data = e;
+    if (uv_queue_work(&e->loop, &e->sync_req, sync_work_cb, sync_after_cb) != 0) {
+        sync_work_cb(&e->sync_req);     /* no thread pool: here */
+        sync_done(e);
+    }
+    return !e->rc;
+}
+
 /* Sends the frontier the requests wanted that are not outstanding yet: a
- * completion of the finished jobs (the WARC synced first) and a claim. An
+ * completion of the finished jobs whose WARC records are durable (the sync
+ * of the next batch started) and a claim. An
  * asynchronous frontier has both on the wire together; the others answer
  * at once. */
 static void db_kick(struct engine *e)
@@ -326,15 +426,10 @@ static void db_kick(struct engine *e)
 
         if (e->stopping >= 2 && e->rc)
             return;             /* fatal: the shutdown path records what it can */
-        if (e->done && !e->committing) {
-            struct cr_job *list;
-            if (e->warc_sync && gr_warc_sync(e->warc, err, sizeof err) != GR_OK) {
-                gr_error("cannot sync the WARC: %s", err);
-                e->warc_broken = true;
-                cr_fatal(e, GR_EIO, err);
-                return;
-            }
-            list = cr_take_done(e);
+        if (e->done && !e->syncing && !start_sync(e))
+            return;
+        if (e->synced && !e->committing) {
+            struct cr_job *list = cr_take_synced(e);
             if (!async) {
                 rc = e->fr->complete(e->fr, list, err, sizeof err);
                 cr_completed(e, list, rc, err);
@@ -416,7 +511,7 @@ static void db_io_cb(uv_poll_t *p, int status, int events)
     (void)events;
     cr_db_progress(e, false);
     db_kick(e);
-    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !db_busy(e))
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !db_busy(e) && !sync_busy(e))
         cr_schedule_tick(e, 0);
 }
 
@@ -493,7 +588,7 @@ static void tick_cb(uv_timer_t *t)
         cr_abort_inflight(e);
     /* a database request past its deadline fails here (socket silent) */
     cr_db_progress(e, false);
-    if (e->stopping >= 2 && e->rc && !db_busy(e)) {
+    if (e->stopping >= 2 && e->rc && !db_busy(e) && !e->syncing) {
         cr_stop_loop(e);
         return;
     }
@@ -509,7 +604,8 @@ static void tick_cb(uv_timer_t *t)
         cr_release_ready(e);
     db_kick(e);
     start_ready(e);
-    if (!e->stopping && !db_busy(e) && e->claim_empty && e->claim_fresh && e->nact == 0 && e->ndone == 0 &&
+    if (!e->stopping && !db_busy(e) && !sync_busy(e) && e->claim_empty && e->claim_fresh && e->nact == 0 &&
+        e->ndone == 0 &&
         e->nready == 0) {
         /* the last claim, made after the last completion, found nothing */
         double secs;
@@ -528,7 +624,7 @@ static void tick_cb(uv_timer_t *t)
                 next_ms = (uint64_t)ms;
         }
     }
-    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !db_busy(e)) {
+    if (e->stopping && e->nact == 0 && e->ndone == 0 && e->nready == 0 && !db_busy(e) && !sync_busy(e)) {
         cr_stop_loop(e);
         return;
     }

@@ -45,6 +45,10 @@ struct gr_warc_writer {
     size_t rec_cap;
     char *out;
     size_t out_cap;
+    /* records compressed and not yet written (gr_warc_flush): one write
+     * a batch of records where there was one a record */
+    char *pend;
+    size_t pend_len;
     /* lifetime statistics */
     uint64_t n_files, n_records, bytes_in, bytes_out, n_stored;
 };
@@ -228,6 +232,55 @@ static enum gr_rc write_all(int fd, const char *p, size_t n, const char *path, c
     return GR_OK;
 }
 
+/* The write buffer's size: whole pages reach the page cache, not one
+ * record's partial page at a time. */
+#define WARC_PEND_CAP ((size_t)256 << 10)
+
+enum gr_rc gr_warc_flush(struct gr_warc_writer *w, int *sync_fd, char *err, size_t errlen)
+{
+    enum gr_rc rc = GR_OK;
+
+    if (sync_fd)
+        *sync_fd = -1;
+    if (!w || w->fd < 0)
+        return GR_OK;
+    if (w->pend_len) {
+        rc = write_all(w->fd, w->pend, w->pend_len, w->open_path, err, errlen);
+        w->pend_len = 0;    /* written or not, never written twice */
+        if (rc)
+            return rc;
+    }
+    if (sync_fd && (*sync_fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+        snprintf(err, errlen, "cannot duplicate the descriptor of %s: %s", w->open_path, strerror(errno));
+        return GR_EIO;
+    }
+    return GR_OK;
+}
+
+const char *gr_warc_open_path(const struct gr_warc_writer *w)
+{
+    return w && w->fd >= 0 ? w->open_path : NULL;
+}
+
+/* Appends a compressed record to the write buffer (written at once when it
+ * would not fit). */
+static enum gr_rc pend(struct gr_warc_writer *w, const char *p, size_t n, char *err, size_t errlen)
+{
+    enum gr_rc rc;
+
+    if (w->pend_len + n > WARC_PEND_CAP && (rc = gr_warc_flush(w, NULL, err, errlen)) != GR_OK)
+        return rc;
+    if (n > WARC_PEND_CAP)
+        return write_all(w->fd, p, n, w->open_path, err, errlen);
+    if (!w->pend && !(w->pend = malloc(WARC_PEND_CAP))) {
+        snprintf(err, errlen, "out of memory for the WARC write buffer");
+        return GR_ENOMEM;
+    }
+    memcpy(w->pend + w->pend_len, p, n);
+    w->pend_len += n;
+    return GR_OK;
+}
+
 static const char *type_name(enum gr_warc_type t)
 {
     switch (t) {
@@ -336,7 +389,8 @@ enum gr_rc gr_warc_close(struct gr_warc_writer *w, char *err, size_t errlen)
 
     if (!w || w->fd < 0)
         return GR_OK;
-    if (w->o.fsync_on_close && fsync(w->fd) != 0) {
+    rc = gr_warc_flush(w, NULL, err, errlen);
+    if (!rc && w->o.fsync_on_close && fsync(w->fd) != 0) {
         snprintf(err, errlen, "cannot fsync %s: %s", w->open_path, strerror(errno));
         rc = GR_EIO;
     }
@@ -363,8 +417,10 @@ enum gr_rc gr_warc_close(struct gr_warc_writer *w, char *err, size_t errlen)
 
 enum gr_rc gr_warc_sync(struct gr_warc_writer *w, char *err, size_t errlen)
 {
-    if (!w || w->fd < 0)
-        return GR_OK;
+    enum gr_rc rc = gr_warc_flush(w, NULL, err, errlen);
+
+    if (rc || !w || w->fd < 0)
+        return rc;
     if (fdatasync(w->fd) != 0) {
         snprintf(err, errlen, "cannot sync %s: %s", w->open_path, strerror(errno));
         return GR_EIO;
@@ -383,6 +439,7 @@ enum gr_rc gr_warc_writer_free(struct gr_warc_writer *w, char *err, size_t errle
     libdeflate_free_compressor(w->c1);
     free(w->rec);
     free(w->out);
+    free(w->pend);
     free(w->dir);
     free(w->prefix);
     free(w->software);
@@ -505,7 +562,7 @@ static enum gr_rc write_record_raw(struct gr_warc_writer *w, const struct gr_war
         pos->offset = w->file_bytes;
         pos->length = clen;
     }
-    rc = write_all(w->fd, w->out, clen, w->open_path, err, errlen);
+    rc = pend(w, w->out, clen, err, errlen);
     if (rc)
         return rc;
     w->file_bytes += clen;

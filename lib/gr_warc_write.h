@@ -96,8 +96,20 @@ enum gr_rc gr_warc_writer_new(const struct gr_warc_opts *o, struct gr_warc_write
 /* Writes one record (rotating first when needed). pos may be NULL. */
 enum gr_rc gr_warc_write(struct gr_warc_writer *w, const struct gr_warc_record *r,
                          struct gr_warc_pos *pos, char *err, size_t errlen);
-/* fdatasync()s the current file (to make records durable before a caller
- * commits work that refers to them). No-op when no file is open. */
+/* Records are buffered: written to the file by gr_warc_flush, gr_warc_sync,
+ * gr_warc_close, or when the buffer fills. A caller commits work that refers
+ * to records only after one of those. */
+/* Writes the buffered records to the current file: after it they survive
+ * the process being killed (a power failure: gr_warc_sync). With sync_fd
+ * non-NULL, *sync_fd is set to a duplicate of the file's descriptor (-1 when
+ * no file is open) for an fdatasync on another thread, which stays valid
+ * across rotation; the caller closes it. */
+enum gr_rc gr_warc_flush(struct gr_warc_writer *w, int *sync_fd, char *err, size_t errlen);
+/* The path of the file being written (NULL when none), for messages. */
+const char *gr_warc_open_path(const struct gr_warc_writer *w);
+/* Writes the buffered records and fdatasync()s the current file (to make
+ * them durable before a caller commits work that refers to them). No-op
+ * when no file is open. */
 enum gr_rc gr_warc_sync(struct gr_warc_writer *w, char *err, size_t errlen);
 /* Closes the current file: fsync, rename away ".open". The next write opens
  * a new file. */

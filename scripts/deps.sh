@@ -9,7 +9,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential pkg-config clang libclang-rt-14-dev git ca-certificates curl openssl \
   libcurl4-openssl-dev libuv1-dev libxml2-dev libpcre2-dev libpq-dev zlib1g-dev \
-  libinih-dev libjansson-dev uthash-dev libcmocka-dev libmicrohttpd-dev libdeflate-dev \
+  libinih-dev libjansson-dev libyajl-dev uthash-dev libcmocka-dev libmicrohttpd-dev libdeflate-dev \
   libssl-dev libcsv-dev postgresql postgresql-client wrk hyperfine python3 faketime \
   chromium fonts-noto-cjk >/dev/null
 # Node.js and npm only run one check (WARC files read by warcio, from the npm registry);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
+
 #include "gr_source_impl.h"
 #include "gr_util.h"
 
@@ -13,40 +15,184 @@ static const struct gr_url_pattern tqq_patterns[] = {
     { NULL, NULL, NULL },
 };
 
+/* What the crawler reads of a timeline page: ret, data.hasnext and the
+ * timestamp of data.info's last post. Read with yajl's event parser: a
+ * page is 70 posts of some thirty fields, and building jansson's tree of
+ * them was more than half the crawler's CPU on a report-scale night, for
+ * three numbers. The page must be JSON as a whole (a truncated or broken
+ * one gives nothing, as before); the keys read must not repeat. The parser
+ * (extract) reads the posts themselves with jansson. */
+enum tl_role { TL_OTHER, TL_ROOT, TL_DATA, TL_INFO, TL_POST };
+enum tl_key { TK_NONE, TK_RET, TK_DATA, TK_HASNEXT, TK_INFO, TK_TIMESTAMP };
+
+struct tl_scan {
+    enum tl_role role[64];  /* of each open container; deeper ones are TL_OTHER */
+    int depth;
+    enum tl_key key;        /* the key whose value comes next, when read */
+    unsigned seen_root, seen_data, seen_post;   /* the keys read, as bits */
+    bool has_ret, has_data, has_hasnext, has_info;
+    int64_t ret, hasnext, ts;
+    size_t posts;
+    bool post_ts;           /* the last post so far is an object with a timestamp */
+    bool dup;
+};
+
+static enum tl_role tl_parent(const struct tl_scan *t)
+{
+    return t->depth > 0 && t->depth <= 64 ? t->role[t->depth - 1] : TL_OTHER;
+}
+
+/* A value starts in the current container: the last post's timestamp is
+ * reset when it is a new element of data.info. */
+static void tl_value_start(struct tl_scan *t)
+{
+    if (tl_parent(t) == TL_INFO) {
+        t->posts++;
+        t->post_ts = false;
+    }
+}
+
+/* A scalar value (an integer, or a string holding one, as gr__json_i64
+ * reads them; anything else: has=false) for the pending key. */
+static int tl_scalar(struct tl_scan *t, bool has, int64_t v)
+{
+    enum tl_key k = t->key;
+
+    tl_value_start(t);
+    t->key = TK_NONE;
+    switch (k) {
+    case TK_RET: t->has_ret = has; t->ret = v; break;
+    case TK_HASNEXT: t->has_hasnext = has; t->hasnext = v; break;
+    case TK_TIMESTAMP: t->post_ts = has; t->ts = v; break;
+    default: break;
+    }
+    return 1;
+}
+
+static int tl_null(void *c) { return tl_scalar(c, false, 0); }
+static int tl_bool(void *c, int b) { (void)b; return tl_scalar(c, false, 0); }
+static int tl_double(void *c, double d) { (void)d; return tl_scalar(c, false, 0); }
+static int tl_int(void *c, long long v) { return tl_scalar(c, true, (int64_t)v); }
+
+static int tl_string(void *c, const unsigned char *s, size_t n)
+{
+    struct tl_scan *t = c;
+    char b[32];
+    int64_t v = 0;
+    bool ok = false;
+
+    if (t->key != TK_NONE && n < sizeof b) {
+        memcpy(b, s, n);
+        b[n] = '\0';
+        ok = gr_parse_i64(b, &v);
+    }
+    return tl_scalar(t, ok, v);
+}
+
+static int tl_open(struct tl_scan *t, bool map)
+{
+    enum tl_role r = TL_OTHER;
+    enum tl_role parent = tl_parent(t);
+
+    tl_value_start(t);
+    if (t->depth == 0 && map)
+        r = TL_ROOT;
+    else if (t->key == TK_DATA && map)
+        r = TL_DATA;
+    else if (t->key == TK_INFO && !map)
+        r = TL_INFO;
+    else if (parent == TL_INFO && map)
+        r = TL_POST;
+    if (t->key == TK_DATA)
+        t->has_data = map;
+    if (t->key == TK_INFO)
+        t->has_info = !map;
+    t->key = TK_NONE;
+    if (t->depth < 64)
+        t->role[t->depth] = r;
+    t->depth++;
+    return 1;
+}
+
+static int tl_start_map(void *c) { return tl_open(c, true); }
+static int tl_start_array(void *c) { return tl_open(c, false); }
+static int tl_close(void *c)
+{
+    struct tl_scan *t = c;
+    if (t->depth > 0 && t->depth <= 64 && t->role[t->depth - 1] == TL_POST)
+        t->seen_post = 0;
+    t->depth--;
+    return 1;
+}
+
+static int tl_key(void *c, const unsigned char *s, size_t n)
+{
+    static const struct { enum tl_role role; const char *name; enum tl_key key; } keys[] = {
+        { TL_ROOT, "ret", TK_RET }, { TL_ROOT, "data", TK_DATA }, { TL_DATA, "hasnext", TK_HASNEXT },
+        { TL_DATA, "info", TK_INFO }, { TL_POST, "timestamp", TK_TIMESTAMP },
+    };
+    struct tl_scan *t = c;
+    enum tl_role r = tl_parent(t);
+
+    t->key = TK_NONE;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (keys[i].role != r || strlen(keys[i].name) != n || memcmp(keys[i].name, s, n) != 0)
+            continue;
+        unsigned *seen = r == TL_ROOT ? &t->seen_root : r == TL_DATA ? &t->seen_data : &t->seen_post;
+        if (*seen & (1u << keys[i].key)) {
+            t->dup = true;      /* jansson refused duplicate keys: so do we */
+            return 0;
+        }
+        *seen |= 1u << keys[i].key;
+        t->key = keys[i].key;
+    }
+    return 1;
+}
+
+static const yajl_callbacks tl_callbacks = {
+    tl_null, tl_bool, tl_int, tl_double, NULL, tl_string,
+    tl_start_map, tl_key, tl_close, tl_start_array, tl_close,
+};
+
+/* Scans a timeline page; false when it is not JSON. */
+static bool tl_scan(const char *s, size_t n, struct tl_scan *t)
+{
+    yajl_handle h = yajl_alloc(&tl_callbacks, NULL, t);
+    bool ok;
+
+    memset(t, 0, sizeof *t);
+    if (!h)
+        return false;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {   /* a UTF-8 BOM, as gr__json_parse */
+        s += 3;
+        n -= 3;
+    }
+    ok = yajl_parse(h, (const unsigned char *)s, n) == yajl_status_ok && yajl_complete_parse(h) == yajl_status_ok;
+    yajl_free(h);
+    return ok && !t->dup;
+}
+
 static enum gr_rc tqq_discover(const struct gr_page *page, const char *kind, struct gr_links *out)
 {
-    json_t *root = NULL, *data, *info, *last;
-    int64_t ret = 0, hasnext = -1, ts = 0;
+    struct tl_scan t;
     struct gr_buf u1, u2;
     char tsbuf[32];
     enum gr_rc rc = GR_OK;
 
     if (strcmp(kind, "weibo_timeline") != 0)
         return GR_OK;
+    /* more pages: ret 0 (or none), data.hasnext 0, and the last post's time */
+    if (!tl_scan(page->body, page->len, &t) || (t.has_ret && t.ret != 0) || !t.has_data || !t.has_hasnext ||
+        t.hasnext != 0 || !t.has_info || t.posts == 0 || !t.post_ts)
+        return GR_OK;
     gr_buf_init(&u1, 1u << 16);
     gr_buf_init(&u2, 1u << 16);
-    root = gr__json_parse(page->body, page->len, NULL, 0);
-    if (!root)
-        goto out;
-    if (gr__json_i64(root, "ret", &ret) && ret != 0)
-        goto out;
-    data = json_object_get(root, "data");
-    info = json_object_get(data, "info");
-    if (!json_is_object(data) || !gr__json_i64(data, "hasnext", &hasnext) || hasnext != 0)
-        goto out;
-    if (!json_is_array(info) || json_array_size(info) == 0)
-        goto out;
-    last = json_array_get(info, json_array_size(info) - 1);
-    if (!gr__json_i64(last, "timestamp", &ts))
-        goto out;
-    snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)ts);
+    snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)t.ts);
     rc = gr__url_set_param(page->url, "pageflag", "1", &u1);
     if (!rc)
         rc = gr__url_set_param(u1.data, "pagetime", tsbuf, &u2);
     if (!rc)
         rc = gr_links_add(out, u2.data, "GET", NULL, "weibo_timeline", 0);
-out:
-    json_decref(root);
     gr_buf_free(&u1);
     gr_buf_free(&u2);
     return rc;

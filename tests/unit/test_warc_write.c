@@ -273,6 +273,21 @@ static void recover_keeps_complete_records_and_drops_partial_last(void **state)
     assert_int_equal(gr_warc_write(w, &r, &p, err, sizeof err), GR_OK);
     snprintf(dir, sizeof dir, "%s/k", tmpdir);
     snprintf(open_path, sizeof open_path, "%s/%s.open", dir, p.file);
+    /* Records are buffered until a flush (the crawler flushes, and syncs,
+     * before it commits the fetches they belong to). */
+    {
+        struct stat st;
+        int fd = -1;
+        assert_int_equal(stat(open_path, &st), 0);
+        assert_int_equal(st.st_size, 0);
+        assert_string_equal(gr_warc_open_path(w), open_path);
+        assert_int_equal(gr_warc_flush(w, &fd, err, sizeof err), GR_OK);
+        assert_true(fd >= 0);
+        assert_int_equal(fdatasync(fd), 0);
+        close(fd);
+        assert_int_equal(stat(open_path, &st), 0);
+        assert_int_equal((uint64_t)st.st_size, p.offset + p.length);
+    }
     /* While the writer holds the file, recovery leaves it alone. */
     assert_int_equal(gr_warc_recover(dir, &files, &dropped, err, sizeof err), GR_OK);
     assert_int_equal(files, 0);
