@@ -135,8 +135,8 @@ static bool blocked(struct engine *e, const struct cr_job *j, char *why, size_t 
     bool b = false;
     const struct gr_source *src = j->source ? gr_source_find(j->url) : NULL;
 
-    if (!src || j->status < 200 || j->status >= 400 || j->resphead.len == 0)
-        return false;
+    if (!gr_source_can_block(src) || j->status < 200 || j->status >= 400 || j->resphead.len == 0)
+        return false;     /* no decoding of the pages of sources without such answers */
     gr_buf_init(&dec, e->max_decoded);
     enum gr_rc rc = cr_response(j, &m, &dec, err, sizeof err);
     if (!rc || rc == GR_ELIMIT) {

@@ -194,6 +194,11 @@ bool gr_source_blocked(const struct gr_page *page, const char *location, char *w
     return s && s->blocked && s->blocked(page, location, why, why_len);
 }
 
+bool gr_source_can_block(const struct gr_source *s)
+{
+    return s && s->blocked;
+}
+
 const struct gr_source *gr_source_find(const char *url)
 {
     const struct gr_source *s = lookup(url, "POST", NULL);

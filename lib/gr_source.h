@@ -117,6 +117,9 @@ enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out);
  * not the page asked for, not an empty one either. The crawler retries the
  * URL later with the host's backoff. why gets a short reason. */
 bool gr_source_blocked(const struct gr_page *page, const char *location, char *why, size_t why_len);
+/* Whether the source has such an answer at all (the crawler decodes a
+ * response to ask gr_source_blocked only then). */
+bool gr_source_can_block(const struct gr_source *s);
 
 /* ---- what the sources own: seeds, credentials, hosts ------------------------ */
 
