@@ -39,27 +39,15 @@ seed() { # $1: rows due tomorrow on the same hosts
 # per claim statement: crawl.queue rows its plan read (returned or filtered
 # out) and the shared buffers it touched; then the max and median of both
 claims() {
-  python3 - "$1" <<'PY'
-import json, re, statistics, sys
-text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+  PYTHONPATH="$HERE" python3 - "$1" <<'PY'
+import statistics, sys
+from autoexplain import plans, rows_read
 rows, bufs = [], []
-dec = json.JSONDecoder()
-for m in re.finditer(r"plan:\s*\n?", text):
-    try:
-        doc, _ = dec.raw_decode(text, m.end())
-    except ValueError:
-        continue
+for doc in plans(sys.argv[1]):
     if "SKIP LOCKED" not in doc.get("Query Text", ""):
         continue
-    def walk(n):
-        r = 0
-        if n.get("Relation Name") == "queue":
-            loops = n.get("Actual Loops", 1)
-            r += (n.get("Actual Rows", 0) + n.get("Rows Removed by Filter", 0)
-                  + n.get("Rows Removed by Index Recheck", 0)) * loops
-        return r + sum(walk(c) for c in n.get("Plans", []))
     p = doc["Plan"]
-    rows.append(walk(p))
+    rows.append(rows_read(p, "queue"))
     bufs.append(p.get("Shared Hit Blocks", 0) + p.get("Shared Read Blocks", 0))
 if not rows:
     print("0 0 0 0 0")
@@ -100,25 +88,15 @@ t_eq "the rows due later still wait in crawl.queue_later" "30000 0" \
 
 # 3. the idle check's plans (the statement counting what is pending): the
 # crawl.queue_later rows they read, returned or filtered out
-idle=$(python3 - b.log <<'PY'
-import json, re, sys
-text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-dec = json.JSONDecoder()
+idle=$(PYTHONPATH="$HERE" python3 - b.log <<'PY'
+import sys
+from autoexplain import plans, rows_read
 n = worst = 0
-for m in re.finditer(r"plan:\s*\n?", text):
-    try:
-        doc, _ = dec.raw_decode(text, m.end())
-    except ValueError:
-        continue
+for doc in plans(sys.argv[1]):
     if "x.rb" not in doc.get("Query Text", ""):
         continue
-    def walk(p):
-        r = 0
-        if p.get("Relation Name") == "queue_later":
-            r += (p.get("Actual Rows", 0) + p.get("Rows Removed by Filter", 0)) * p.get("Actual Loops", 1)
-        return r + sum(walk(c) for c in p.get("Plans", []))
     n += 1
-    worst = max(worst, walk(doc["Plan"]))
+    worst = max(worst, rows_read(doc["Plan"], "queue_later"))
 print(n, worst)
 PY
 )
@@ -133,16 +111,11 @@ PGOPTIONS="-c session_preload_libraries=auto_explain -c auto_explain.log_min_dur
  -c auto_explain.log_format=json -c auto_explain.log_level=warning -c jit_above_cost=0" \
   psql -X -qtA -c "SELECT crawl.queue_promote()" >promote.out 2>promote.log
 t_eq "the promotion moved the row that came due" 1 "$(cat promote.out)"
-jit=$(python3 - promote.log <<'PY'
-import json, re, sys
-text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-dec = json.JSONDecoder()
+jit=$(PYTHONPATH="$HERE" python3 - promote.log <<'PY'
+import sys
+from autoexplain import plans
 inner = outer = 0
-for m in re.finditer(r"plan:\s*\n?", text):
-    try:
-        doc, _ = dec.raw_decode(text, m.end())
-    except ValueError:
-        continue
+for doc in plans(sys.argv[1]):
     qt = doc.get("Query Text", "")
     if "crawl.queue_later" in qt and "FOR UPDATE" in qt:
         inner += 1 if "JIT" not in doc else 1000
