@@ -8,7 +8,9 @@
  * extract() has two paths. The fast path (PCRE2 over the raw bytes) answers
  * only when every field it needs has exactly one unambiguous match and sets
  * *decided; otherwise the DOM path (libxml2 + XPath) decides. JSON pages have
- * one path (jansson), used for both. */
+ * one path (jansson), used for both; a discover() that needs a few values of
+ * a large JSON page may read them with yajl's event parser instead (Tencent
+ * Weibo timelines, lib/sources/tqq.c), building no tree. */
 #ifndef GR_SOURCE_IMPL_H
 #define GR_SOURCE_IMPL_H
 
