@@ -165,15 +165,8 @@ out:
                     j->outcome = CR_RELEASED;
                     j->warc_file[0] = '\0';
                 }
-            all = cr_take_synced(e);    /* durable, older: first */
-            if (all) {
-                struct cr_job *t = all;
-                while (t->next)
-                    t = t->next;
-                t->next = list;
-            } else {
-                all = list;
-            }
+            cr_add_synced(e, list);     /* behind the durable, older ones */
+            all = cr_take_synced(e);
             frc = e->fr->complete(e->fr, all, ferr, sizeof ferr);
             cr_completed(e, all, frc, ferr);
         }

@@ -142,6 +142,7 @@ void cr_release_ready(struct engine *e);
 void cr_free_list(struct cr_job *j);
 struct cr_job *cr_take_done(struct engine *e);
 struct cr_job *cr_take_synced(struct engine *e);
+void cr_add_synced(struct engine *e, struct cr_job *list);
 void cr_completed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char *err);
 void cr_claimed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char *err);
 void cr_db_progress(struct engine *e, bool block);

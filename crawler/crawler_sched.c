@@ -221,7 +221,7 @@ struct cr_job *cr_take_done(struct engine *e)
 }
 
 /* Appends list to the completions whose records are durable. */
-static void add_synced(struct engine *e, struct cr_job *list)
+void cr_add_synced(struct engine *e, struct cr_job *list)
 {
     if (!list)
         return;
@@ -248,8 +248,8 @@ void cr_completed(struct engine *e, struct cr_job *list, enum gr_rc rc, const ch
     if (rc == GR_ETEMP && ++e->temp_failures < 10) {
         struct cr_job *rest = cr_take_synced(e);
         gr_warn("recording completions failed, retrying: %s", err);
-        add_synced(e, list);
-        add_synced(e, rest);
+        cr_add_synced(e, list);
+        cr_add_synced(e, rest);
         return;
     }
     if (rc) {
@@ -365,7 +365,7 @@ static void sync_done(struct engine *e)
         cr_fatal(e, GR_EIO, err);
         return;
     }
-    add_synced(e, list);
+    cr_add_synced(e, list);
 }
 
 static void sync_after_cb(uv_work_t *w, int status)
@@ -396,7 +396,7 @@ static bool start_sync(struct engine *e)
         return false;
     }
     if (e->sync_fd < 0) {
-        add_synced(e, cr_take_done(e));
+        cr_add_synced(e, cr_take_done(e));
         return true;
     }
     snprintf(e->sync_path, sizeof e->sync_path, "%s", path ? path : "the WARC");
