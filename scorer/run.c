@@ -300,7 +300,12 @@ static const struct step {
       "       CASE WHEN scope = 'central' THEN count(*) FILTER (WHERE scope = 'central') OVER w"
       "            ELSE count(*) FILTER (WHERE scope <> 'central') OVER w END,"
       "       f_last_at, f_first_at, newf_missing"
-      "  FROM s WINDOW w AS (ORDER BY bci DESC, account ROWS UNBOUNDED PRECEDING)" },
+      "  FROM s WINDOW w AS (ORDER BY bci DESC, account ROWS UNBOUNDED PRECEDING)"
+      /* In the key's order: each insert then lands on the rightmost leaf of
+       * bci_pkey (run_id, account), which btree reaches without a descent;
+       * in rank order every row was a descent to a random leaf (1.1 s
+       * against 0.75 s for the 186,697 rows of the report's scale). */
+      " ORDER BY account" },
     { "combined index",
       "INSERT INTO score.combined "
       "WITH w AS ("
