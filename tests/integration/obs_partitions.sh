@@ -110,7 +110,7 @@ t_eq "the failed load left no partition" "" "$(q "SELECT to_regclass('obs.wechat
 
 # The scorer reads only the partitions of its windows.
 t_ok "scorer --explain runs" sh -c "'$B/scorer' run --force --period 2014-10 --explain >explain.txt 2>explain.err"
-t_match "scorer --explain prints each step's plan and time" '-- step "article stats": [0-9.]+ ms' "$(cat explain.txt)"
+t_match "scorer --explain prints each step's plan and time" '-- step "articles of the period": [0-9.]+ ms' "$(cat explain.txt)"
 t_match "the October partition is read" "on wechat_stat_2014_10" "$(cat explain.txt)"
 # The partitions each table may read: every obs table but Weibo's the months of
 # [window start - stock days, stat cutoff); the Weibo posts those from the Weibo
