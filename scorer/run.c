@@ -231,13 +231,13 @@ static const struct step {
     { "Weibo follower snapshots",
       "CREATE TEMP TABLE sc_fs ON COMMIT DROP AS "
       "WITH e AS ("
-      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s, pg_temp.sc_p p"
+      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s"
       "   WHERE s.status = 'ok' AND s.followers IS NOT NULL AND" WB_STOCK_END
-      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - p.t1)), s.fetched_at"
+      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - " SC(t1) ")), s.fetched_at"
       "), b AS ("
-      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s, pg_temp.sc_p p"
+      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s"
       "   WHERE s.status = 'ok' AND s.followers IS NOT NULL AND" WB_STOCK_START
-      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - p.wb_t0)), s.fetched_at"
+      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - " SC(wb_t0) ")), s.fetched_at"
       ") "
       "SELECT e.account, e.followers AS f_last, e.fetched_at AS f_last_at,"
       "       CASE WHEN b.fetched_at <> e.fetched_at THEN b.followers END AS f_first,"
@@ -250,8 +250,8 @@ static const struct step {
       "  SELECT DISTINCT ON (w.account, w.post_id) w.account, w.post_id, w.kind,"
       "         coalesce(w.reposts, 0) AS reposts, coalesce(w.comments, 0) AS comments,"
       "         coalesce(w.mentions, 0) AS mentions"
-      "    FROM obs.weibo_post w, pg_temp.sc_p p"
-      "   WHERE w.posted_at >= p.wb_t0 AND w.posted_at < p.t1" FLOW_WB("w")
+      "    FROM obs.weibo_post w"
+      "   WHERE w.posted_at >= " SC(wb_t0) " AND w.posted_at < " SC(t1) FLOW_WB("w")
       "   ORDER BY w.account, w.post_id, w.fetched_at DESC"
       ") "
       "SELECT account, count(*)::integer AS posts,"
