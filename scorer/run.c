@@ -228,16 +228,27 @@ static const struct step {
     /* Stock: the ok snapshot nearest the period end inside [end - before,
      * end + settle), and the one nearest the start inside the same window
      * around the start; the change needs two different snapshots. */
+    /* Per account the snapshot nearest the target time (the earlier one at
+     * equal distance), from a hash aggregate: min() of (distance, signed
+     * distance, followers), the distances in whole microseconds (exact: the
+     * stock windows span days). A DISTINCT ON sort by a numeric distance took
+     * 3.8 of 11 s with a snapshot every night (2.6 M in the end window). */
     { "Weibo follower snapshots",
       "CREATE TEMP TABLE sc_fs ON COMMIT DROP AS "
       "WITH e AS ("
-      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s"
-      "   WHERE s.status = 'ok' AND s.followers IS NOT NULL AND" WB_STOCK_END
-      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - " SC(t1) ")), s.fetched_at"
+      "  SELECT account, m[3] AS followers, " SC(t1) " + m[2] * interval '1 microsecond' AS fetched_at"
+      "    FROM (SELECT s.account, min(ARRAY[abs(s.d), s.d, s.followers]) AS m"
+      "            FROM (SELECT account, followers, round(date_part('epoch', fetched_at - " SC(t1) ") * 1e6)::bigint AS d"
+      "                    FROM obs.weibo_account"
+      "                   WHERE status = 'ok' AND followers IS NOT NULL AND" WB_STOCK_END ") s"
+      "           GROUP BY s.account) n"
       "), b AS ("
-      "  SELECT DISTINCT ON (s.account) s.account, s.followers, s.fetched_at FROM obs.weibo_account s"
-      "   WHERE s.status = 'ok' AND s.followers IS NOT NULL AND" WB_STOCK_START
-      "   ORDER BY s.account, abs(extract(epoch FROM s.fetched_at - " SC(wb_t0) ")), s.fetched_at"
+      "  SELECT account, m[3] AS followers, " SC(wb_t0) " + m[2] * interval '1 microsecond' AS fetched_at"
+      "    FROM (SELECT s.account, min(ARRAY[abs(s.d), s.d, s.followers]) AS m"
+      "            FROM (SELECT account, followers, round(date_part('epoch', fetched_at - " SC(wb_t0) ") * 1e6)::bigint AS d"
+      "                    FROM obs.weibo_account"
+      "                   WHERE status = 'ok' AND followers IS NOT NULL AND" WB_STOCK_START ") s"
+      "           GROUP BY s.account) n"
       ") "
       "SELECT e.account, e.followers AS f_last, e.fetched_at AS f_last_at,"
       "       CASE WHEN b.fetched_at <> e.fetched_at THEN b.followers END AS f_first,"
