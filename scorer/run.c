@@ -95,6 +95,19 @@ static const char *const win_cols =
 #define WB_STOCK_END " fetched_at >= " SC(ts_lo) " AND fetched_at < " SC(tstat)
 #define INPUT_WB_STOCK(t) INPUT_WHERE(t, " WHERE (" WB_STOCK_END ") OR (" WB_STOCK_START ")")
 
+/* Per account the ok follower snapshot nearest TARGET inside WINDOW (the
+ * earlier one at equal distance), from a hash aggregate: min() of (distance,
+ * signed distance, followers), the distances in whole microseconds (exact:
+ * the stock windows span days). A DISTINCT ON sort by a numeric distance took
+ * 3.8 of 11 s with a snapshot every night (2.6 M in the end window). */
+#define NEAREST_FOLLOWERS(target, window)                                                                        \
+    "  SELECT account, m[3] AS followers, " target " + m[2] * interval '1 microsecond' AS fetched_at"               \
+    "    FROM (SELECT s.account, min(ARRAY[abs(s.d), s.d, s.followers]) AS m"                                        \
+    "            FROM (SELECT account, followers, round(date_part('epoch', fetched_at - " target ") * 1e6)::bigint AS d" \
+    "                    FROM obs.weibo_account"                                                                     \
+    "                   WHERE status = 'ok' AND followers IS NOT NULL AND" window ") s"                              \
+    "           GROUP BY s.account) n"
+
 static const char sql_inputs[] =
     "SELECT x.inputs::text, encode(sha256(convert_to(x.inputs::text, 'UTF8')), 'hex') FROM (SELECT jsonb_build_object("
     INPUT("wechat_article") INPUT("wechat_history") INPUT("wechat_stat") INPUT_WB_STOCK("weibo_account")
@@ -228,27 +241,12 @@ static const struct step {
     /* Stock: the ok snapshot nearest the period end inside [end - before,
      * end + settle), and the one nearest the start inside the same window
      * around the start; the change needs two different snapshots. */
-    /* Per account the snapshot nearest the target time (the earlier one at
-     * equal distance), from a hash aggregate: min() of (distance, signed
-     * distance, followers), the distances in whole microseconds (exact: the
-     * stock windows span days). A DISTINCT ON sort by a numeric distance took
-     * 3.8 of 11 s with a snapshot every night (2.6 M in the end window). */
     { "Weibo follower snapshots",
       "CREATE TEMP TABLE sc_fs ON COMMIT DROP AS "
       "WITH e AS ("
-      "  SELECT account, m[3] AS followers, " SC(t1) " + m[2] * interval '1 microsecond' AS fetched_at"
-      "    FROM (SELECT s.account, min(ARRAY[abs(s.d), s.d, s.followers]) AS m"
-      "            FROM (SELECT account, followers, round(date_part('epoch', fetched_at - " SC(t1) ") * 1e6)::bigint AS d"
-      "                    FROM obs.weibo_account"
-      "                   WHERE status = 'ok' AND followers IS NOT NULL AND" WB_STOCK_END ") s"
-      "           GROUP BY s.account) n"
+      NEAREST_FOLLOWERS(SC(t1), WB_STOCK_END)
       "), b AS ("
-      "  SELECT account, m[3] AS followers, " SC(wb_t0) " + m[2] * interval '1 microsecond' AS fetched_at"
-      "    FROM (SELECT s.account, min(ARRAY[abs(s.d), s.d, s.followers]) AS m"
-      "            FROM (SELECT account, followers, round(date_part('epoch', fetched_at - " SC(wb_t0) ") * 1e6)::bigint AS d"
-      "                    FROM obs.weibo_account"
-      "                   WHERE status = 'ok' AND followers IS NOT NULL AND" WB_STOCK_START ") s"
-      "           GROUP BY s.account) n"
+      NEAREST_FOLLOWERS(SC(wb_t0), WB_STOCK_START)
       ") "
       "SELECT e.account, e.followers AS f_last, e.fetched_at AS f_last_at,"
       "       CASE WHEN b.fetched_at <> e.fetched_at THEN b.followers END AS f_first,"
