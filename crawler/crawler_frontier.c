@@ -296,9 +296,13 @@ static const char CLAIM_SQL[] =
     "  WHERE NOT @robots OR hs.robots_fetched_at IS NOT NULL OR p.robots"
     "  LIMIT @claim_max"
     "), upd AS ("
+    /* the picked ids as an array: one primary-key probe each. A join with
+     * pick let the planner walk frontier_pkey in a merge join from its first
+     * id up to the largest one picked (the whole frontier, 30,303 rows, on a
+     * claim of three) */
     "  UPDATE crawl.frontier f SET state = 'leased', lease_until = now() + make_interval(secs => @lease_seconds),"
     "         lease_token = tok.t, attempts = f.attempts + 1, lease_run = @run_id"
-    "  FROM pick, (SELECT gen_random_uuid() AS t) tok WHERE f.id = pick.id AND f.state = 'queued'"
+    "  FROM (SELECT gen_random_uuid() AS t) tok WHERE f.id = ANY (ARRAY(SELECT id FROM pick)) AND f.state = 'queued'"
     "  RETURNING f.id, f.url, f.method, f.post_body, f.host, f.source, f.kind, f.target_key, f.depth,"
     "            f.attempts, f.lease_token, f.redirect_hops,"
     "            COALESCE(extract(epoch FROM f.published_at)::bigint, 0) AS published, f.etag, f.last_modified"
