@@ -1,3 +1,4 @@
+# tests/run: long (minutes: started first when the scripts run in parallel)
 # The README's first command as a newcomer meets it: the demo (here in a directory of
 # the test's own) replays the 2014 nights and prints the report's tables, each from the
 # final run of its period (October 2014, its Weibo window 1 January - 31 October for 表1.2,

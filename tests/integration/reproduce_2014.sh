@@ -1,3 +1,4 @@
+# tests/run: long (minutes: started first when the scripts run in parallel)
 # The whole pipeline on the simulated web calibrated to the 2014 report
 # (simweb --scenario report-2014, the small universe plus every named account and
 # app): the demo's seven nights (January, October, November 2014) and the report's periods
