@@ -92,9 +92,12 @@ t_eq "a claim reads no frontier row it does not lease (most beyond: $xa, $xb)" "
 # Buffers grow with the rows a claim reads (how many it reads depends on timing,
 # so the medians of two runs differ with the mix): claims that read the same
 # number of queue rows are compared, for every such number both runs saw often.
-# The slack (a quarter and 10 buffers) absorbs the index entries of rows just
-# leased or completed that a probe steps over until vacuum (a handful, by timing;
-# 9 against 4.5 under ASan); reading the 30,000 rows due later would be hundreds.
+# The slack (twice and 10 buffers) absorbs the dead row versions and index
+# entries of rows just leased or completed (crawl.host's three rows are rewritten
+# on every claim and completion) that a claim steps over until they are pruned:
+# how many depends on timing and on the machine's load (9 against 4.5, 46 against
+# 23.5 seen in CI, the suite running in parallel); reading the 30,000 rows due
+# later would be hundreds of buffers on every claim.
 same=$(PYTHONPATH="$HERE" python3 - a.log b.log <<'PY'
 import collections, statistics, sys
 from autoexplain import plans, rows_read
@@ -108,7 +111,7 @@ def by_rows(f):
 a, b = by_rows(sys.argv[1]), by_rows(sys.argv[2])
 common = [r for r in sorted(a) if len(a[r]) >= 5 and len(b.get(r, [])) >= 5]
 worse = [f"{r} rows: {statistics.median(a[r])} vs {statistics.median(b[r])}" for r in common
-         if statistics.median(b[r]) > statistics.median(a[r]) * 1.25 + 10]
+         if statistics.median(b[r]) > statistics.median(a[r]) * 2 + 10]
 print(len(common), "; ".join(worse) or "none worse")
 PY
 )
