@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: alone (it measures HOT updates and buffers per claim, which concurrent load perturbs)
 # Issue 17, the frontier (schema/022_frontier_queue.sql): a claim reads no row
 # due later, whatever their number, and the frontier's claim and completion
 # updates are HOT.
