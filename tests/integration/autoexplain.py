@@ -16,11 +16,12 @@ def plans(path):
         yield doc
 
 
-def rows_read(node, relation):
+def rows_read(node, relation, scans_only=False):
     """Rows the plan's scans of relation read (returned, filtered out or removed
-    on recheck), times their loops."""
+    on recheck), times their loops; with scans_only, not the rows an INSERT,
+    UPDATE or DELETE of relation (its ModifyTable node) wrote."""
     r = 0
-    if node.get("Relation Name") == relation:
+    if node.get("Relation Name") == relation and not (scans_only and node.get("Node Type") == "ModifyTable"):
         r += (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
               + node.get("Rows Removed by Index Recheck", 0)) * node.get("Actual Loops", 1)
-    return r + sum(rows_read(c, relation) for c in node.get("Plans", []))
+    return r + sum(rows_read(c, relation, scans_only) for c in node.get("Plans", []))

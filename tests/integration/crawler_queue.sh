@@ -38,23 +38,24 @@ seed() { # $1: rows due tomorrow on the same hosts
      ANALYZE crawl.frontier; ANALYZE crawl.queue" >/dev/null
 }
 # per claim statement: crawl.queue rows its plan read (returned or filtered
-# out) and the shared buffers it touched; then the max and median of both
+# out) and the shared buffers it touched; then the max and median of both, and
+# the most crawl.frontier rows a claim read beyond those it leased. The buffers
+# by the number of queue rows read go to FILE.byrows (JSON) for the comparison.
 claims() {
   PYTHONPATH="$HERE" python3 - "$1" <<'PY'
-import statistics, sys
+import collections, json, statistics, sys
 from autoexplain import plans, rows_read
-def scanned(n, rel):  # rows the scans of rel read (not the update of it)
-    r = rows_read(n, rel) if n.get("Node Type") != "ModifyTable" and n.get("Relation Name") == rel else 0
-    return r + sum(scanned(c, rel) for c in n.get("Plans", []))
 rows, bufs, extra = [], [], 0
+byrows = collections.defaultdict(list)
 for doc in plans(sys.argv[1]):
     if "SKIP LOCKED" not in doc.get("Query Text", ""):
         continue
     p = doc["Plan"]
     rows.append(rows_read(p, "queue"))
     bufs.append(p.get("Shared Hit Blocks", 0) + p.get("Shared Read Blocks", 0))
-    # frontier rows read beyond the rows the claim leased
-    extra = max(extra, scanned(p, "frontier") - p.get("Actual Rows", 0))
+    byrows[rows[-1]].append(bufs[-1])
+    extra = max(extra, rows_read(p, "frontier", scans_only=True) - p.get("Actual Rows", 0))
+json.dump(byrows, open(sys.argv[1] + ".byrows", "w"))
 if not rows:
     print("0 0 0 0 0 0")
 else:
@@ -99,18 +100,10 @@ t_eq "a claim reads no frontier row it does not lease (most beyond: $xa, $xb)" "
 # how many depends on timing and on the machine's load (9 against 4.5, 46 against
 # 23.5 seen in CI, the suite running in parallel); reading the 30,000 rows due
 # later would be hundreds of buffers on every claim.
-same=$(PYTHONPATH="$HERE" python3 - a.log b.log <<'PY'
-import collections, statistics, sys
-from autoexplain import plans, rows_read
-def by_rows(f):
-    d = collections.defaultdict(list)
-    for doc in plans(f):
-        if "SKIP LOCKED" in doc.get("Query Text", ""):
-            p = doc["Plan"]
-            d[rows_read(p, "queue")].append(p.get("Shared Hit Blocks", 0) + p.get("Shared Read Blocks", 0))
-    return d
-a, b = by_rows(sys.argv[1]), by_rows(sys.argv[2])
-common = [r for r in sorted(a) if len(a[r]) >= 5 and len(b.get(r, [])) >= 5]
+same=$(python3 - a.log.byrows b.log.byrows <<'PY'
+import json, statistics, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+common = [r for r in sorted(a, key=int) if len(a[r]) >= 5 and len(b.get(r, [])) >= 5]
 worse = [f"{r} rows: {statistics.median(a[r])} vs {statistics.median(b[r])}" for r in common
          if statistics.median(b[r]) > statistics.median(a[r]) * 2 + 10]
 print(len(common), "; ".join(worse) or "none worse")
