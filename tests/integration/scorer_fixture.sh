@@ -107,14 +107,22 @@ t_eq "every score/report column has a comment" "" "$(q "
    WHERE n.nspname IN ('score', 'report') AND c.relkind IN ('r', 'v') AND col_description(c.oid, a.attnum) IS NULL")"
 t_eq "research can read score and report" "t|t" "$(psql -X -qtA -c "SET ROLE research" -c "SELECT (SELECT count(*) FROM score.wci) > 0 AND (SELECT count(*) FROM report.latest_run) > 0, (SELECT count(*) FROM report.t1_2_central_combined) >= 0" | tr '\n' '|' | sed 's/|$//')"
 t_fail "research cannot write score" 1 psql -X -q -c "SET ROLE research" -c "DELETE FROM score.run"
-# score.bci's reference to its run, checked once a statement (schema/026)
+# The per-account score tables' reference to their run, checked once a
+# statement (schema/026, 027)
 sqlstate() { psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -c "$1" 2>&1 | sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p'; }
-t_eq "a BCI row of a run that does not exist: foreign key violation" "23503" \
-  "$(sqlstate "CREATE TEMP TABLE x AS SELECT * FROM score.bci WHERE run_id = 1; UPDATE x SET run_id = 999999; INSERT INTO score.bci SELECT * FROM x")"
-t_eq "... nor moved to one" "23503" "$(sqlstate "UPDATE score.bci SET run_id = 999999 WHERE run_id = 1")"
-t_eq "a run with BCI rows cannot be deleted" "23503" "$(sqlstate "DELETE FROM score.run WHERE run_id = 1")"
+for t in wci wci_sub bci combined; do
+  t_eq "a score.$t row of a run that does not exist: foreign key violation" "23503" \
+    "$(sqlstate "CREATE TEMP TABLE x AS SELECT * FROM score.$t WHERE run_id = 1; UPDATE x SET run_id = 999999; INSERT INTO score.$t SELECT * FROM x")"
+  t_eq "... nor with rows of an existing run in the same statement" "23503" \
+    "$(sqlstate "CREATE TEMP TABLE x AS SELECT * FROM score.$t WHERE run_id = 1; UPDATE x SET run_id = 999999 WHERE ctid = (SELECT min(ctid) FROM x); UPDATE x SET run_id = 2 WHERE run_id = 1; DELETE FROM score.$t WHERE run_id = 2; INSERT INTO score.$t SELECT * FROM x")"
+  t_eq "... nor moved to one" "23503" "$(sqlstate "UPDATE score.$t SET run_id = 999999 WHERE run_id = 1")"
+done
+t_eq "a run with score rows cannot be deleted" "23503" "$(sqlstate "DELETE FROM score.run WHERE run_id = 1")"
 t_eq "... nor renumbered" "23503" "$(sqlstate "UPDATE score.run SET run_id = 999999 WHERE run_id = 1")"
-t_eq "its rows are all still there" "3" "$(q "SELECT count(*) FROM score.bci WHERE run_id = 1")"
+t_eq "... and the check names the table (score.wci_sub rows only)" \
+  'update or delete on table "run" violates the reference from table "wci_sub"' \
+  "$(psql -X -q -c "BEGIN; DELETE FROM score.wci WHERE run_id = 1; DELETE FROM score.run WHERE run_id = 1" 2>&1 | sed -n 's/^ERROR: *//p')"
+t_eq "its rows are all still there" "3 3 3" "$(q "SELECT (SELECT count(*) FROM score.bci WHERE run_id = 1) || ' ' || (SELECT count(*) FROM score.wci WHERE run_id = 1) || ' ' || (SELECT count(*) FROM score.wci_sub WHERE run_id = 1)")"
 
 # Usage errors.
 t_fail "bad period" 64 "$B/scorer" run --period 2014-10-31..2014-10-01
