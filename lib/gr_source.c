@@ -421,12 +421,15 @@ enum gr_rc gr_source_discover(const struct gr_page *page, struct gr_links *out)
 
         gr_buf_init(&utf8, GR_DISCOVER_MAX);
         gr_charset_resolve(page->content_type, page->body, page->len, cs, sizeof cs);
-        if (strcmp(cs, "utf-8") == 0 && gr_charset_is_clean_utf8(page->body, page->len))
-            return s->discover(page, s->patterns[j].kind, out);     /* as it is: no copy */
+        if (strcmp(cs, "utf-8") == 0 && gr_charset_is_clean_utf8(page->body, page->len)) {
+            p.utf8 = true;
+            return s->discover(&p, s->patterns[j].kind, out);     /* as it is: no copy */
+        }
         rc = gr_charset_to_utf8(cs, page->body, page->len, &utf8, NULL);
         if (rc == GR_OK) {
             p.body = utf8.data ? utf8.data : "";
             p.len = utf8.len;
+            p.utf8 = true;
             rc = s->discover(&p, s->patterns[j].kind, out);
         } else if (rc == GR_ELIMIT) {
             rc = s->discover(page, s->patterns[j].kind, out);

@@ -70,6 +70,8 @@ struct gr_page {
     int64_t fetched_at;            /* unix seconds */
     const char *warc_file;         /* provenance; NULL in the crawler */
     int64_t warc_offset;
+    bool utf8;                     /* body is valid UTF-8: set by gr_source_discover for the
+                                      discover() it calls when it checked or converted it */
 };
 
 /* The page of an HTTP response m (gr_http_message: its body decoded) for
