@@ -65,23 +65,27 @@ BEGIN
     END LOOP;
 END $$;
 
+-- The tables checked are the ones whose triggers call score.rows_have_run():
+-- the list above is the only one.
 CREATE FUNCTION score.run_keep_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     t text;
+    found boolean;
 BEGIN
-    t := CASE WHEN EXISTS (SELECT 1 FROM score.wci x WHERE x.run_id = OLD.run_id) THEN 'wci'
-              WHEN EXISTS (SELECT 1 FROM score.wci_sub x WHERE x.run_id = OLD.run_id) THEN 'wci_sub'
-              WHEN EXISTS (SELECT 1 FROM score.bci x WHERE x.run_id = OLD.run_id) THEN 'bci'
-              WHEN EXISTS (SELECT 1 FROM score.combined x WHERE x.run_id = OLD.run_id) THEN 'combined' END;
-    IF t IS NOT NULL THEN
-        RAISE EXCEPTION 'update or delete on table "run" violates the reference from table "%"', t
-            USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (run_id)=(%s) is still referenced from table "%s".', OLD.run_id, t);
-    END IF;
+    FOR t IN SELECT DISTINCT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+              WHERE g.tgfoid = 'score.rows_have_run'::regproc ORDER BY c.relname LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM score.%I x WHERE x.run_id = $1)', t) INTO found USING OLD.run_id;
+        IF found THEN
+            RAISE EXCEPTION 'update or delete on table "run" violates the reference from table "%"', t
+                USING ERRCODE = 'foreign_key_violation',
+                      DETAIL = format('Key (run_id)=(%s) is still referenced from table "%s".', OLD.run_id, t);
+        END IF;
+    END LOOP;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 COMMENT ON FUNCTION score.run_keep_rows() IS
-    'Row trigger of score.run: a run that score.wci, wci_sub, bci or combined rows refer to is not deleted and keeps its id (the other side of score.rows_have_run; schema/026 and 027).';
+    'Row trigger of score.run: a run that rows of the tables checked by score.rows_have_run (score.wci, wci_sub, bci, combined) refer to is not deleted and keeps its id (schema/026 and 027).';
 DROP TRIGGER run_keep_bci_rows ON score.run;
 DROP FUNCTION score.run_keep_bci_rows();
 CREATE TRIGGER run_keep_score_rows BEFORE DELETE OR UPDATE OF run_id ON score.run

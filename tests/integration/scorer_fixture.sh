@@ -121,7 +121,7 @@ t_eq "a run with score rows cannot be deleted" "23503" "$(sqlstate "DELETE FROM 
 t_eq "... nor renumbered" "23503" "$(sqlstate "UPDATE score.run SET run_id = 999999 WHERE run_id = 1")"
 t_eq "... and the check names the table (score.wci_sub rows only)" \
   'update or delete on table "run" violates the reference from table "wci_sub"' \
-  "$(psql -X -q -c "BEGIN; DELETE FROM score.wci WHERE run_id = 1; DELETE FROM score.run WHERE run_id = 1" 2>&1 | sed -n 's/^ERROR: *//p')"
+  "$(psql -X -q -c "BEGIN; DELETE FROM score.wci WHERE run_id = 1; DELETE FROM score.bci WHERE run_id = 1; DELETE FROM score.combined WHERE run_id = 1; DELETE FROM score.run WHERE run_id = 1" 2>&1 | sed -n 's/^ERROR: *//p')"
 t_eq "its rows are all still there" "3 3 3" "$(q "SELECT (SELECT count(*) FROM score.bci WHERE run_id = 1) || ' ' || (SELECT count(*) FROM score.wci WHERE run_id = 1) || ' ' || (SELECT count(*) FROM score.wci_sub WHERE run_id = 1)")"
 
 # Usage errors.
