@@ -245,8 +245,8 @@ static const struct step {
       " ORDER BY 2" },
     /* Stock: the ok snapshot nearest the period end inside [end - before,
      * end + settle), and the one nearest the start inside the same window
-     * around the start; the change needs two different snapshots. */
-    /* Both stock windows in one pass and one aggregate per account (under
+     * around the start; the change needs two different snapshots. Both
+     * windows are read in one pass, with one aggregate per account (under
      * bci.window = year, the months between them are not read): two
      * aggregates joined by account took a third longer. */
     { "Weibo follower snapshots",
