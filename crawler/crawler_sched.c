@@ -312,10 +312,28 @@ void cr_claimed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char
 
 static void db_io_cb(uv_poll_t *p, int status, int events);
 
-/* Watches the frontier's connection while a request runs. */
+/* Watches the frontier's connection while a request runs. When the
+ * connection was lost, libpq has closed its socket (socket() is then -1, or
+ * another descriptor): the watcher is stopped, never started again on the
+ * closed descriptor, whose number curl may already have reused. libuv
+ * aborts the process when epoll refuses a descriptor (EBADF), which a
+ * crawl with PostgreSQL stopped under it met once in 20 trials of a CI run
+ * (crawler_dbloss: exit 134). The requests still outstanding then end by
+ * their deadline, checked on every tick (cr_db_progress). */
+static bool db_socket_lost(struct engine *e)
+{
+    uv_os_fd_t fd;
+
+    if (uv_fileno((const uv_handle_t *)&e->db_poll, &fd) == 0 && e->fr->socket(e->fr) == fd)
+        return false;
+    uv_poll_stop(&e->db_poll);  /* at once: the closed number is not reused yet */
+    return true;
+}
+
 static void db_watch(struct engine *e, bool want_write)
 {
-    uv_poll_start(&e->db_poll, UV_READABLE | (want_write ? UV_WRITABLE : 0), db_io_cb);
+    if (!db_socket_lost(e))
+        uv_poll_start(&e->db_poll, UV_READABLE | (want_write ? UV_WRITABLE : 0), db_io_cb);
 }
 
 /* Whether a request to the frontier is outstanding. */
@@ -436,6 +454,7 @@ static void db_kick(struct engine *e)
                 if (rc)
                     return;
             } else if ((rc = e->fr->send_complete(e->fr, list, err, sizeof err)) != GR_OK) {
+                db_socket_lost(e);  /* a failed send may have dropped the connection */
                 cr_completed(e, list, rc, err);
                 return;
             } else {
@@ -463,6 +482,7 @@ static void db_kick(struct engine *e)
                 if (rc)
                     return;
             } else if ((rc = e->fr->send_claim(e->fr, room, err, sizeof err)) != GR_OK) {
+                db_socket_lost(e);
                 cr_claimed(e, NULL, rc, err);
                 return;
             } else {
