@@ -312,24 +312,26 @@ void cr_claimed(struct engine *e, struct cr_job *list, enum gr_rc rc, const char
 
 static void db_io_cb(uv_poll_t *p, int status, int events);
 
-/* Watches the frontier's connection while a request runs. When the
- * connection was lost, libpq has closed its socket (socket() is then -1, or
- * another descriptor): the watcher is stopped, never started again on the
- * closed descriptor, whose number curl may already have reused. libuv
- * aborts the process when epoll refuses a descriptor (EBADF), which a
- * crawl with PostgreSQL stopped under it met once in 20 trials of a CI run
- * (crawler_dbloss: exit 134). The requests still outstanding then end by
- * their deadline, checked on every tick (cr_db_progress). */
+/* Whether the frontier's connection was lost, checked right after each call
+ * that may drop it (progress, a failed send): libpq has then closed its
+ * socket (socket() is -1, or another descriptor), and the watcher is
+ * stopped at once, never started again on the closed descriptor, whose
+ * number curl may reuse next. libuv aborts the process when epoll refuses a
+ * descriptor (EBADF), which a crawl with PostgreSQL stopped under it met
+ * once in 20 trials of a CI run (crawler_dbloss: exit 134). The requests
+ * still outstanding then end by their deadline, checked on every tick
+ * (cr_db_progress). */
 static bool db_socket_lost(struct engine *e)
 {
     uv_os_fd_t fd;
 
     if (uv_fileno((const uv_handle_t *)&e->db_poll, &fd) == 0 && e->fr->socket(e->fr) == fd)
         return false;
-    uv_poll_stop(&e->db_poll);  /* at once: the closed number is not reused yet */
+    uv_poll_stop(&e->db_poll);
     return true;
 }
 
+/* Watches the frontier's connection while a request runs. */
 static void db_watch(struct engine *e, bool want_write)
 {
     if (!db_socket_lost(e))
