@@ -97,15 +97,22 @@ static const char *const win_cols =
 
 /* Per account the ok follower snapshot nearest TARGET inside WINDOW (the
  * earlier one at equal distance), as an aggregate over the account's
- * snapshots: min() of (distance, signed distance, followers), the distances
- * in whole microseconds (exact: the stock windows span days), over the rows
- * inside WINDOW only (FILTER: its arguments are computed for those rows). A
- * DISTINCT ON sort by a numeric distance took 3.8 of 11 s with a snapshot
- * every night (2.6 M in the end window). NEAREST_AT: that snapshot's fetch time. */
-#define NEAREST_FOLLOWERS(target, window)                                                                     \
-    " min(ARRAY[abs(round(date_part('epoch', fetched_at - " target ") * 1e6)::bigint),"                         \
-    "           round(date_part('epoch', fetched_at - " target ") * 1e6)::bigint, followers]) FILTER (WHERE" window ")"
-#define NEAREST_AT(target, m) " " target " + " m "[2] * interval '1 microsecond'"
+ * snapshots: min() of (key, followers), over the rows inside WINDOW only
+ * (FILTER: its arguments are computed for those rows). The key is
+ * |4d + 1|, d the signed distance in whole microseconds (exact: the stock
+ * windows span days): 1 for d = 0, then 3, 5, 7, 9 for d = -1, +1, -2, +2,
+ * ..., so it orders by distance, the earlier snapshot first at equal
+ * distance, and is unique per account (one snapshot per account and fetch
+ * time). A DISTINCT ON sort by a numeric distance took 3.8 of 11 s with a
+ * snapshot every night (2.6 M in the end window); an array of (|d|, d,
+ * followers) a tenth longer than this. NEAREST_AT: that snapshot's fetch
+ * time, d read back from the key. */
+#define NEAREST_FOLLOWERS(target, window)                                                                   \
+    " min(ARRAY[abs(4 * round(date_part('epoch', fetched_at - " target ") * 1e6)::bigint + 1), followers])" \
+    " FILTER (WHERE" window ")"
+#define NEAREST_AT(target, m)                                                                         \
+    " " target " + CASE WHEN " m "[1] % 4 = 1 THEN (" m "[1] - 1) / 4 ELSE -(" m "[1] + 1) / 4 END" \
+    " * interval '1 microsecond'"
 
 static const char sql_inputs[] =
     "SELECT x.inputs::text, encode(sha256(convert_to(x.inputs::text, 'UTF8')), 'hex') FROM (SELECT jsonb_build_object("
@@ -172,11 +179,11 @@ static const struct step {
       "CREATE TEMP TABLE sc_wa ON COMMIT DROP AS "
       "SELECT biz, count(reads)::integer AS n, (count(*) - count(reads))::integer AS unobserved,"
       "       count(*) FILTER (WHERE read_capped)::integer AS capped,"
-      "       coalesce(sum(reads), 0)::bigint AS r, coalesce(sum(likes), 0)::bigint AS z,"
+      "       coalesce(score.sum8(reads), 0) AS r, coalesce(score.sum8(likes), 0) AS z,"
       "       coalesce(max(reads), 0)::bigint AS rmax, coalesce(max(likes), 0)::bigint AS zmax,"
       "       count(reads) FILTER (WHERE idx = 1)::integer AS head_n,"
-      "       coalesce(sum(reads) FILTER (WHERE idx = 1), 0)::bigint AS rt,"
-      "       coalesce(sum(likes) FILTER (WHERE idx = 1), 0)::bigint AS zt"
+      "       coalesce(score.sum8(reads) FILTER (WHERE idx = 1), 0) AS rt,"
+      "       coalesce(score.sum8(likes) FILTER (WHERE idx = 1), 0) AS zt"
       "  FROM pg_temp.sc_art GROUP BY biz" },
     { "statistics of sc_wa", "ANALYZE pg_temp.sc_wa" },
     { "WCI",
@@ -251,9 +258,9 @@ static const struct step {
      * aggregates joined by account took a third longer. */
     { "Weibo follower snapshots",
       "CREATE TEMP TABLE sc_fs ON COMMIT DROP AS "
-      "SELECT account, f_last, f_last_at, CASE WHEN b_at <> f_last_at THEN b[3] END AS f_first,"
+      "SELECT account, f_last, f_last_at, CASE WHEN b_at <> f_last_at THEN b[2] END AS f_first,"
       "       CASE WHEN b_at <> f_last_at THEN b_at END AS f_first_at"
-      "  FROM (SELECT account, e[3] AS f_last," NEAREST_AT(SC(t1), "e") " AS f_last_at, b," NEAREST_AT(SC(wb_t0), "b") " AS b_at"
+      "  FROM (SELECT account, e[2] AS f_last," NEAREST_AT(SC(t1), "e") " AS f_last_at, b," NEAREST_AT(SC(wb_t0), "b") " AS b_at"
       "          FROM (SELECT account," NEAREST_FOLLOWERS(SC(t1), WB_STOCK_END) " AS e,"
       NEAREST_FOLLOWERS(SC(wb_t0), WB_STOCK_START) " AS b"
       "                  FROM obs.weibo_account"
@@ -275,11 +282,11 @@ static const struct step {
       "       count(*) FILTER (WHERE kind = 'original')::integer AS originals,"
       "       count(*) FILTER (WHERE kind = 'repost')::integer AS reposts_made,"
       "       count(*) FILTER (WHERE kind IN ('reply', 'comment'))::integer AS replies,"
-      "       sum(mentions)::bigint AS mentions, sum(reposts)::bigint AS rr, sum(comments)::bigint AS cr,"
-      "       coalesce(sum(reposts) FILTER (WHERE kind = 'original'), 0)::bigint AS orr,"
-      "       coalesce(sum(comments) FILTER (WHERE kind = 'original'), 0)::bigint AS ocr,"
-      "       coalesce(sum(reposts) FILTER (WHERE kind = 'repost'), 0)::bigint AS srr,"
-      "       coalesce(sum(comments) FILTER (WHERE kind = 'repost'), 0)::bigint AS scr"
+      "       sum(mentions)::bigint AS mentions, score.sum8(reposts) AS rr, score.sum8(comments) AS cr,"
+      "       coalesce(score.sum8(reposts) FILTER (WHERE kind = 'original'), 0) AS orr,"
+      "       coalesce(score.sum8(comments) FILTER (WHERE kind = 'original'), 0) AS ocr,"
+      "       coalesce(score.sum8(reposts) FILTER (WHERE kind = 'repost'), 0) AS srr,"
+      "       coalesce(score.sum8(comments) FILTER (WHERE kind = 'repost'), 0) AS scr"
       "  FROM po GROUP BY account" },
     { "statistics of sc_pa", "ANALYZE pg_temp.sc_pa" },
     /* The ranks in the same statement, from one sort: rank_all is the row
@@ -391,31 +398,33 @@ static const struct step {
       " GROUP BY run_id, coalesce(province, '(central)')" },
     { "distributions",
       "INSERT INTO score.distribution "
-      "WITH m AS ("
-      "  SELECT 'wechat' AS platform, avg(wci) AS mean, count(*) AS total FROM score.wci WHERE run_id = " SC(run)
+      "WITH s AS ("
+      "  SELECT 'wechat' AS platform, coalesce(w.province, '(none)') AS pv, w.level AS lv,"
+      "         coalesce(w.function, '(none)') AS fn, w.wci AS score, m.mean, m.total"
+      "    FROM (SELECT sum(wci) / count(*) AS mean, count(*) AS total FROM score.wci"
+      "           WHERE run_id = " SC(run) ") m CROSS JOIN score.wci w WHERE w.run_id = " SC(run)
       "  UNION ALL"
-      "  SELECT 'weibo', avg(bci), count(*) FROM score.bci WHERE run_id = " SC(run)
-      "), s AS ("
-      "  SELECT 'wechat' AS platform, coalesce(province, '(none)') AS pv, level AS lv,"
-      "         coalesce(function, '(none)') AS fn, wci AS score FROM score.wci WHERE run_id = " SC(run)
-      "  UNION ALL"
-      "  SELECT 'weibo', coalesce(province, '(none)'), level, coalesce(function, '(none)'), bci FROM score.bci"
-      "   WHERE run_id = " SC(run)
+      "  SELECT 'weibo', coalesce(b.province, '(none)'), b.level, coalesce(b.function, '(none)'), b.bci, m.mean, m.total"
+      "    FROM (SELECT sum(bci) / count(*) AS mean, count(*) AS total FROM score.bci"
+      "           WHERE run_id = " SC(run) ") m CROSS JOIN score.bci b WHERE b.run_id = " SC(run)
       ") "
       /* One pass over the run's rows, hashed into the three dimensions at
-       * once (grouping sets), each row compared with its platform's mean
-       * (two rows, computed first): the rows three times over, joined to the
-       * means and grouped, took twice as long (1.1 s at the report's scale). */
+       * once (grouping sets), each row carrying its platform's mean and count
+       * (one row per platform, computed first). The rows three times over,
+       * joined to the means and grouped, took twice as long (1.1 s at the
+       * report's scale); joined to a two-row table of both platforms' means,
+       * a tenth longer (every row compared with both). Means as sum / count:
+       * what avg(float8) computes, without its sum of squares. */
       "SELECT " SC(run) ", x.platform, x.dimension, x.value, x.n, x.n::float8 / x.total, x.mean_score, x.above"
-      "  FROM (SELECT s.platform, m.total,"
+      "  FROM (SELECT s.platform, s.total,"
       "               CASE WHEN GROUPING(s.pv) = 0 THEN 'province' WHEN GROUPING(s.lv) = 0 THEN 'level'"
       "                    ELSE 'function' END AS dimension,"
       "               CASE WHEN GROUPING(s.pv) = 0 THEN s.pv WHEN GROUPING(s.lv) = 0 THEN s.lv ELSE s.fn END AS value,"
-      "               count(*)::integer AS n, avg(s.score) AS mean_score,"
-      "               count(*) FILTER (WHERE s.score > m.mean)::integer AS above"
-      "          FROM s JOIN m USING (platform)"
-      "         GROUP BY GROUPING SETS ((s.platform, m.total, s.pv), (s.platform, m.total, s.lv),"
-      "                                 (s.platform, m.total, s.fn))) x" },
+      "               count(*)::integer AS n, sum(s.score) / count(*) AS mean_score,"
+      "               count(*) FILTER (WHERE s.score > s.mean)::integer AS above"
+      "          FROM s"
+      "         GROUP BY GROUPING SETS ((s.platform, s.total, s.pv), (s.platform, s.total, s.lv),"
+      "                                 (s.platform, s.total, s.fn))) x" },
     { "unscored registry entries",
       "INSERT INTO score.unscored "
       "SELECT p.run_id, 'wechat', acc.biz, acc.name,"
