@@ -156,6 +156,17 @@ enum gr_rc loader_migrate(PGconn *conn, const struct loader_opts *o, int *applie
         rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
         if (!rc)
             rc = gr_db_exec(conn, sql.data, err, sizeof err);
+        if (rc && strstr(err, "pg_authid_rolname_index")) {
+            /* Roles are the cluster's, not the database's: a migration of
+             * another database of the cluster created the same role (001's
+             * research) between this one's check and its CREATE ROLE. It
+             * exists now; the migration's check sees it the second time. */
+            gr_debug("migration %s: role created concurrently by another database's migration; again", names[i]);
+            gr_db_rollback(conn);
+            rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
+            if (!rc)
+                rc = gr_db_exec(conn, sql.data, err, sizeof err);
+        }
         if (rc) {
             gr_error("migration %s failed: %s", names[i], err);
             gr_db_rollback(conn);
