@@ -1,7 +1,6 @@
 /* loader load: parser output (COPY text TSV with a header) into obs.*.
  *
- * Per file, in one transaction: claim the file's SHA-256 in meta.load_ledger
- * (a file already there is skipped), COPY the rows into a temporary staging
+ * Per file, in one transaction: COPY the rows into a temporary staging
  * table that has the obs table's types and CHECK constraints (so a bad value
  * fails with its line and column), then INSERT ... SELECT ... ON CONFLICT DO
  * NOTHING into the obs table: the first row stored for a key wins, later
@@ -11,7 +10,10 @@
  * in the load's transaction, the partitions of months the file has and the
  * database has not. With DO NOTHING,
  * duplicate keys inside one statement are legal, so no DISTINCT ON sort is
- * needed. Nothing from a failing file is committed. */
+ * needed. Then the file's SHA-256 is claimed in meta.load_ledger, in the same
+ * transaction: a file already there is skipped (its rows rolled back). The
+ * digest is computed from the bytes the COPY sends, so hashing the file does
+ * not hold up its load. Nothing from a failing file is committed. */
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -150,20 +152,69 @@ static bool missing_partition(const PGresult *res, char *out, size_t outlen)
     return true;
 }
 
+/* The file's SHA-256, computed from the bytes a COPY streams (done: hex
+ * holds it), or by loader_sha256_file() when no COPY read the whole file. */
+struct file_digest {
+    EVP_MD_CTX *ctx;
+    bool done;
+    char hex[65];
+};
+
+static bool digest_start(struct file_digest *d, const char *path, FILE *f, long data_start)
+{
+    static char head[MAX_HEADER];
+
+    if (!d->ctx && !(d->ctx = EVP_MD_CTX_new()))
+        return false;
+    if (!EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) || data_start < 0 || data_start > (long)sizeof head ||
+        fseek(f, 0, SEEK_SET) != 0 || fread(head, 1, (size_t)data_start, f) != (size_t)data_start) {
+        gr_debug("%s: digest left for a pass of its own", path);
+        return false;
+    }
+    EVP_DigestUpdate(d->ctx, head, (size_t)data_start);
+    return true;
+}
+
+static void digest_end(struct file_digest *d)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+
+    if (!EVP_DigestFinal_ex(d->ctx, md, &mdlen) || mdlen < 32)
+        return;
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(d->hex + 2 * i, 3, "%02x", md[i]);
+    d->hex[64] = '\0';
+    d->done = true;
+}
+
+static enum gr_rc digest_need(struct file_digest *d, const char *path)
+{
+    enum gr_rc rc = GR_OK;
+
+    if (!d->done && !(rc = loader_sha256_file(path, d->hex)))
+        d->done = true;
+    return rc;
+}
+
 /* Streams the file from data_start into an open COPY command. On a COPY
  * error, the error is logged with file, line and column (with quiet_retry,
  * not when retry_on() it), and *res keeps the failed result for the caller
  * to inspect (caller PQclear()s). */
 static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data_start, const char *sql,
-                              bool quiet_retry, long long *rows, PGresult **resp)
+                              bool quiet_retry, long long *rows, PGresult **resp, struct file_digest *d)
 {
     static char chunk[CHUNK];
     char err[1024];
     PGresult *res = NULL;
     size_t n;
     enum gr_rc rc = GR_OK;
+    bool hash = d && !d->done;
 
     *resp = NULL;
+    /* The digest covers the header line too: read from the start. */
+    if (hash && !digest_start(d, path, f, data_start))
+        hash = false;
     if (fseek(f, data_start, SEEK_SET) != 0) {
         gr_error("cannot read %s: %s", path, strerror(errno));
         return GR_EIO;
@@ -173,9 +224,14 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
         gr_error("unable to load %s: %s", path, err);
         return rc;
     }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (hash)
+            EVP_DigestUpdate(d->ctx, chunk, n);
         if ((rc = gr_db_copy_put(conn, chunk, n, err, sizeof err)))
             break;
+    }
+    if (hash && !rc && !ferror(f))
+        digest_end(d);
     if (ferror(f) || rc) {
         if (ferror(f))
             gr_error("cannot read %s: %s", path, strerror(errno));
@@ -205,36 +261,45 @@ static enum gr_rc copy_stream(PGconn *conn, const char *path, FILE *f, long data
     return GR_OK;
 }
 
-/* Opens the file's transaction and claims its SHA-256 in the ledger (params:
- * sha256, file name, record type). *skipped: the ledger already had it. A
- * concurrent loader of the same file waits on the key, then skips. On error
- * no transaction is left open. */
-static enum gr_rc begin_and_claim(PGconn *conn, const char *const *params, bool *skipped, char *err, size_t errlen)
+/* Claims the file's SHA-256 in the ledger with its counts, inside the load's
+ * transaction (params: sha256, file name, record type, rows read, rows new).
+ * *skipped: the ledger already had it, from an earlier load, or from a
+ * concurrent loader of the same file, which this one waited for on the key
+ * (the caller then rolls its rows back). */
+static enum gr_rc claim(PGconn *conn, const char *const *params, bool *skipped, char *err, size_t errlen)
 {
     PGresult *res = NULL;
-    enum gr_rc rc = gr_db_exec(conn, "BEGIN", err, errlen);
+    enum gr_rc rc = gr_db_execp(conn,
+                                "INSERT INTO meta.load_ledger (sha256, file_name, record_type, rows_read, rows_new)"
+                                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
+                                5, params, &res, err, errlen);
 
-    if (rc)
-        return rc;
-    rc = gr_db_execp(conn,
-                     "INSERT INTO meta.load_ledger (sha256, file_name, record_type, rows_read, rows_new)"
-                     " VALUES ($1, $2, $3, 0, 0) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
-                     3, params, &res, err, errlen);
-    if (rc) {
-        gr_db_rollback(conn);
-        return rc;
-    }
-    *skipped = PQntuples(res) == 0;
+    if (!rc)
+        *skipped = PQntuples(res) == 0;
     PQclear(res);
-    return GR_OK;
+    return rc;
+}
+
+/* Outside a transaction: *yes when the ledger has the SHA-256. */
+static enum gr_rc in_ledger(PGconn *conn, const char *hex, bool *yes, char *err, size_t errlen)
+{
+    PGresult *res = NULL;
+    const char *params[] = { hex };
+    enum gr_rc rc = gr_db_execp(conn, "SELECT 1 FROM meta.load_ledger WHERE sha256 = $1", 1, params, &res, err, errlen);
+
+    if (!rc)
+        *yes = PQntuples(res) > 0;
+    PQclear(res);
+    return rc;
 }
 
 /* Loads one file. *skipped is set when the ledger already had it. */
 static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
                            long long *rows_read, long long *rows_new)
 {
-    char type[64], hex[65], err[2048], sql[4096];
-    const char *params[4];
+    char type[64], err[2048], sql[4096], rr[32], rn[32];
+    const char *params[5];
+    struct file_digest dg = { NULL, false, "" };
     PGresult *res = NULL;
     FILE *f = NULL;
     char *header = NULL, *cols = NULL, *ident = NULL, *keys = NULL;
@@ -250,9 +315,6 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         gr_error("unable to load %s: the name must end in .<record_type>.tsv", path);
         return GR_EDATA;
     }
-    rc = loader_sha256_file(path, hex);
-    if (rc)
-        return rc;
     params[0] = type;
     rc = gr_db_execp(conn,
                      "SELECT array_to_string(ARRAY(SELECT quote_ident(k) FROM unnest(r.key_columns) k), ','),"
@@ -313,9 +375,6 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         data_start = ftell(f);
     }
 
-    params[0] = hex;
-    params[1] = path;
-    params[2] = type;
     /* Fast path: COPY straight into the obs table, as fast as a plain COPY.
      * A row of a month without a partition aborts it with a CHECK violation
      * naming the row's fetched_at: the month's partition is then created in
@@ -323,15 +382,13 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
      * missing month, up to MAX_NEW_MONTHS). A key already stored (an
      * overlapping file) aborts it with a unique violation; then the slow path
      * stages the rows, creates any missing months' partitions and skips the
-     * duplicates. */
+     * duplicates. The first COPY also computes the file's digest. */
     for (;;) {
         char month[64];
-        rc = begin_and_claim(conn, params, skipped, err, sizeof err);
+        rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
         in_tx = rc == GR_OK;
         if (rc)
             goto dberr;
-        if (*skipped)
-            goto out; /* rolled back below */
         for (int i = 0; i < nmonths; i++) {
             const char *mp[] = { type, months[i] };
             rc = gr_db_execp(conn, "SELECT meta.obs_ensure_partition($1, ($2::timestamptz AT TIME ZONE 'UTC')::date)",
@@ -342,7 +399,7 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
                 goto dberr;
         }
         snprintf(sql, sizeof sql, "COPY obs.%s (%s) FROM STDIN", ident, cols);
-        rc = copy_stream(conn, path, f, data_start, sql, true, rows_read, &res);
+        rc = copy_stream(conn, path, f, data_start, sql, true, rows_read, &res, &dg);
         if (!(rc == GR_EDATA && nmonths < MAX_NEW_MONTHS && missing_partition(res, month, sizeof month)))
             break;
         gr_debug("%s: no obs.%s partition for a row fetched at %s; creating it", path, type, month);
@@ -357,16 +414,22 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     if (rc == GR_EDATA && retry_on(res)) {
         PQclear(res);
         res = NULL;
-        /* The transaction is aborted: start it again, staged this time. */
+        /* The transaction is aborted. Keys already stored: the file itself
+         * may be in the ledger (loaded before: skipped, as a rerun should
+         * be); else start again, staged this time. */
         gr_db_rollback(conn);
         in_tx = false;
-        gr_debug("%s: keys already stored, loading through a staging table", path);
-        rc = begin_and_claim(conn, params, skipped, err, sizeof err);
-        in_tx = rc == GR_OK;
-        if (rc)
+        if ((rc = digest_need(&dg, path)))
+            goto out;
+        if ((rc = in_ledger(conn, dg.hex, skipped, err, sizeof err)))
             goto dberr;
         if (*skipped)
             goto out;
+        gr_debug("%s: keys already stored, loading through a staging table", path);
+        rc = gr_db_exec(conn, "BEGIN", err, sizeof err);
+        in_tx = rc == GR_OK;
+        if (rc)
+            goto dberr;
         snprintf(sql, sizeof sql,
                  "CREATE TEMP TABLE gr_stage (LIKE obs.%s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP",
                  ident);
@@ -374,7 +437,7 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
         if (rc)
             goto dberr;
         snprintf(sql, sizeof sql, "COPY gr_stage (%s) FROM STDIN", cols);
-        rc = copy_stream(conn, path, f, data_start, sql, false, rows_read, &res);
+        rc = copy_stream(conn, path, f, data_start, sql, false, rows_read, &res, NULL);
         if (rc)
             goto out;
         /* Partitions for the file's months, created in this transaction: a
@@ -385,7 +448,6 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
                          " (SELECT DISTINCT date_trunc('month', fetched_at AT TIME ZONE 'UTC')::date AS m"
                          "    FROM gr_stage) x",
                          1, params, &res, err, sizeof err);
-        params[0] = hex;
         if (rc)
             goto dberr;
         if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
@@ -408,25 +470,26 @@ static enum gr_rc load_one(PGconn *conn, const char *path, bool *skipped,
     } else {
         *rows_new = *rows_read;
     }
+    if ((rc = digest_need(&dg, path)))
+        goto out;
+    snprintf(rr, sizeof rr, "%lld", *rows_read);
+    snprintf(rn, sizeof rn, "%lld", *rows_new);
+    params[0] = dg.hex;
+    params[1] = path;
+    params[2] = type;
+    params[3] = rr;
+    params[4] = rn;
+    if ((rc = claim(conn, params, skipped, err, sizeof err)))
+        goto dberr;
+    if (*skipped) {
+        *rows_read = *rows_new = 0;
+        goto out; /* its rows rolled back below */
+    }
     /* Discovery pages feed the registry in the same transaction: the rows
      * just stored (loader_candidates.c) are folded into src.discovered_* and
      * classified, so a file is in both or in neither. */
     if (!strcmp(type, "discovered_account") && (rc = loader_candidates_absorb(conn, path)))
         goto out;
-
-    {
-        char rr[32], rn[32];
-        snprintf(rr, sizeof rr, "%lld", *rows_read);
-        snprintf(rn, sizeof rn, "%lld", *rows_new);
-        params[1] = rr;
-        params[2] = rn;
-        rc = gr_db_execp(conn, "UPDATE meta.load_ledger SET rows_read = $2, rows_new = $3 WHERE sha256 = $1",
-                         3, params, &res, err, sizeof err);
-        PQclear(res);
-        res = NULL;
-        if (rc)
-            goto dberr;
-    }
     rc = gr_db_exec(conn, "COMMIT", err, sizeof err);
     if (rc)
         goto dberr;
@@ -441,6 +504,7 @@ out:
         gr_db_rollback(conn);
     if (f)
         fclose(f);
+    EVP_MD_CTX_free(dg.ctx);
     free(keys);
     free(header);
     free(cols);

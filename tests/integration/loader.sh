@@ -99,3 +99,30 @@ t_match "research cannot create in obs" "permission denied" "$(r "CREATE TABLE o
 if [ -n "$(q "SELECT 1 FROM information_schema.schemata WHERE schema_name='score'")" ]; then
   t_eq "research can use score and report" "t|t" "$(q "SELECT has_schema_privilege('research','score','USAGE'), has_schema_privilege('research','report','USAGE')")"
 fi
+
+# --- the ledger: a file's SHA-256 is claimed after its COPY, in the same transaction
+t_eq "the ledger holds the file's SHA-256 and counts" "$(sha256sum a.app_listing.tsv | cut -c1-64)|3|3" \
+  "$(q "SELECT sha256, rows_read, rows_new FROM meta.load_ledger WHERE file_name = 'a.app_listing.tsv'")"
+# The ledger, not the rows, says a file was loaded: with its rows gone (archived,
+# say), it is still skipped, and nothing is stored again.
+sed 's/2014-10-30T08:00:00Z/2014-10-29T08:00:00Z/' a.app_listing.tsv > c.app_listing.tsv
+t_ok "a new file loads" $B/loader -q load c.app_listing.tsv
+q "DELETE FROM obs.app_listing WHERE fetched_at = '2014-10-29T08:00:00Z'" >/dev/null
+out=$($B/loader load c.app_listing.tsv 2>&1)
+t_match "with its rows gone it is still skipped by its ledger row" "already loaded" "$out"
+t_eq "and nothing is stored again" "0" "$(q "SELECT count(*) FROM obs.app_listing WHERE fetched_at = '2014-10-29T08:00:00Z'")"
+# Two loaders of one file at once: one stores it, the other waits for it on the
+# rows' keys and then skips it; every row once, one ledger row.
+python3 - <<'PY' > big.app_listing.tsv
+print("store\tlisting_id\tpackage\tapp_name\tdownloads\tdownloads_capped\tdownloads_raw\trating_count\trating_avg\tstatus\twarc_file\twarc_offset\turl\tfetched_at")
+for i in range(60000):
+    print(f"360\tbig{i}\t\\N\tapp{i}\t{i}\tf\t{i}\t\\N\t\\N\tok\tbig.warc.gz\t{i}\thttp://x/{i}\t2014-10-28T08:00:00Z")
+PY
+$B/loader load big.app_listing.tsv >l1.out 2>&1 & p1=$!
+$B/loader load big.app_listing.tsv >l2.out 2>&1 & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+t_eq "two loaders of one file both succeed" "0 0" "$r1 $r2"
+t_eq "one of them says it was loaded already" "1" "$(cat l1.out l2.out | grep -c 'already loaded (same SHA-256)')"
+t_eq "every row once" "60000" "$(q "SELECT count(*) FROM obs.app_listing WHERE warc_file = 'big.warc.gz'")"
+t_eq "one ledger row, with the file's counts" "1|60000|60000" \
+  "$(q "SELECT count(*), max(rows_read), max(rows_new) FROM meta.load_ledger WHERE file_name = 'big.app_listing.tsv'")"
