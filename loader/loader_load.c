@@ -32,12 +32,24 @@
 #define CHUNK (256u << 10)
 #define MAX_HEADER 65536
 #define MAX_NEW_MONTHS 24 /* fast-path retries for months without a partition; then staged */
+/* Finishes a SHA-256 digest into 64 lowercase hex digits. */
+static bool sha256_hex(EVP_MD_CTX *ctx, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+
+    if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen < 32)
+        return false;
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex[64] = '\0';
+    return true;
+}
+
 enum gr_rc loader_sha256_file(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
     EVP_MD_CTX *ctx;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
     static unsigned char buf[CHUNK];
     size_t n;
     enum gr_rc rc = GR_OK;
@@ -58,10 +70,8 @@ enum gr_rc loader_sha256_file(const char *path, char hex[65])
         rc = GR_EIO;
         goto out;
     }
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    for (unsigned i = 0; i < mdlen && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    hex[64] = '\0';
+    if (!sha256_hex(ctx, hex))
+        rc = GR_EINTERNAL;
 out:
     EVP_MD_CTX_free(ctx);
     fclose(f);
@@ -177,15 +187,7 @@ static bool digest_start(struct file_digest *d, const char *path, FILE *f, long 
 
 static void digest_end(struct file_digest *d)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-
-    if (!EVP_DigestFinal_ex(d->ctx, md, &mdlen) || mdlen < 32)
-        return;
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(d->hex + 2 * i, 3, "%02x", md[i]);
-    d->hex[64] = '\0';
-    d->done = true;
+    d->done = sha256_hex(d->ctx, d->hex);
 }
 
 static enum gr_rc digest_need(struct file_digest *d, const char *path)
