@@ -135,3 +135,25 @@ t_fail "unknown time zone is a methodology error" 78 "$B/scorer" run -m tz.conf 
 t_fail "GOVREACH_DB_CONNINFO is used (the loader passes the database this way)" 69 \
   env GOVREACH_DB_CONNINFO="dbname=no_such_db_here" "$B/scorer" list
 t_eq "failed runs left nothing" "7" "$(q "SELECT count(*) FROM score.run")"
+
+# With parallel workers (planner costs that make them cheap even for the
+# fixture's few rows) the two Weibo aggregates run at once, as a Parallel
+# Append of both under a Gather; the scores are exactly those of a run in
+# one process (every score table, run_id aside).
+par="-c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_parallel_table_scan_size=0 -c min_parallel_index_scan_size=0"
+t_ok "a run with parallel workers" sh -c "PGOPTIONS='$par' '$B/scorer' run --force --explain --period 2014-10-01..2014-10-31 >par.txt 2>par.err"
+awk '/^-- step "Weibo follower snapshots and posts"/ { on = 1; next } /^-- step / { on = 0 } on' par.txt >par_wb.txt
+t_match "... its Weibo aggregates ran as a Parallel Append" "Parallel Append" "$(cat par_wb.txt)"
+t_match "... in parallel workers" "Workers Launched: [1-9]" "$(cat par_wb.txt)"
+t_ok "a run in one process" sh -c "PGOPTIONS='-c max_parallel_workers_per_gather=0' '$B/scorer' run --force --explain --period 2014-10-01..2014-10-31 >serial.txt 2>serial.err"
+t_eq "... no Gather in it" "0" "$(grep -c Gather serial.txt)"
+ids=$(q "WITH r AS (SELECT max(run_id) - 1 AS a, max(run_id) AS b FROM score.run) SELECT a || ' ' || b FROM r")
+read -r ra rb <<<"$ids"
+for t in wci wci_sub hot_article bci combined distribution unscored aggregate app_listing app_total app_store app_province; do
+  cols=$(q "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns
+             WHERE table_schema = 'score' AND table_name = '$t' AND column_name <> 'run_id'")
+  t_eq "score.$t: the parallel run equals the run in one process" "0" \
+    "$(q "SELECT (SELECT count(*) FROM (SELECT $cols FROM score.$t WHERE run_id = $ra EXCEPT ALL SELECT $cols FROM score.$t WHERE run_id = $rb) x)
+              + (SELECT count(*) FROM (SELECT $cols FROM score.$t WHERE run_id = $rb EXCEPT ALL SELECT $cols FROM score.$t WHERE run_id = $ra) y)")"
+done
+t_eq "... and both scored the fixture's accounts" "3|3" "$(q "SELECT string_agg(weibo_accounts::text, '|') FROM score.run WHERE run_id IN ($ra, $rb)")"
